@@ -1,0 +1,79 @@
+// The guards every loader and action starts with. Default deny: a route that does not call one
+// of these is public, and the role matrix test lists every such route.
+import { redirect } from "@remix-run/node";
+import type { Role } from "#db/schema.ts";
+import type { SessionUser } from "#app/models/sessions.server.ts";
+import { roleAtLeast } from "#app/models/users.server.ts";
+import { services } from "./services.server.ts";
+
+const cache = new WeakMap<Request, Promise<SessionUser | null>>();
+
+function sessionToken(request: Request): string | null {
+  return services.sessions.readToken(request.headers.get("cookie"));
+}
+
+/** The signed-in user, or null. Validates the session once per request. */
+export function getUser(request: Request): Promise<SessionUser | null> {
+  let user = cache.get(request);
+  if (!user) {
+    const token = sessionToken(request);
+    user = token ? services.sessions.validate(token) : Promise.resolve(null);
+    cache.set(request, user);
+  }
+  return user;
+}
+
+/** Signed in, or off to /login with a way back. */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request);
+  if (user) return user;
+  const url = new URL(request.url);
+  const back = `${url.pathname}${url.search}`;
+  const query = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
+  // A session that just ended leaves a dead cookie behind: clear it on the way out.
+  const headers = sessionToken(request) ? { "Set-Cookie": services.sessions.blankCookie(isSecure(request)) } : undefined;
+  throw redirect(`/login${query}`, { headers });
+}
+
+/** Signed in with at least this role (owner ⊃ manager ⊃ staff); otherwise 403. */
+export async function requireRole(request: Request, role: Role): Promise<SessionUser> {
+  const user = await requireUser(request);
+  if (!roleAtLeast(user.role, role)) {
+    throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
+  }
+  return user;
+}
+
+/** Pages for signed-out people (sign-in, setup) send a signed-in user home. */
+export async function requireAnonymous(request: Request): Promise<void> {
+  if (await getUser(request)) throw redirect("/");
+}
+
+export function isSecure(request: Request): boolean {
+  return new URL(request.url).protocol === "https:";
+}
+
+/** Starts a fresh session (a new id at every sign-in) and sends the user on. */
+export async function signIn(request: Request, userId: number, redirectTo: string): Promise<Response> {
+  const old = sessionToken(request);
+  if (old) await services.sessions.invalidate(old);
+  const token = await services.sessions.create(userId);
+  return redirect(redirectTo, { headers: { "Set-Cookie": services.sessions.cookie(token, isSecure(request)) } });
+}
+
+export async function signOut(request: Request): Promise<Response> {
+  const token = sessionToken(request);
+  if (token) await services.sessions.invalidate(token);
+  return redirect("/login", {
+    headers: {
+      "Set-Cookie": services.sessions.blankCookie(isSecure(request)),
+      // Ask the browser to drop anything it kept of the signed-in pages.
+      "Clear-Site-Data": '"cache"',
+    },
+  });
+}
+
+/** Where a role lands after signing in. */
+export function homeFor(user: Pick<SessionUser, "role">): string {
+  return user.role === "staff" ? "/learn" : "/manage";
+}

@@ -1,0 +1,60 @@
+// npm run demo — builds if needed, (re)creates data/demo.sqlite with the demo practice, and starts
+// the production server on it in demo mode. DEMO_KEEP=1 keeps an existing demo database.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { databaseFileFromUrl, migrateToLatest, openDatabase } from "#db/connection.ts";
+import { syncCatalog } from "#app/models/catalog.server.ts";
+import { loadContent } from "#app/models/content.server.ts";
+import { seedDemo } from "#app/models/demo.server.ts";
+import { isSetupOpen } from "#app/models/practice.server.ts";
+import { run } from "./run.ts";
+
+const SOURCES = ["app", "content", "db", "public", "package.json", "vite.config.ts", "remix.config.js"];
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs.readdirSync(target).reduce((max, name) => Math.max(max, newestMtime(path.join(target, name))), stat.mtimeMs);
+}
+
+function buildIfNeeded(): void {
+  const output = ["build/start.js", "build/server/index.js"];
+  const built = Math.min(...output.map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
+  if (built > 0 && SOURCES.every((s) => newestMtime(s) <= built)) return;
+  console.log("Building DeskCoach…");
+  const result = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+  if (result.status !== 0) throw new Error("The build failed; see above.");
+}
+
+await run(async () => {
+  buildIfNeeded();
+  const url = process.env.DEMO_DATABASE_URL ?? "file:./data/demo.sqlite";
+  const file = databaseFileFromUrl(url);
+  if (process.env.DEMO_KEEP !== "1") {
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+  }
+  const connection = openDatabase(file);
+  try {
+    await migrateToLatest(connection.db);
+    if (await isSetupOpen(connection.db)) {
+      const { content, problems } = loadContent(process.env.CONTENT_DIR ?? "./content");
+      if (problems.length > 0) throw new Error("Content is invalid: run `npm run content:check`.");
+      await syncCatalog(connection.db, content);
+      await seedDemo(connection.db, content.modules.flatMap((m) => m.lessons), new Date());
+      console.log(`Seeded the demo practice into ${path.relative(process.cwd(), file)}`);
+    } else {
+      console.log(`Keeping the demo practice in ${path.relative(process.cwd(), file)}`);
+    }
+  } finally {
+    await connection.close();
+  }
+
+  const server = spawn(process.execPath, ["build/start.js"], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: url, DEMO_MODE: "1", NODE_ENV: process.env.NODE_ENV ?? "production" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  return new Promise<number>((resolve) => server.on("exit", (code) => resolve(code ?? 0)));
+});

@@ -1,0 +1,33 @@
+// After the client build: write .br and .gz beside every text asset, so the server sends
+// compressed bytes without compressing on each request.
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { run } from "./run.ts";
+
+const TEXT = /\.(js|css|svg|json|txt|html|webmanifest)$/;
+
+await run(async () => {
+  const root = path.resolve("build/client");
+  let count = 0;
+  let jsGzip = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (TEXT.test(entry.name)) {
+        const raw = fs.readFileSync(full);
+        const gz = zlib.gzipSync(raw, { level: 9 });
+        fs.writeFileSync(`${full}.gz`, gz);
+        fs.writeFileSync(
+          `${full}.br`,
+          zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+        if (entry.name.endsWith(".js")) jsGzip += gz.length;
+        count++;
+      }
+    }
+  };
+  walk(root);
+  console.log(`precompressed ${count} assets (all JavaScript: ${(jsGzip / 1024).toFixed(1)} KB gzipped)`);
+});

@@ -1,0 +1,14 @@
+// What our server hands every loader and action besides the request.
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** The CSP nonce of this response. */
+    nonce?: string;
+    /** The client's address, for sign-in throttling. */
+    clientAddress?: string;
+  }
+  // Loaders return plain objects under single fetch; this makes useLoaderData infer them.
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+export {};

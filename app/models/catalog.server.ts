@@ -1,0 +1,122 @@
+// The catalog a running server serves: the validated content with each lesson's rendered HTML,
+// held in memory, and its mirror in the `module` / `lesson` tables for queries and history.
+import type { DB } from "#db/connection.ts";
+import { publicQuiz, type Content, type PublicQuestion, type Quiz, type Skill } from "./content.server.ts";
+
+export interface CatalogLesson {
+  slug: string;
+  moduleSlug: string;
+  title: string;
+  summary: string;
+  minutes: number;
+  order: number;
+  objectives: string[];
+  skills: string[];
+  contentHash: string;
+  html: string;
+  /** Server only: the answer key. */
+  quiz: Quiz | null;
+  /** What the browser may see of the quiz. */
+  questions: PublicQuestion[] | null;
+}
+
+export interface CatalogModule {
+  slug: string;
+  title: string;
+  summary: string;
+  order: number;
+  skills: string[];
+  contentHash: string;
+  lessons: CatalogLesson[];
+}
+
+export interface Catalog {
+  skills: Skill[];
+  modules: CatalogModule[];
+  lesson(slug: string): CatalogLesson | undefined;
+  module(slug: string): CatalogModule | undefined;
+}
+
+export function buildCatalog(content: Content, htmlFor: (contentHash: string) => string): Catalog {
+  const modules: CatalogModule[] = content.modules.map((m) => ({
+    slug: m.slug,
+    title: m.title,
+    summary: m.summary,
+    order: m.order,
+    skills: m.skills,
+    contentHash: m.contentHash,
+    lessons: m.lessons.map((l) => ({
+      slug: l.slug,
+      moduleSlug: m.slug,
+      title: l.title,
+      summary: l.summary,
+      minutes: l.minutes,
+      order: l.order,
+      objectives: l.objectives,
+      skills: l.skills,
+      contentHash: l.contentHash,
+      html: htmlFor(l.contentHash),
+      quiz: l.quiz,
+      questions: l.quiz ? publicQuiz(l.quiz) : null,
+    })),
+  }));
+  const lessons = new Map(modules.flatMap((m) => m.lessons.map((l) => [l.slug, l] as const)));
+  const bySlug = new Map(modules.map((m) => [m.slug, m] as const));
+  return {
+    skills: content.skills,
+    modules,
+    lesson: (slug) => lessons.get(slug),
+    module: (slug) => bySlug.get(slug),
+  };
+}
+
+/** What syncing needs: the catalog's modules, or the content they were built from. */
+export type SyncableModule = Pick<CatalogModule, "slug" | "title" | "summary" | "order" | "skills" | "contentHash"> & {
+  lessons: Pick<CatalogLesson, "slug" | "title" | "summary" | "minutes" | "order" | "skills" | "contentHash" | "quiz">[];
+};
+
+/**
+ * Mirrors the catalog into the database. Lessons and modules that left content/ are marked
+ * retired, never deleted: attempts and completions still point at them.
+ */
+export async function syncCatalog(db: DB, catalog: { modules: SyncableModule[] }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("module").set({ retired: 1 }).execute();
+    await trx.updateTable("lesson").set({ retired: 1 }).execute();
+    for (const m of catalog.modules) {
+      const moduleRow = {
+        slug: m.slug,
+        title: m.title,
+        summary: m.summary,
+        position: m.order,
+        skills: JSON.stringify(m.skills),
+        content_hash: m.contentHash,
+        retired: 0,
+      };
+      await trx
+        .insertInto("module")
+        .values(moduleRow)
+        .onConflict((oc) => oc.column("slug").doUpdateSet(moduleRow))
+        .execute();
+      for (const l of m.lessons) {
+        const lessonRow = {
+          slug: l.slug,
+          module_slug: m.slug,
+          title: l.title,
+          summary: l.summary,
+          minutes: l.minutes,
+          position: l.order,
+          skills: JSON.stringify(l.skills),
+          has_quiz: l.quiz ? 1 : 0,
+          content_hash: l.contentHash,
+          retired: 0,
+        };
+        await trx
+          .insertInto("lesson")
+          .values(lessonRow)
+          .onConflict((oc) => oc.column("slug").doUpdateSet(lessonRow))
+          .execute();
+      }
+    }
+  });
+}

@@ -1,0 +1,141 @@
+// The demo practice, "Maple Street Family Medicine". Only `npm run demo` calls this: outside
+// demo mode no account with a known password is ever created.
+import { randomUUID } from "node:crypto";
+import type { DB } from "#db/connection.ts";
+import type { Role } from "#db/schema.ts";
+import { recordAudit } from "./audit.server.ts";
+import type { Quiz } from "./content.server.ts";
+import { hashPassword } from "./passwords.server.ts";
+import { gradeQuiz, type Answers } from "./quizzes.server.ts";
+
+export const DEMO_PASSWORD = "demo-password";
+
+interface DemoPerson {
+  email: string;
+  name: string;
+  role: Role;
+  jobTitle: string;
+  location: "Maple Street" | "Riverside" | null;
+  wageCents: number | null;
+  /** Share of the library this person has completed, for a realistic spread. */
+  progress: number;
+}
+
+export const DEMO_PEOPLE: DemoPerson[] = [
+  { email: "owner@demo.test", name: "Dr. Priya Shah", role: "owner", jobTitle: "Physician owner", location: null, wageCents: null, progress: 0.1 },
+  { email: "manager@demo.test", name: "Rosa Delgado", role: "manager", jobTitle: "Office manager", location: "Maple Street", wageCents: 3200, progress: 0.45 },
+  { email: "maria@demo.test", name: "Maria Lopez", role: "staff", jobTitle: "Receptionist", location: "Maple Street", wageCents: 2100, progress: 0.75 },
+  { email: "james@demo.test", name: "James Carter", role: "staff", jobTitle: "Receptionist", location: "Riverside", wageCents: 2000, progress: 0.4 },
+  { email: "aisha@demo.test", name: "Aisha Rahman", role: "staff", jobTitle: "Scheduler", location: "Maple Street", wageCents: 2200, progress: 0.9 },
+  { email: "tom@demo.test", name: "Tom Nguyen", role: "staff", jobTitle: "Billing clerk", location: "Riverside", wageCents: 2400, progress: 0.25 },
+  { email: "lena@demo.test", name: "Lena Fischer", role: "staff", jobTitle: "Receptionist", location: "Riverside", wageCents: 1950, progress: 0.55 },
+  { email: "omar@demo.test", name: "Omar Haddad", role: "staff", jobTitle: "Receptionist", location: "Maple Street", wageCents: 1900, progress: 0.1 },
+];
+
+/** A small seeded generator, so every demo practice looks the same. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function answersFor(quiz: Quiz, wrongQuestions: number): Answers {
+  return Object.fromEntries(
+    quiz.questions.map((q, i) => {
+      const right = q.choices.filter((c) => c.correct).map((c) => c.id);
+      const wrong = q.choices.filter((c) => !c.correct).map((c) => c.id);
+      return [q.id, i < wrongQuestions && wrong.length > 0 ? [wrong[0] as string] : right];
+    }),
+  );
+}
+
+interface DemoLesson {
+  slug: string;
+  minutes: number;
+  contentHash: string;
+  quiz: Quiz | null;
+}
+
+export async function seedDemo(db: DB, lessons: DemoLesson[], now: Date): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const rand = random(20261126);
+  const day = 86_400_000;
+  await db.transaction().execute(async (trx) => {
+    const at = new Date(now.getTime() - 120 * day).toISOString();
+    await trx
+      .insertInto("practice")
+      .values({ id: 1, name: "Maple Street Family Medicine", time_zone: "America/Chicago", fiscal_year_start_month: 1, created_at: at })
+      .execute();
+    const locations = new Map<string, number>();
+    for (const name of ["Maple Street", "Riverside"]) {
+      const row = await trx.insertInto("location").values({ name }).returning("id").executeTakeFirstOrThrow();
+      locations.set(name, row.id);
+    }
+    for (const person of DEMO_PEOPLE) {
+      const user = await trx
+        .insertInto("user")
+        .values({
+          email: person.email,
+          name: person.name,
+          role: person.role,
+          job_title: person.jobTitle,
+          location_id: person.location ? (locations.get(person.location) ?? null) : null,
+          hourly_wage_cents: person.wageCents,
+          hired_on: new Date(now.getTime() - (200 + Math.floor(rand() * 900)) * day).toISOString().slice(0, 10),
+          status: "active",
+          password_hash: passwordHash,
+          created_at: at,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+
+      // Lessons in library order, spread over the past 90 days, with the odd failed first try.
+      const count = Math.round(lessons.length * person.progress);
+      let t = now.getTime() - 90 * day + Math.floor(rand() * 5) * day;
+      const step = (85 * day) / Math.max(1, count);
+      for (const lesson of lessons.slice(0, count)) {
+        t += step * (0.5 + rand());
+        const seconds = Math.round(lesson.minutes * 60 * (0.7 + rand() * 0.8));
+        const seen = new Date(t).toISOString();
+        await trx
+          .insertInto("lesson_visit")
+          .values({ user_id: user.id, lesson_slug: lesson.slug, first_seen_at: seen, last_seen_at: seen, active_seconds: seconds })
+          .execute();
+        if (!lesson.quiz) continue;
+        const tries = rand() < 0.25 ? [2, 0] : [rand() < 0.3 ? 1 : 0];
+        for (const [i, wrong] of tries.entries()) {
+          const submitted = new Date(t + (i * 2 + 1) * 600_000).toISOString();
+          const grade = gradeQuiz(lesson.quiz, answersFor(lesson.quiz, wrong ?? 0));
+          const attempt = await trx
+            .insertInto("quiz_attempt")
+            .values({
+              user_id: user.id,
+              lesson_slug: lesson.slug,
+              content_hash: lesson.contentHash,
+              answers: JSON.stringify(answersFor(lesson.quiz, wrong ?? 0)),
+              correct_count: grade.correctCount,
+              question_count: grade.questionCount,
+              score: grade.score,
+              passed: grade.passed ? 1 : 0,
+              submitted_at: submitted,
+              request_id: randomUUID(),
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow();
+          if (grade.passed) {
+            await trx
+              .insertInto("completion")
+              .values({ user_id: user.id, lesson_slug: lesson.slug, completed_at: submitted, attempt_id: attempt.id, content_hash: lesson.contentHash })
+              .execute();
+          }
+        }
+      }
+    }
+    await recordAudit(trx, { actorId: null, action: "demo.seeded", subject: "practice:Maple Street Family Medicine", at: now });
+  });
+}

@@ -1,0 +1,32 @@
+// Time on a lesson: first seen, last seen and active seconds. Recorded by POST only (a GET never
+// changes state): heartbeats from the page while it is visible, or, without JavaScript, the time
+// between opening the lesson and submitting it.
+import type { DB } from "#db/connection.ts";
+
+/** One report never adds more than this: a tab left open over lunch is not learning. */
+export const MAX_SECONDS_PER_REPORT = 30 * 60;
+
+export async function recordLessonTime(
+  db: DB,
+  input: { userId: number; lessonSlug: string; seconds: number; now: Date },
+): Promise<void> {
+  const seconds = Math.max(0, Math.min(MAX_SECONDS_PER_REPORT, Math.round(input.seconds)));
+  const at = input.now.toISOString();
+  const firstSeen = new Date(input.now.getTime() - seconds * 1000).toISOString();
+  await db
+    .insertInto("lesson_visit")
+    .values({
+      user_id: input.userId,
+      lesson_slug: input.lessonSlug,
+      first_seen_at: firstSeen,
+      last_seen_at: at,
+      active_seconds: seconds,
+    })
+    .onConflict((oc) =>
+      oc.columns(["user_id", "lesson_slug"]).doUpdateSet((eb) => ({
+        last_seen_at: at,
+        active_seconds: eb(eb.ref("lesson_visit.active_seconds"), "+", seconds),
+      })),
+    )
+    .execute();
+}

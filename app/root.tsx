@@ -1,0 +1,131 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getUser } from "./auth.server.ts";
+import { getPractice } from "./models/practice.server.ts";
+import { roleAtLeast } from "./models/users.server.ts";
+import { useNonce } from "./nonce.tsx";
+import { services } from "./services.server.ts";
+import stylesHref from "./styles.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.ico" },
+];
+
+export const meta: MetaFunction = () => [{ title: "DeskCoach" }];
+
+// Public: tells the page shell who is signed in (their own name and role only).
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, practice] = await Promise.all([getUser(request), getPractice(services.db)]);
+  return {
+    user: user ? { name: user.name, canManage: roleAtLeast(user.role, "manager") } : null,
+    practiceName: practice?.name ?? null,
+    demo: services.env.DEMO_MODE,
+  };
+}
+
+function Header({ data }: { data: Awaited<ReturnType<typeof loader>> | undefined }) {
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <Link to="/" className="brand">
+          DeskCoach{data?.practiceName ? <span className="brand-practice"> · {data.practiceName}</span> : null}
+        </Link>
+        {user ? (
+          <nav aria-label="Main">
+            <ul className="nav-list">
+              <li>
+                <NavLink to="/learn">Learn</NavLink>
+              </li>
+              <li>
+                <NavLink to="/progress">My progress</NavLink>
+              </li>
+              {user.canManage ? (
+                <li>
+                  <NavLink to="/manage">Manage</NavLink>
+                </li>
+              ) : null}
+              <li>
+                <Form method="post" action="/logout" className="inline-form">
+                  <button type="submit" className="link-button">
+                    Sign out <span className="visually-hidden">{user.name}</span>
+                  </button>
+                </Form>
+              </li>
+            </ul>
+          </nav>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <Header data={data} />
+        <main id="main" className="page" tabIndex={-1}>
+          {children}
+        </main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "Please try again. If it keeps happening, tell your office manager.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Page not found";
+      message = "There is nothing at this address.";
+    } else if (error.status === 403) {
+      title = "Not available to you";
+      message = "Your account does not have access to this page.";
+    } else if (error.status < 500) {
+      title = error.statusText || title;
+    }
+  }
+  return (
+    <section className="error-page">
+      <h1>{title}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">Go to the start page</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "#app/auth.server.ts";
+import { QuizForm } from "#app/components/quiz-form.tsx";
+import { useReadingTime } from "#app/components/reading-time.ts";
+import type { CatalogLesson } from "#app/models/catalog.server.ts";
+import { lessonProgress } from "#app/models/progress.server.ts";
+import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
+import { recordLessonTime } from "#app/models/visits.server.ts";
+import { services } from "#app/services.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
+];
+
+function findLesson(slug: string | undefined): CatalogLesson {
+  const lesson = slug ? services.catalog.lesson(slug) : undefined;
+  if (!lesson) throw new Response("Not found", { status: 404 });
+  return lesson;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const lesson = findLesson(params.slug);
+  const module = services.catalog.module(lesson.moduleSlug);
+  const progress = (await lessonProgress(services.db, user.id)).get(lesson.slug);
+  const siblings = module?.lessons ?? [];
+  const next = siblings[siblings.findIndex((l) => l.slug === lesson.slug) + 1];
+  return {
+    lesson: {
+      slug: lesson.slug,
+      title: lesson.title,
+      minutes: lesson.minutes,
+      objectives: lesson.objectives,
+      html: lesson.html,
+      moduleTitle: module?.title ?? "",
+    },
+    // Prompts and choices only: the key and the feedback stay on the server.
+    questions: lesson.questions ? choiceOrderFor(lesson.questions, `${user.id}:${lesson.contentHash}`) : null,
+    next: next ? { slug: next.slug, title: next.title } : null,
+    status: progress?.status ?? "not-started",
+    attempts: progress?.attempts ?? 0,
+    bestScore: progress?.bestScore ?? null,
+    requestId: randomUUID(),
+    openedAt: services.clock.now().toISOString(),
+  };
+}
+
+const common = z.object({
+  requestId: z.string().uuid(),
+  openedAt: z.string().datetime().optional(),
+  tracked: z.enum(["0", "1"]).optional(),
+});
+
+/** Without JavaScript, reading time is the time between opening the lesson and submitting it. */
+async function recordUntrackedTime(userId: number, lessonSlug: string, fields: z.infer<typeof common>, now: Date) {
+  if (fields.tracked === "1" || !fields.openedAt) return;
+  const seconds = (now.getTime() - new Date(fields.openedAt).getTime()) / 1000;
+  if (seconds > 0) await recordLessonTime(services.db, { userId, lessonSlug, seconds, now });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const lesson = findLesson(params.slug);
+  const form = await request.formData();
+  const fields = common.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
+  if (!fields.success) {
+    return data(
+      { formError: "This form is out of date. Reload the page and try again.", errors: {}, selected: {} },
+      { status: 400 },
+    );
+  }
+  const now = services.clock.now();
+  const intent = form.get("intent");
+
+  if (intent === "done" && !lesson.quiz) {
+    await recordUntrackedTime(user.id, lesson.slug, fields.data, now);
+    await markLessonDone(services.db, { userId: user.id, lesson, now });
+    throw redirect(`/lessons/${lesson.slug}`);
+  }
+  if (intent !== "submit" || !lesson.quiz) {
+    return data({ formError: "Unknown action.", errors: {}, selected: {} }, { status: 400 });
+  }
+  const { answers, errors } = readAnswers(lesson.quiz, form);
+  if (errors) return data({ formError: null, errors, selected: answers }, { status: 400 });
+  await recordUntrackedTime(user.id, lesson.slug, fields.data, now);
+  const { attemptId } = await submitQuiz(services.db, {
+    userId: user.id,
+    lesson,
+    answers,
+    requestId: fields.data.requestId,
+    now,
+  });
+  throw redirect(`/attempts/${attemptId}`);
+}
+
+function MarkDone({ requestId, openedAt, slug }: { requestId: string; openedAt: string; slug: string }) {
+  const tracked = useReadingTime(slug);
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="done" />
+      <input type="hidden" name="requestId" value={requestId} />
+      <input type="hidden" name="openedAt" value={openedAt} />
+      <input type="hidden" name="tracked" value="0" ref={tracked} />
+      <button type="submit" className="button primary">
+        Mark as done
+      </button>
+    </Form>
+  );
+}
+
+export default function LessonPage() {
+  const { lesson, questions, status, attempts, bestScore, next, requestId, openedAt } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <article className="lesson">
+      <p className="eyebrow">
+        <Link to="/learn">Learn</Link> <span aria-hidden="true">›</span> {lesson.moduleTitle}
+      </p>
+      <h1>{lesson.title}</h1>
+      <p className="muted">
+        About {lesson.minutes} minutes
+        {status === "done" ? (
+          <>
+            {" · "}
+            <strong>
+              <span aria-hidden="true">✓ </span>Completed
+            </strong>
+          </>
+        ) : null}
+        {attempts > 0 ? ` · ${attempts} attempt${attempts === 1 ? "" : "s"}, best ${bestScore}%` : null}
+      </p>
+      <section className="objectives card" aria-labelledby="objectives-heading">
+        <h2 id="objectives-heading">After this lesson you can</h2>
+        <ul>
+          {lesson.objectives.map((o) => (
+            <li key={o}>{o}</li>
+          ))}
+        </ul>
+      </section>
+      {/* Our own content, compiled and rendered to HTML on the server at start-up. */}
+      <div className="lesson-body" dangerouslySetInnerHTML={{ __html: lesson.html }} />
+      {result?.formError ? (
+        <div className="form-error" role="alert">
+          {result.formError}
+        </div>
+      ) : null}
+      {questions ? (
+        <section id="quiz">
+          <QuizForm
+            key={requestId}
+            lessonSlug={lesson.slug}
+            questions={questions}
+            requestId={requestId}
+            openedAt={openedAt}
+            errors={result?.errors}
+            selected={result?.selected}
+          />
+        </section>
+      ) : status === "done" ? null : (
+        <MarkDone requestId={requestId} openedAt={openedAt} slug={lesson.slug} />
+      )}
+      {next ? (
+        <p className="next-lesson">
+          Next in this module: <Link to={`/lessons/${next.slug}`}>{next.title}</Link>
+        </p>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,106 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
+import { FormError, TextField } from "#app/components/field.tsx";
+import { DEMO_PASSWORD, DEMO_PEOPLE } from "#app/models/demo.server.ts";
+import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
+import { verifyPassword } from "#app/models/passwords.server.ts";
+import { isSetupOpen } from "#app/models/practice.server.ts";
+import { findUserForSignIn } from "#app/models/users.server.ts";
+import { safeRedirect } from "#app/safe-redirect.ts";
+import { services } from "#app/services.server.ts";
+import { parseForm } from "#app/validation.ts";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · DeskCoach" }];
+
+const schema = z.object({
+  email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long."),
+  password: z.string().min(1, "Enter your password.").max(200, "That password is too long."),
+  redirectTo: z.string().optional(),
+});
+
+const WRONG = "That email and password do not match an active account.";
+
+// Public: the sign-in page.
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await isSetupOpen(services.db)) throw redirect("/setup");
+  await requireAnonymous(request);
+  return {
+    demoAccounts: services.env.DEMO_MODE
+      ? DEMO_PEOPLE.map((p) => ({ email: p.email, who: `${p.name}, ${p.jobTitle.toLowerCase()}` }))
+      : null,
+    demoPassword: services.env.DEMO_MODE ? DEMO_PASSWORD : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAnonymous(request);
+  const form = parseForm(await request.formData(), schema);
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const { email, password } = form.data;
+  const now = services.clock.now();
+  const keys = throttleKeys(email, context.clientAddress ?? "unknown");
+  const wait = await throttledFor(services.db, keys, now);
+  if (wait > 0) {
+    return data(
+      { errors: { form: `Too many sign-in attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email } },
+      { status: 429 },
+    );
+  }
+  const user = await findUserForSignIn(services.db, email);
+  // Verify even when there is no such user, so both cases take the same time and answer alike.
+  const ok = await verifyPassword(user?.password_hash ?? null, password);
+  if (!user || !ok || user.status !== "active") {
+    await recordFailure(services.db, keys, now);
+    return data({ errors: { form: WRONG }, values: { email } }, { status: 400 });
+  }
+  await clearAccountFailures(services.db, email);
+  return signIn(request, user.id, safeRedirect(form.data.redirectTo, homeFor(user)));
+}
+
+export default function Login() {
+  const { demoAccounts, demoPassword } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors: Record<string, string> = result?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="narrow">
+      <h1>Sign in</h1>
+      <Form method="post" noValidate className="stack">
+        <FormError error={errors.form} />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          defaultValue={result?.values?.email}
+          error={errors.email}
+          required
+        />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" error={errors.password} required />
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+      <p className="muted">Forgot your password? Ask your office manager for a reset code.</p>
+      {demoAccounts ? (
+        <aside className="demo-accounts" aria-labelledby="demo-heading">
+          <h2 id="demo-heading">Demo accounts</h2>
+          <p>
+            This is a demo practice. Every account's password is <code>{demoPassword}</code>.
+          </p>
+          <ul>
+            {demoAccounts.map((a) => (
+              <li key={a.email}>
+                <code>{a.email}</code> — {a.who}
+              </li>
+            ))}
+          </ul>
+        </aside>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,270 @@
+// DeskCoach's production server: Remix's request handler on bare node:http. Stock remix-serve
+// (Express) costs about half the throughput on this kind of machine; see
+// docs/decisions/0003-own-production-server.md.
+//
+// It serves the built client assets from memory-mapped file metadata (immutable caching,
+// precompressed variants), refuses cross-site state changes before any route runs, adds the
+// security headers with a fresh CSP nonce per response, logs one line per request without
+// blocking, and shuts down within two seconds of SIGTERM.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+import zlib from "node:zlib";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { isForeignRequest } from "./same-origin.ts";
+
+process.env.NODE_ENV ??= "production";
+
+const BUILD_DIR = path.resolve(process.env.DESKCOACH_BUILD_DIR ?? "build");
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? "127.0.0.1";
+const APP_ORIGIN = process.env.APP_ORIGIN?.replace(/\/$/, "");
+const QUIET = process.env.LOG_REQUESTS === "0";
+
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".ico": "image/x-icon",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".woff2": "font/woff2",
+};
+
+interface StaticFile {
+  file: string;
+  type: string;
+  size: number;
+  immutable: boolean;
+  br: string | null;
+  gz: string | null;
+}
+
+/** Every servable file, found once at start: no request ever touches a path it names itself. */
+function indexStatic(root: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (!entry.name.endsWith(".br") && !entry.name.endsWith(".gz") && !entry.name.startsWith(".")) {
+        const url = `/${path.relative(root, full).split(path.sep).join("/")}`;
+        files.set(url, {
+          file: full,
+          type: TYPES[path.extname(entry.name)] ?? "application/octet-stream",
+          size: fs.statSync(full).size,
+          immutable: url.startsWith("/assets/"),
+          br: fs.existsSync(`${full}.br`) ? `${full}.br` : null,
+          gz: fs.existsSync(`${full}.gz`) ? `${full}.gz` : null,
+        });
+      }
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return files;
+}
+
+function securityHeaders(res: ServerResponse, nonce: string, https: boolean): void {
+  res.setHeader(
+    "Content-Security-Policy",
+    [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "form-action 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+  );
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  if (https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
+function acceptsEncoding(req: IncomingMessage, encoding: string): boolean {
+  const header = req.headers["accept-encoding"];
+  return typeof header === "string" && header.includes(encoding);
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse, asset: StaticFile): void {
+  res.setHeader("Content-Type", asset.type);
+  res.setHeader("Cache-Control", asset.immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+  res.setHeader("Vary", "Accept-Encoding");
+  let file = asset.file;
+  if (asset.br && acceptsEncoding(req, "br")) {
+    file = asset.br;
+    res.setHeader("Content-Encoding", "br");
+  } else if (asset.gz && acceptsEncoding(req, "gzip")) {
+    file = asset.gz;
+    res.setHeader("Content-Encoding", "gzip");
+  }
+  res.setHeader("Content-Length", file === asset.file ? asset.size : fs.statSync(file).size);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  fs.createReadStream(file).pipe(res);
+}
+
+function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Request {
+  const controller = new AbortController();
+  res.on("close", () => controller.abort());
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  }
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = Readable.toWeb(req) as ReadableStream;
+    init.duplex = "half";
+  }
+  return new Request(new URL(req.url ?? "/", origin), init);
+}
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|x-script))/;
+
+async function sendResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  for (const [key, value] of response.headers) {
+    if (key !== "set-cookie") res.setHeader(key, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("Set-Cookie", cookies);
+  if (!response.body || req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  const body = Readable.fromWeb(response.body as WebReadableStream);
+  const type = response.headers.get("content-type") ?? "";
+  if (COMPRESSIBLE.test(type) && !response.headers.has("content-encoding") && acceptsEncoding(req, "gzip")) {
+    res.setHeader("Content-Encoding", "gzip");
+    res.setHeader("Vary", "Accept-Encoding");
+    res.removeHeader("Content-Length");
+    // Sync flush keeps streamed HTML streaming.
+    await pipeline(body, zlib.createGzip({ level: 5, flush: zlib.constants.Z_SYNC_FLUSH }), res);
+  } else {
+    await pipeline(body, res);
+  }
+}
+
+/** Request log lines, written in batches so that logging never throttles serving. */
+function createLog() {
+  let buffer: string[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    if (buffer.length === 0) return;
+    process.stdout.write(`${buffer.join("\n")}\n`);
+    buffer = [];
+  };
+  return {
+    // Only the path: query strings may carry things that do not belong in a log.
+    request(method: string, url: string, status: number, ms: number) {
+      if (QUIET) return;
+      const pathOnly = url.split("?")[0];
+      buffer.push(`${new Date().toISOString()} ${method} ${pathOnly} ${status} ${ms.toFixed(1)}ms`);
+      if (buffer.length >= 512) flush();
+      else timer ??= setTimeout(flush, 200);
+    },
+    flush,
+  };
+}
+
+async function main(): Promise<void> {
+  const serverBuildFile = path.join(BUILD_DIR, "server", "index.js");
+  if (!fs.existsSync(serverBuildFile)) {
+    console.error(`No build at ${serverBuildFile}. Run \`npm run build\` first.`);
+    process.exit(1);
+  }
+  // Importing the build opens and migrates the database and loads the catalog.
+  const build = (await import(pathToFileURL(serverBuildFile).href)) as ServerBuild;
+  // Always production mode: other modes put stack traces into error responses. NODE_ENV=test
+  // only unlocks test-only settings such as DESKCOACH_NOW.
+  const handle = createRequestHandler(build, "production");
+  const assets = indexStatic(path.join(BUILD_DIR, "client"));
+  const log = createLog();
+
+  const server = http.createServer(async (req, res) => {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    res.on("finish", () => log.request(method, url, res.statusCode, performance.now() - started));
+    const origin = APP_ORIGIN ?? `http://${req.headers.host ?? `${HOST}:${PORT}`}`;
+    const nonce = randomBytes(16).toString("base64");
+    securityHeaders(res, nonce, origin.startsWith("https:"));
+    try {
+      const pathname = url.split("?")[0] ?? "/";
+      const asset = (method === "GET" || method === "HEAD") && assets.get(pathname);
+      if (asset) {
+        serveStatic(req, res, asset);
+        return;
+      }
+      const header = (name: string) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      if (isForeignRequest(method, { origin: header("origin"), secFetchSite: header("sec-fetch-site") }, origin)) {
+        res.statusCode = 403;
+        res.setHeader("Content-Type", "text/plain; charset=utf-8");
+        res.end("Forbidden: this request did not come from DeskCoach's own pages.");
+        return;
+      }
+      const request = toRequest(req, res, origin);
+      const response = await handle(request, { nonce, clientAddress: req.socket.remoteAddress ?? "unknown" });
+      await sendResponse(req, res, response);
+    } catch (error) {
+      // Never a stack trace to the client; the log has it.
+      console.error(error);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("Content-Type", "text/plain; charset=utf-8");
+        res.end("Something went wrong on our side. Please try again.");
+      } else {
+        res.destroy();
+      }
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+
+  server.listen(PORT, HOST, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : PORT;
+    console.log(`DeskCoach is listening on http://${HOST}:${port}`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then stopping`);
+    log.flush();
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    // Whatever has not finished within 1.5 s is cut off, so we are gone within 2 s.
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, 1500).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// The running app's one set of services: configuration, the database (migrated), the catalog
+// (validated, compiled and rendered) and sessions. Built once when the server build is first
+// imported; a failure here stops the server from starting, with the reason.
+import { databaseFileFromUrl, migrateToLatest, openDatabase, type Connection } from "#db/connection.ts";
+import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
+import { createClock, type Clock } from "#app/models/clock.server.ts";
+import { loadContent, type Problem } from "#app/models/content.server.ts";
+import { compileLessons } from "#app/models/lesson-compiler.server.ts";
+import { createSessions, type Sessions } from "#app/models/sessions.server.ts";
+import { env, type Env } from "./env.server.ts";
+import { renderLessonHtml } from "./lesson-html.server.tsx";
+
+export interface Services {
+  env: Env;
+  connection: Connection;
+  db: Connection["db"];
+  catalog: Catalog;
+  sessions: Sessions;
+  clock: Clock;
+}
+
+export function formatProblems(problems: Problem[]): string {
+  return problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join("\n");
+}
+
+async function loadCatalog(): Promise<Catalog> {
+  const { content, problems } = loadContent(env.CONTENT_DIR);
+  if (problems.length > 0) throw new Error(`Content is invalid:\n${formatProblems(problems)}`);
+  const lessons = content.modules.flatMap((m) => m.lessons);
+  const compiled = await compileLessons(lessons, env.CONTENT_CACHE_DIR);
+  if (compiled.problems.length > 0) throw new Error(`Content does not compile:\n${formatProblems(compiled.problems)}`);
+  return buildCatalog(content, (hash) => renderLessonHtml(compiled.code.get(hash) ?? ""));
+}
+
+async function start(): Promise<Services> {
+  const connection = openDatabase(databaseFileFromUrl(env.DATABASE_URL));
+  await migrateToLatest(connection.db);
+  const catalog = await loadCatalog();
+  await syncCatalog(connection.db, catalog);
+  const sessions = createSessions(connection.db, {
+    idleMinutes: env.SESSION_IDLE_MINUTES,
+    maxHours: env.SESSION_MAX_HOURS,
+  });
+  await sessions.deleteExpired();
+  return {
+    env,
+    connection,
+    db: connection.db,
+    catalog,
+    sessions,
+    clock: createClock(env.NODE_ENV, env.DESKCOACH_NOW),
+  };
+}
+
+// One instance per process, surviving the dev server's module reloads.
+const globalKey = Symbol.for("deskcoach.services");
+const holder = globalThis as unknown as Record<symbol, Promise<Services> | undefined>;
+export const services: Services = await (holder[globalKey] ??= start());

@@ -1,0 +1,89 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { migrationProvider } from "./migrations/index.ts";
+import type { Database } from "./schema.ts";
+
+export type DB = Kysely<Database>;
+
+export interface Connection {
+  db: DB;
+  sqlite: SQLite.Database;
+  file: string;
+  close(): Promise<void>;
+}
+
+/** `file:<path>` → an absolute path. Anything else is refused rather than guessed at. */
+export function databaseFileFromUrl(url: string): string {
+  if (!url.startsWith("file:")) {
+    throw new Error(`DATABASE_URL must look like file:<path>, got "${url}"`);
+  }
+  const file = url.slice("file:".length);
+  if (!file) throw new Error("DATABASE_URL names no file");
+  return path.resolve(file);
+}
+
+/**
+ * The settings every connection must have. An acknowledged quiz submission must survive a power
+ * cut (synchronous=FULL in WAL mode), and a constraint is only worth declaring if it is enforced.
+ */
+export const REQUIRED_PRAGMAS = {
+  journal_mode: "wal",
+  synchronous: 2, // FULL
+  foreign_keys: 1,
+  busy_timeout: 5000,
+} as const;
+
+export function applyPragmas(sqlite: SQLite.Database): void {
+  sqlite.pragma(`journal_mode = ${REQUIRED_PRAGMAS.journal_mode}`);
+  sqlite.pragma(`synchronous = FULL`);
+  sqlite.pragma(`foreign_keys = ON`);
+  sqlite.pragma(`busy_timeout = ${REQUIRED_PRAGMAS.busy_timeout}`);
+  verifyPragmas(sqlite);
+}
+
+/** Refuses to go on if any setting did not take (for example WAL on a file system without it). */
+export function verifyPragmas(sqlite: SQLite.Database): void {
+  const read = (name: string) => sqlite.pragma(name, { simple: true }) as string | number;
+  const problems: string[] = [];
+  const journal = String(read("journal_mode")).toLowerCase();
+  if (journal !== "wal") problems.push(`journal_mode is ${journal}, expected wal`);
+  if (Number(read("synchronous")) !== REQUIRED_PRAGMAS.synchronous)
+    problems.push(`synchronous is ${read("synchronous")}, expected 2 (FULL)`);
+  if (Number(read("foreign_keys")) !== 1) problems.push("foreign_keys is off");
+  if (Number(read("busy_timeout")) < REQUIRED_PRAGMAS.busy_timeout)
+    problems.push(`busy_timeout is ${read("busy_timeout")}, expected at least 5000`);
+  if (problems.length > 0) {
+    throw new Error(`The database is not safe to use: ${problems.join("; ")}`);
+  }
+}
+
+export function openDatabase(file: string): Connection {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  try {
+    applyPragmas(sqlite);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    sqlite,
+    file,
+    // Kysely's destroy closes the better-sqlite3 handle too.
+    close: () => db.destroy(),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`Migration ${failed?.migrationName ?? "?"} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,12 @@
+// Migrations are listed in code rather than read from a folder: the Vite server build bundles
+// what is imported, and Kysely's FileMigrationProvider would look for files that are not there.
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001-initial.ts";
+
+export const migrations: Record<string, Migration> = {
+  "0001-initial": m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,139 @@
+// Kysely's view of the database. Row types follow Kysely's convention: `Xxx` for a selected row,
+// `NewXxx` for an insert. Times are UTC ISO-8601 text, dates YYYY-MM-DD, money integer cents,
+// booleans 0/1.
+import type { Generated, Insertable, Selectable } from "kysely";
+
+export type Role = "owner" | "manager" | "staff";
+export type UserStatus = "active" | "deactivated";
+
+export interface PracticeTable {
+  id: number;
+  name: string;
+  time_zone: string;
+  fiscal_year_start_month: number;
+  created_at: string;
+}
+
+export interface LocationTable {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  job_title: string | null;
+  location_id: number | null;
+  hourly_wage_cents: number | null;
+  hired_on: string | null;
+  status: UserStatus;
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the session token; the token itself lives only in the cookie. */
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  absolute_expires_at: string;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  /** "account:<email>" or "address:<ip>" */
+  key: string;
+  at: string;
+}
+
+export interface ModuleTable {
+  slug: string;
+  title: string;
+  summary: string;
+  position: number;
+  skills: string;
+  content_hash: string;
+  retired: number;
+}
+
+export interface LessonTable {
+  slug: string;
+  module_slug: string;
+  title: string;
+  summary: string;
+  minutes: number;
+  position: number;
+  skills: string;
+  has_quiz: number;
+  content_hash: string;
+  retired: number;
+}
+
+export interface LessonVisitTable {
+  user_id: number;
+  lesson_slug: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  active_seconds: number;
+}
+
+export interface QuizAttemptTable {
+  id: Generated<number>;
+  user_id: number;
+  lesson_slug: string;
+  content_hash: string;
+  /** JSON: { [questionId]: choiceId[] } */
+  answers: string;
+  correct_count: number;
+  question_count: number;
+  score: number;
+  passed: number;
+  submitted_at: string;
+  request_id: string;
+}
+
+export interface CompletionTable {
+  id: Generated<number>;
+  user_id: number;
+  lesson_slug: string;
+  completed_at: string;
+  attempt_id: number | null;
+  content_hash: string;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  action: string;
+  subject: string | null;
+  details: string;
+}
+
+export interface Database {
+  practice: PracticeTable;
+  location: LocationTable;
+  user: UserTable;
+  session: SessionTable;
+  login_failure: LoginFailureTable;
+  module: ModuleTable;
+  lesson: LessonTable;
+  lesson_visit: LessonVisitTable;
+  quiz_attempt: QuizAttemptTable;
+  completion: CompletionTable;
+  audit_event: AuditEventTable;
+}
+
+export type Practice = Selectable<PracticeTable>;
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type Session = Selectable<SessionTable>;
+export type Lesson = Selectable<LessonTable>;
+export type Module = Selectable<ModuleTable>;
+export type QuizAttempt = Selectable<QuizAttemptTable>;
+export type NewQuizAttempt = Insertable<QuizAttemptTable>;
+export type Completion = Selectable<CompletionTable>;
+export type AuditEvent = Selectable<AuditEventTable>;

@@ -1,0 +1,13 @@
+// Remix options live here; vite.config.ts passes them to the Remix Vite plugin.
+/** @type {import('@remix-run/dev').VitePluginConfig} */
+export default {
+  appDirectory: "app",
+  ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_singleFetch: true,
+    v3_lazyRouteDiscovery: true,
+  },
+};

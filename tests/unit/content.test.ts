@@ -1,0 +1,194 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadContent, publicQuiz, readingGrade, type Problem } from "#app/models/content.server.ts";
+import { compileLessons } from "#app/models/lesson-compiler.server.ts";
+import { removeTempDirs, tempDir } from "#tests/support/db.ts";
+
+afterEach(removeTempDirs);
+
+const PARAGRAPH =
+  "A patient walks up to the desk. You look up and smile. You say hello and use her name. She feels seen and calm. ";
+
+function lesson(fields: Record<string, string> = {}, words = 700) {
+  const body = PARAGRAPH.repeat(Math.ceil(words / 24));
+  const fm = {
+    title: "The first ten seconds",
+    summary: "Greet every patient within seconds.",
+    minutes: "5",
+    order: "1",
+    objectives: "\n  - Greet every patient.",
+    skills: "[greeting]",
+    ...fields,
+  };
+  const lines = Object.entries(fm)
+    .filter(([, v]) => v !== "")
+    .map(([k, v]) => `${k}: ${v}`);
+  return `---\n${lines.join("\n")}\n---\n\n<Scenario title="Monday">\n\n${body}\n\n</Scenario>\n`;
+}
+
+const QUIZ = `questions:
+  - id: q-one
+    type: single
+    prompt: What first?
+    choices:
+      - id: a
+        text: Smile
+        correct: true
+        feedback: They feel seen.
+      - id: b
+        text: Wait
+        feedback: A wait feels long.
+  - id: q-two
+    type: multiple
+    prompt: Which? Choose all that apply.
+    choices:
+      - id: a
+        text: Name
+        correct: true
+        feedback: Personal.
+      - id: b
+        text: Weather
+        feedback: Delays.
+  - id: q-three
+    type: single
+    prompt: Hold?
+    choices:
+      - id: a
+        text: Ask first
+        correct: true
+        feedback: Safe.
+      - id: b
+        text: Just hold
+        feedback: Risky.
+`;
+
+/** A valid one-module content folder; `files` overrides or adds files (null deletes). */
+function contentDir(files: Record<string, string | null> = {}): string {
+  const dir = tempDir("deskcoach-content-");
+  const all: Record<string, string | null> = {
+    "skills.yaml": "- id: greeting\n  label: Greeting\n- id: phone\n  label: Phone\n",
+    "basics/module.yaml": "title: Basics\nsummary: The basics.\norder: 1\nskills: [greeting]\n",
+    "basics/first-ten-seconds.mdx": lesson(),
+    "basics/first-ten-seconds.quiz.yaml": QUIZ,
+    ...files,
+  };
+  for (const [name, text] of Object.entries(all)) {
+    if (text === null) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+function problemsFor(files: Record<string, string | null>): Problem[] {
+  return loadContent(contentDir(files)).problems;
+}
+
+function expectProblem(problems: Problem[], file: string, message: RegExp, line?: number) {
+  const hit = problems.find((p) => p.file.endsWith(file) && message.test(p.message));
+  expect(hit, `expected a problem in ${file} matching ${message}; got ${JSON.stringify(problems)}`).toBeDefined();
+  if (line !== undefined) expect(hit?.line).toBe(line);
+}
+
+describe("content validation", () => {
+  it("accepts a valid folder", () => {
+    const { problems, content } = loadContent(contentDir());
+    expect(problems).toEqual([]);
+    expect(content.modules[0]?.lessons[0]).toMatchObject({ slug: "first-ten-seconds", minutes: 5 });
+    expect(content.modules[0]?.lessons[0]?.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("accepts the real library: at least 8 modules and 32 lessons, each within the rules", () => {
+    const { problems, content } = loadContent("content");
+    expect(problems).toEqual([]);
+    const lessons = content.modules.flatMap((m) => m.lessons);
+    expect(content.modules.length).toBeGreaterThanOrEqual(8);
+    expect(lessons.length).toBeGreaterThanOrEqual(32);
+    for (const l of lessons) {
+      expect(l.quiz?.questions.length ?? 0, l.slug).toBeGreaterThanOrEqual(3);
+      expect(l.readingGrade, l.slug).toBeLessThanOrEqual(10);
+      expect(Math.abs(l.estimatedMinutes - l.minutes), l.slug).toBeLessThanOrEqual(1);
+    }
+    const types = new Set(lessons.flatMap((l) => l.quiz?.questions.map((q) => q.type) ?? []));
+    expect(types).toEqual(new Set(["single", "multiple"]));
+  });
+
+  it("names the file and line of broken YAML", () => {
+    const problems = problemsFor({ "basics/first-ten-seconds.quiz.yaml": "questions:\n  - id: [unclosed\n" });
+    expectProblem(problems, "basics/first-ten-seconds.quiz.yaml", /invalid YAML/);
+    expect(problems[0]?.line).toBeGreaterThan(1);
+  });
+
+  it("refuses an unknown question type", () => {
+    const problems = problemsFor({ "basics/first-ten-seconds.quiz.yaml": QUIZ.replace("type: multiple", "type: essay") });
+    expectProblem(problems, "first-ten-seconds.quiz.yaml", /type must be "single" or "multiple"/, 14);
+  });
+
+  it("refuses duplicate question ids", () => {
+    const problems = problemsFor({ "basics/first-ten-seconds.quiz.yaml": QUIZ.replace("id: q-two", "id: q-one") });
+    expectProblem(problems, "first-ten-seconds.quiz.yaml", /duplicate question id "q-one"/, 13);
+  });
+
+  it("refuses a question with no correct choice, and a single-answer one with two", () => {
+    const none = QUIZ.replace("        text: Name\n        correct: true\n", "        text: Name\n");
+    expectProblem(problemsFor({ "basics/first-ten-seconds.quiz.yaml": none }), "first-ten-seconds.quiz.yaml", /"q-two" has no correct choice/);
+    const two = QUIZ.replace("        text: Wait\n", "        text: Wait\n        correct: true\n");
+    expectProblem(problemsFor({ "basics/first-ten-seconds.quiz.yaml": two }), "first-ten-seconds.quiz.yaml", /has 2 correct choices; it needs exactly one/);
+  });
+
+  it("refuses a choice without feedback", () => {
+    const problems = problemsFor({ "basics/first-ten-seconds.quiz.yaml": QUIZ.replace("        feedback: Delays.\n", "") });
+    expectProblem(problems, "first-ten-seconds.quiz.yaml", /feedback/);
+  });
+
+  it("refuses a duplicate lesson slug across modules", () => {
+    const problems = problemsFor({
+      "more/module.yaml": "title: More\nsummary: More.\norder: 2\nskills: [greeting]\n",
+      "more/first-ten-seconds.mdx": lesson(),
+    });
+    expectProblem(problems, "more/first-ten-seconds.mdx", /duplicate lesson slug "first-ten-seconds" \(also .*basics\/first-ten-seconds\.mdx\)/);
+  });
+
+  it("refuses a missing frontmatter field, naming the field", () => {
+    const problems = problemsFor({ "basics/first-ten-seconds.mdx": lesson({ objectives: "" }) });
+    expectProblem(problems, "basics/first-ten-seconds.mdx", /frontmatter: missing field "objectives"/);
+  });
+
+  it("refuses unknown skills, wrong minutes, too few questions and unknown components", () => {
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": lesson({ skills: "[juggling]" }) }), "first-ten-seconds.mdx", /unknown skill "juggling"/, 8);
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": lesson({ minutes: "9" }) }), "first-ten-seconds.mdx", /minutes is 9 but \d+ words read in about 5/, 4);
+    const twoQuestions = QUIZ.slice(0, QUIZ.indexOf("  - id: q-three"));
+    expectProblem(problemsFor({ "basics/first-ten-seconds.quiz.yaml": twoQuestions }), "quiz.yaml", /3–5 questions/);
+    const withTag = lesson().replace("<Scenario", "<Quiz />\n\n<Scenario");
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": withTag }), "first-ten-seconds.mdx", /unknown component or HTML tag <Quiz>/);
+  });
+
+  it("reports a reading grade and refuses one above 10", () => {
+    const hard =
+      "Comprehensive administrative documentation requirements necessitate meticulous verification of beneficiary eligibility characteristics, notwithstanding organizational considerations. ";
+    const text = lesson().replace(/<Scenario[\s\S]*<\/Scenario>/, hard.repeat(40));
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": text }), "first-ten-seconds.mdx", /reading grade [\d.]+ is above 10/);
+    expect(readingGrade("The cat sat on the mat. It was warm.")).toBeLessThan(3);
+  });
+
+  it("keeps the key out of what the browser gets", () => {
+    const { content } = loadContent(contentDir());
+    const quiz = content.modules[0]?.lessons[0]?.quiz;
+    expect(quiz).toBeTruthy();
+    const shown = JSON.stringify(publicQuiz(quiz!));
+    expect(shown).not.toContain("correct");
+    expect(shown).not.toContain("They feel seen.");
+  });
+
+  it("compiles MDX and reports a compile error with the file", async () => {
+    const ok = loadContent(contentDir()).content.modules[0]!.lessons;
+    const compiled = await compileLessons(ok, tempDir());
+    expect(compiled.problems).toEqual([]);
+    expect(compiled.code.size).toBe(1);
+    const broken = loadContent(contentDir({ "basics/first-ten-seconds.mdx": lesson().replace("</Scenario>", "") }))
+      .content.modules[0]!.lessons;
+    const failed = await compileLessons(broken, tempDir());
+    expectProblem(failed.problems, "first-ten-seconds.mdx", /MDX/);
+  });
+});

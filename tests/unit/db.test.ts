@@ -1,0 +1,77 @@
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { databaseFileFromUrl, migrateToLatest, openDatabase, verifyPragmas } from "#db/connection.ts";
+import { migrations } from "#db/migrations/index.ts";
+import { createTestDb, removeTempDirs, tempDir } from "#tests/support/db.ts";
+
+afterEach(removeTempDirs);
+
+describe("database", () => {
+  it("migrates an empty file to the latest schema, creating its folder", async () => {
+    const file = path.join(tempDir(), "nested", "folder", "fresh.sqlite");
+    const connection = openDatabase(file);
+    const applied = await migrateToLatest(connection.db);
+    expect(applied).toEqual(Object.keys(migrations));
+    const tables = connection.sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%'")
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining(["user", "session", "lesson", "quiz_attempt", "completion", "audit_event", "practice"]),
+    );
+    // A second run has nothing to do.
+    expect(await migrateToLatest(connection.db)).toEqual([]);
+    await connection.close();
+  });
+
+  it("sets WAL, synchronous=FULL, foreign keys and a busy timeout on every connection", async () => {
+    const connection = await createTestDb();
+    const read = (name: string) => connection.sqlite.pragma(name, { simple: true });
+    expect(read("journal_mode")).toBe("wal");
+    expect(read("synchronous")).toBe(2);
+    expect(read("foreign_keys")).toBe(1);
+    expect(Number(read("busy_timeout"))).toBeGreaterThanOrEqual(5000);
+    await connection.close();
+  });
+
+  it("refuses a connection whose settings did not take", () => {
+    const sqlite = new SQLite(path.join(tempDir(), "weak.sqlite"));
+    sqlite.pragma("journal_mode = wal");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    expect(() => verifyPragmas(sqlite)).toThrow(/synchronous is 1/);
+    sqlite.close();
+    // An in-memory database cannot use WAL, so it is refused too.
+    expect(() => openDatabase(":memory:")).toThrow(/journal_mode is memory/);
+  });
+
+  it("enforces foreign keys", async () => {
+    const connection = await createTestDb();
+    await expect(
+      connection.db
+        .insertInto("session")
+        .values({ id: "x", user_id: 999, created_at: "t", expires_at: "t", absolute_expires_at: "t" })
+        .execute(),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await connection.close();
+  });
+
+  it("keeps the audit log append-only", async () => {
+    const connection = await createTestDb();
+    await connection.db
+      .insertInto("audit_event")
+      .values({ at: new Date().toISOString(), actor_id: null, action: "test", subject: null, details: "{}" })
+      .execute();
+    await expect(connection.db.updateTable("audit_event").set({ action: "changed" }).execute()).rejects.toThrow(/append-only/);
+    await expect(connection.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only/);
+    await connection.close();
+  });
+
+  it("reads DATABASE_URL as file:<path> only", () => {
+    expect(databaseFileFromUrl("file:./data/x.sqlite")).toBe(path.resolve("data/x.sqlite"));
+    expect(() => databaseFileFromUrl("postgres://x")).toThrow(/file:<path>/);
+    expect(() => databaseFileFromUrl("file:")).toThrow(/names no file/);
+  });
+});
