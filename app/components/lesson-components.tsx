@@ -1,64 +1,65 @@
 // The components lesson authors use in MDX without importing them (see content/README.md).
 // They render on the server into static HTML, so they must not rely on browser JavaScript.
+// Plain blocks with a visible label, not landmarks: a lesson has several of each.
 import type { ReactNode } from "react";
 
 type Children = { children?: ReactNode };
 
 export function Scenario({ title, children }: Children & { title?: string }) {
   return (
-    <section className="lc lc-scenario" aria-label={title ? `Scenario: ${title}` : "Scenario"}>
+    <div className="lc lc-scenario">
       <p className="lc-label">Scenario{title ? <span className="lc-title"> · {title}</span> : null}</p>
       {children}
-    </section>
+    </div>
   );
 }
 
 export function SayThis({ children }: Children) {
   return (
-    <aside className="lc lc-say" aria-label="Say this">
+    <div className="lc lc-say">
       <p className="lc-label">
         <span aria-hidden="true">✓ </span>Say this
       </p>
       {children}
-    </aside>
+    </div>
   );
 }
 
 export function NotThis({ children }: Children) {
   return (
-    <aside className="lc lc-not" aria-label="Not this">
+    <div className="lc lc-not">
       <p className="lc-label">
         <span aria-hidden="true">✗ </span>Not this
       </p>
       {children}
-    </aside>
+    </div>
   );
 }
 
 export function Tip({ children }: Children) {
   return (
-    <aside className="lc lc-tip" aria-label="Tip">
+    <div className="lc lc-tip">
       <p className="lc-label">Tip</p>
       {children}
-    </aside>
+    </div>
   );
 }
 
 export function KeyPoint({ children }: Children) {
   return (
-    <aside className="lc lc-key" aria-label="Key point">
+    <div className="lc lc-key">
       <p className="lc-label">Key point</p>
       {children}
-    </aside>
+    </div>
   );
 }
 
 export function Practice({ children }: Children) {
   return (
-    <section className="lc lc-practice" aria-label="Practice">
+    <div className="lc lc-practice">
       <p className="lc-label">Practice</p>
       {children}
-    </section>
+    </div>
   );
 }
 

@@ -1,0 +1,40 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { startServer, type TestServer } from "#tests/support/server.ts";
+import { answerQuiz, expect, FIRST_LESSON, PEOPLE, quizKey, seedPractice, signIn, test } from "./fixtures.ts";
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer({ seed: seedPractice });
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+async function expectNoViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("axe finds nothing on the sign-in, learner and manager pages", async ({ page }) => {
+  await page.goto(`${server.url}/login`);
+  await expectNoViolations(page);
+  await signIn(page, server.url, PEOPLE.maria);
+  await expectNoViolations(page);
+  await page.goto(`${server.url}/lessons/${FIRST_LESSON.slug}`);
+  await expectNoViolations(page);
+  await page.getByRole("button", { name: "Check my answers" }).click();
+  await expect(page.getByText("Some questions need an answer.")).toBeVisible();
+  await expectNoViolations(page);
+  await answerQuiz(page, quizKey(FIRST_LESSON.quizFile));
+  await page.getByRole("button", { name: "Check my answers" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("You passed");
+  await expectNoViolations(page);
+  await page.goto(`${server.url}/progress`);
+  await expectNoViolations(page);
+  await page.goto(`${server.url}/manage`);
+  await expectNoViolations(page);
+  await page.context().clearCookies();
+  await signIn(page, server.url, PEOPLE.rosa);
+  await expectNoViolations(page);
+});

@@ -1,0 +1,83 @@
+// Starts the production build on a random loopback port with its own database file, the way
+// `npm start` runs it. Used by the end-to-end tests (and the benchmark harness).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { migrateToLatest, openDatabase, type Connection } from "#db/connection.ts";
+
+export interface TestServer {
+  url: string;
+  dbFile: string;
+  db: Connection["db"];
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  env?: Record<string, string>;
+  /** Fill the database before the server opens it. */
+  seed?: (db: Connection["db"]) => Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const root = path.resolve(import.meta.dirname, "../..");
+  if (!fs.existsSync(path.join(root, "build/start.js"))) {
+    throw new Error("No production build: run `npm run build` first (npm test does).");
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-e2e-"));
+  const dbFile = path.join(dir, "e2e.sqlite");
+  const connection = openDatabase(dbFile);
+  await migrateToLatest(connection.db);
+  await options.seed?.(connection.db);
+
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["build/start.js"], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: `file:${dbFile}`,
+      LOG_REQUESTS: "0",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Server did not start in time:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", check);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Server exited with ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    url,
+    dbFile,
+    db: connection.db,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await connection.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
