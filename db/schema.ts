@@ -31,6 +31,8 @@ export interface UserTable {
   status: UserStatus;
   password_hash: string | null;
   created_at: string;
+  /** For a manager limited to one location; null means the whole practice. */
+  scope_location_id: number | null;
 }
 
 export interface SessionTable {
@@ -104,6 +106,42 @@ export interface CompletionTable {
   content_hash: string;
 }
 
+export interface AccessCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  /** SHA-256 of the code; the code itself is shown once and never stored. */
+  code_hash: string;
+  purpose: "setup" | "reset";
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AssignmentTable {
+  id: Generated<number>;
+  module_slug: string | null;
+  lesson_slug: string | null;
+  target_user_id: number | null;
+  target_job_title: string | null;
+  target_location_id: number | null;
+  due_on: string | null;
+  due_days: number | null;
+  recur_months: number | null;
+  created_by: number;
+  created_at: string;
+  cancelled_at: string | null;
+  cancelled_by: number | null;
+}
+
+export interface AssignmentPersonTable {
+  id: Generated<number>;
+  assignment_id: number;
+  user_id: number;
+  assigned_at: string;
+  due_on: string;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: string;
@@ -125,6 +163,9 @@ export interface Database {
   quiz_attempt: QuizAttemptTable;
   completion: CompletionTable;
   audit_event: AuditEventTable;
+  access_code: AccessCodeTable;
+  assignment: AssignmentTable;
+  assignment_person: AssignmentPersonTable;
 }
 
 export type Practice = Selectable<PracticeTable>;

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { databaseFileFromUrl, migrateToLatest, openDatabase } from "#db/connection.ts";
-import { syncCatalog } from "#app/models/catalog.server.ts";
+import { buildCatalog, syncCatalog } from "#app/models/catalog.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { seedDemo } from "#app/models/demo.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
@@ -41,8 +41,9 @@ await run(async () => {
     if (await isSetupOpen(connection.db)) {
       const { content, problems } = loadContent(process.env.CONTENT_DIR ?? "./content");
       if (problems.length > 0) throw new Error("Content is invalid: run `npm run content:check`.");
-      await syncCatalog(connection.db, content);
-      await seedDemo(connection.db, content.modules.flatMap((m) => m.lessons), new Date());
+      const catalog = buildCatalog(content, () => "");
+      await syncCatalog(connection.db, catalog);
+      await seedDemo(connection.db, catalog, new Date());
       console.log(`Seeded the demo practice into ${path.relative(process.cwd(), file)}`);
     } else {
       console.log(`Keeping the demo practice in ${path.relative(process.cwd(), file)}`);

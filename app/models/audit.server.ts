@@ -21,3 +21,27 @@ export async function recordAudit(db: DB, input: AuditInput): Promise<void> {
     })
     .execute();
 }
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorName: string | null;
+  action: string;
+  subject: string | null;
+  details: string;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** Newest first, a page at a time. */
+export async function listAuditEvents(db: DB, page: number): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+  const rows = await db
+    .selectFrom("audit_event")
+    .leftJoin("user", "user.id", "audit_event.actor_id")
+    .select(["audit_event.id", "audit_event.at", "user.name as actorName", "audit_event.action", "audit_event.subject", "audit_event.details"])
+    .orderBy("audit_event.id", "desc")
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .offset((page - 1) * AUDIT_PAGE_SIZE)
+    .execute();
+  return { entries: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE };
+}

@@ -3,7 +3,9 @@
 import { randomUUID } from "node:crypto";
 import type { DB } from "#db/connection.ts";
 import type { Role } from "#db/schema.ts";
+import { createAssignment } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
+import type { Catalog } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { gradeQuiz, type Answers } from "./quizzes.server.ts";
@@ -54,14 +56,10 @@ function answersFor(quiz: Quiz, wrongQuestions: number): Answers {
   );
 }
 
-interface DemoLesson {
-  slug: string;
-  minutes: number;
-  contentHash: string;
-  quiz: Quiz | null;
-}
+const TIME_ZONE = "America/Chicago";
 
-export async function seedDemo(db: DB, lessons: DemoLesson[], now: Date): Promise<void> {
+export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<void> {
+  const lessons = catalog.modules.flatMap((m) => m.lessons);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const rand = random(20261126);
   const day = 86_400_000;
@@ -69,7 +67,7 @@ export async function seedDemo(db: DB, lessons: DemoLesson[], now: Date): Promis
     const at = new Date(now.getTime() - 120 * day).toISOString();
     await trx
       .insertInto("practice")
-      .values({ id: 1, name: "Maple Street Family Medicine", time_zone: "America/Chicago", fiscal_year_start_month: 1, created_at: at })
+      .values({ id: 1, name: "Maple Street Family Medicine", time_zone: TIME_ZONE, fiscal_year_start_month: 1, created_at: at })
       .execute();
     const locations = new Map<string, number>();
     for (const name of ["Maple Street", "Riverside"]) {
@@ -99,7 +97,8 @@ export async function seedDemo(db: DB, lessons: DemoLesson[], now: Date): Promis
       let t = now.getTime() - 90 * day + Math.floor(rand() * 5) * day;
       const step = (85 * day) / Math.max(1, count);
       for (const lesson of lessons.slice(0, count)) {
-        t += step * (0.5 + rand());
+        // Never in the future: the last lessons crowd into the final days if the walk overshoots.
+        t = Math.min(t + step * (0.5 + rand()), now.getTime() - 3 * 3_600_000);
         const seconds = Math.round(lesson.minutes * 60 * (0.7 + rand() * 0.8));
         const seen = new Date(t).toISOString();
         await trx
@@ -138,4 +137,21 @@ export async function seedDemo(db: DB, lessons: DemoLesson[], now: Date): Promis
     }
     await recordAudit(trx, { actorId: null, action: "demo.seeded", subject: "practice:Maple Street Family Medicine", at: now });
   });
+  await seedAssignments(db, catalog, now);
+}
+
+/** A realistic mix: onboarding done (some late), a yearly privacy refresher, role-specific modules. */
+async function seedAssignments(db: DB, catalog: Catalog, now: Date): Promise<void> {
+  const manager = await db.selectFrom("user").select(["id"]).where("email", "=", "manager@demo.test").executeTakeFirstOrThrow();
+  const maple = await db.selectFrom("location").select("id").where("name", "=", "Maple Street").executeTakeFirstOrThrow();
+  const actor = { id: manager.id, role: "manager" as const, scopeLocationId: null };
+  const day = 86_400_000;
+  const ago = (days: number) => new Date(now.getTime() - days * day);
+  const context = (at: Date) => ({ catalog, now: at, timeZone: TIME_ZONE });
+  const everyone = { kind: "group" as const, jobTitle: null, locationId: null };
+  await createAssignment(db, actor, { item: { kind: "module", slug: "first-impressions" }, target: everyone, due: { kind: "days", days: 30 }, recurMonths: null }, context(ago(95)));
+  await createAssignment(db, actor, { item: { kind: "module", slug: "the-phone" }, target: { kind: "group", jobTitle: "Receptionist", locationId: null }, due: { kind: "days", days: 45 }, recurMonths: null }, context(ago(60)));
+  await createAssignment(db, actor, { item: { kind: "module", slug: "privacy-at-the-desk" }, target: everyone, due: { kind: "days", days: 60 }, recurMonths: 12 }, context(ago(20)));
+  await createAssignment(db, actor, { item: { kind: "module", slug: "money-conversations" }, target: { kind: "group", jobTitle: "Billing clerk", locationId: null }, due: { kind: "days", days: 21 }, recurMonths: null }, context(ago(10)));
+  await createAssignment(db, actor, { item: { kind: "lesson", slug: "de-escalating-an-angry-patient" }, target: { kind: "group", jobTitle: null, locationId: maple.id }, due: { kind: "days", days: 14 }, recurMonths: null }, context(ago(5)));
 }

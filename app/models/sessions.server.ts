@@ -26,6 +26,8 @@ export interface SessionUser {
   role: Role;
   status: UserStatus;
   locationId: number | null;
+  /** A location-limited manager's location; null for the whole practice. */
+  scopeLocationId: number | null;
 }
 
 export const SESSION_COOKIE = "deskcoach_session";
@@ -59,6 +61,7 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
           "user.role",
           "user.status",
           "user.location_id",
+          "user.scope_location_id",
         ])
         .where("session.id", "=", hashToken(token))
         .executeTakeFirst();
@@ -77,6 +80,7 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
             role: row.role,
             status: row.status,
             locationId: row.location_id,
+            scopeLocationId: row.role === "manager" ? row.scope_location_id : null,
           },
         },
       ];
@@ -128,6 +132,14 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
         .execute();
     },
   };
+}
+
+/**
+ * Ends every session of a user, inside whatever transaction changes their access (deactivation,
+ * a role change, a password reset), so the change and the sign-out happen together.
+ */
+export async function endUserSessions(db: DB, userId: number): Promise<void> {
+  await db.deleteFrom("session").where("user_id", "=", userId).execute();
 }
 
 export interface Sessions {

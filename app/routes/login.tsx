@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
@@ -85,6 +85,9 @@ export default function Login() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </Form>
+      <p>
+        New here, or given a reset code? <Link to="/login/code">I have a code</Link>
+      </p>
       <p className="muted">Forgot your password? Ask your office manager for a reset code.</p>
       {demoAccounts ? (
         <aside className="demo-accounts" aria-labelledby="demo-heading">

@@ -2,9 +2,11 @@
 // what is imported, and Kysely's FileMigrationProvider would look for files that are not there.
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-initial.ts";
+import * as m0002 from "./0002-team-and-assignments.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
+  "0002-team-and-assignments": m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

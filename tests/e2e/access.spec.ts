@@ -16,10 +16,11 @@ test("staff opening /manage get 403 @core", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Not available to you" })).toBeVisible();
 });
 
-test("a manager sees the team page", async ({ page }) => {
+test("a manager lands on the progress page and sees the team", async ({ page }) => {
   await signIn(page, server.url, PEOPLE.rosa);
-  await expect(page).toHaveURL(/\/manage$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your team");
+  await expect(page).toHaveURL(/\/manage\/progress$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Progress");
+  await page.goto(`${server.url}/manage/team`);
   await expect(page.getByRole("row", { name: /Maria Lopez/ })).toBeVisible();
 });
 

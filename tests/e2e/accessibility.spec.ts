@@ -17,6 +17,7 @@ async function expectNoViolations(page: Page) {
 }
 
 test("axe finds nothing on the sign-in, learner and manager pages", async ({ page }) => {
+  test.setTimeout(120_000);
   await page.goto(`${server.url}/login`);
   await expectNoViolations(page);
   await signIn(page, server.url, PEOPLE.maria);
@@ -36,5 +37,19 @@ test("axe finds nothing on the sign-in, learner and manager pages", async ({ pag
   await expectNoViolations(page);
   await page.context().clearCookies();
   await signIn(page, server.url, PEOPLE.rosa);
+  for (const path of ["/manage/progress", "/manage/assignments", "/manage/team", "/manage/team/import"]) {
+    await page.goto(`${server.url}${path}`);
+    await expectNoViolations(page);
+  }
+  await page.goto(`${server.url}/manage/team`);
+  await page.getByRole("link", { name: PEOPLE.maria.name }).click();
+  await expectNoViolations(page);
+  await page.goto(`${page.url()}?confirm=deactivate`);
+  await expectNoViolations(page);
+  await page.context().clearCookies();
+  await page.goto(`${server.url}/login/code`);
+  await expectNoViolations(page);
+  await signIn(page, server.url, PEOPLE.owner);
+  await page.goto(`${server.url}/owner/audit`);
   await expectNoViolations(page);
 });

@@ -29,7 +29,7 @@ test("the first run sets up the practice and its owner once @core", async ({ pag
   await page.getByLabel("Password", { exact: true }).fill("a long enough password");
   await page.getByLabel("Password again").fill("a long enough password");
   await page.getByRole("button", { name: "Create practice" }).click();
-  await expect(page).toHaveURL(/\/manage$/);
+  await expect(page).toHaveURL(/\/manage\/progress$/);
   await expect(page.getByRole("link", { name: /Cedar Family Health/ })).toBeVisible();
 
   const practice = await server.db.selectFrom("practice").selectAll().executeTakeFirstOrThrow();

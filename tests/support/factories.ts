@@ -127,3 +127,25 @@ function lessonSource(slug: string, order: number, quiz: Quiz | null) {
     file: `content/basics/${slug}.mdx`,
   };
 }
+
+export async function createLocation(db: DB, name: string): Promise<number> {
+  const row = await db.insertInto("location").values({ name }).returning("id").executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Moves a person: a job title, a location, or a manager's scope. */
+export async function placeUser(
+  db: DB,
+  userId: number,
+  place: { jobTitle?: string | null; locationId?: number | null; scopeLocationId?: number | null },
+): Promise<void> {
+  await db
+    .updateTable("user")
+    .set({
+      ...(place.jobTitle !== undefined ? { job_title: place.jobTitle } : {}),
+      ...(place.locationId !== undefined ? { location_id: place.locationId } : {}),
+      ...(place.scopeLocationId !== undefined ? { scope_location_id: place.scopeLocationId } : {}),
+    })
+    .where("id", "=", userId)
+    .execute();
+}

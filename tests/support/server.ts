@@ -11,13 +11,16 @@ export interface TestServer {
   dbFile: string;
   db: Connection["db"];
   output: () => string;
-  stop(): Promise<void>;
+  /** Stops the server; `keepDatabase` leaves the file for another server to open. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export interface ServerOptions {
   env?: Record<string, string>;
   /** Fill the database before the server opens it. */
   seed?: (db: Connection["db"]) => Promise<void>;
+  /** Serve an existing database (left in place on stop) instead of a fresh one. */
+  dbFile?: string;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
@@ -25,8 +28,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   if (!fs.existsSync(path.join(root, "build/start.js"))) {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-e2e-"));
-  const dbFile = path.join(dir, "e2e.sqlite");
+  const dir = options.dbFile ? null : fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-e2e-"));
+  const dbFile = options.dbFile ?? path.join(dir as string, "e2e.sqlite");
   const connection = openDatabase(dbFile);
   await migrateToLatest(connection.db);
   await options.seed?.(connection.db);
@@ -70,14 +73,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     dbFile,
     db: connection.db,
     output: () => output,
-    async stop() {
+    async stop({ keepDatabase = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
       }
       await connection.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (dir && !keepDatabase) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,14 @@
+import { STATE_LABELS, type ItemState } from "#app/item-states.ts";
+
+const ICONS: Record<ItemState, string> = { "not-started": "○", "in-progress": "◐", done: "✓", "done-late": "✓", overdue: "!" };
+
+/** An assignment's state as a word and a symbol; colour only repeats what the text says. */
+export function ItemStateBadge({ state, percent }: { state: ItemState; percent?: number }) {
+  return (
+    <span className={`badge state-${state}`}>
+      <span aria-hidden="true">{ICONS[state]} </span>
+      {STATE_LABELS[state]}
+      {percent !== undefined && state !== "done" && state !== "done-late" ? ` · ${percent}%` : null}
+    </span>
+  );
+}

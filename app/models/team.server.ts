@@ -1,0 +1,310 @@
+// People and locations as a manager sees them: always through the actor's scope. A person outside
+// the scope does not exist for that manager (the routes answer 404).
+import type { DB } from "#db/connection.ts";
+import type { Role, UserStatus } from "#db/schema.ts";
+import { issueCode } from "./access-codes.server.ts";
+import { applyGroupAssignments } from "./assignments.server.ts";
+import { recordAudit } from "./audit.server.ts";
+import { endUserSessions, type SessionUser } from "./sessions.server.ts";
+import { normalizeEmail } from "./users.server.ts";
+
+export type Actor = Pick<SessionUser, "id" | "role" | "scopeLocationId">;
+
+export interface Location {
+  id: number;
+  name: string;
+}
+
+export async function listLocations(db: DB, actor?: Actor): Promise<Location[]> {
+  let query = db.selectFrom("location").select(["id", "name"]).orderBy("name");
+  if (actor?.scopeLocationId) query = query.where("id", "=", actor.scopeLocationId);
+  return query.execute();
+}
+
+export async function addLocation(db: DB, actor: Actor, name: string, now: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const clash = await trx.selectFrom("location").select("id").where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase())).executeTakeFirst();
+    if (clash) throw new TeamError("name", "There is already a location with that name.");
+    const row = await trx.insertInto("location").values({ name }).returning("id").executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId: actor.id, action: "location.add", subject: `location:${row.id}`, details: { name }, at: now });
+    return row.id;
+  });
+}
+
+/** A validation failure tied to a form field. */
+export class TeamError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface Person {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  jobTitle: string | null;
+  locationId: number | null;
+  locationName: string | null;
+  scopeLocationId: number | null;
+  hiredOn: string | null;
+  hourlyWageCents: number | null;
+  status: UserStatus;
+  createdAt: string;
+  hasPassword: boolean;
+  lastActive: string | null;
+}
+
+function peopleQuery(db: DB, actor: Actor) {
+  let query = db
+    .selectFrom("user")
+    .leftJoin("location", "location.id", "user.location_id")
+    .select((eb) => [
+      "user.id",
+      "user.name",
+      "user.email",
+      "user.role",
+      "user.job_title as jobTitle",
+      "user.location_id as locationId",
+      "location.name as locationName",
+      "user.scope_location_id as scopeLocationId",
+      "user.hired_on as hiredOn",
+      "user.hourly_wage_cents as hourlyWageCents",
+      "user.status",
+      "user.created_at as createdAt",
+      eb("user.password_hash", "is not", null).as("hasPassword"),
+      eb
+        .selectFrom("lesson_visit")
+        .select((sub) => sub.fn.max("lesson_visit.last_seen_at").as("at"))
+        .whereRef("lesson_visit.user_id", "=", "user.id")
+        .as("lastVisit"),
+      eb
+        .selectFrom("quiz_attempt")
+        .select((sub) => sub.fn.max("quiz_attempt.submitted_at").as("at"))
+        .whereRef("quiz_attempt.user_id", "=", "user.id")
+        .as("lastAttempt"),
+    ]);
+  if (actor.scopeLocationId) query = query.where("user.location_id", "=", actor.scopeLocationId);
+  return query;
+}
+
+type PersonRow = Awaited<ReturnType<ReturnType<typeof peopleQuery>["execute"]>>[number];
+
+function toPerson(row: PersonRow): Person {
+  const times = [row.lastVisit, row.lastAttempt].filter((t): t is string => typeof t === "string").sort();
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    jobTitle: row.jobTitle,
+    locationId: row.locationId,
+    locationName: row.locationName,
+    scopeLocationId: row.scopeLocationId,
+    hiredOn: row.hiredOn,
+    hourlyWageCents: row.hourlyWageCents,
+    status: row.status,
+    createdAt: row.createdAt,
+    hasPassword: Boolean(row.hasPassword),
+    lastActive: times.at(-1) ?? null,
+  };
+}
+
+/** Everyone the actor may see, by name. */
+export async function listPeople(db: DB, actor: Actor): Promise<Person[]> {
+  const rows = await peopleQuery(db, actor).orderBy("user.status").orderBy("user.name").execute();
+  return rows.map(toPerson);
+}
+
+/** One person, or undefined when there is no such person in the actor's scope. */
+export async function findPerson(db: DB, actor: Actor, id: number): Promise<Person | undefined> {
+  const row = await peopleQuery(db, actor).where("user.id", "=", id).executeTakeFirst();
+  return row ? toPerson(row) : undefined;
+}
+
+export async function jobTitles(db: DB, actor: Actor): Promise<string[]> {
+  let query = db.selectFrom("user").select("job_title").distinct().where("job_title", "is not", null).orderBy("job_title");
+  if (actor.scopeLocationId) query = query.where("location_id", "=", actor.scopeLocationId);
+  return (await query.execute()).map((r) => r.job_title as string);
+}
+
+/** Managers change staff; only an owner changes a manager or an owner. Nobody changes themselves here. */
+export function canChange(actor: Actor, person: Pick<Person, "id" | "role">): boolean {
+  if (person.id === actor.id) return false;
+  return actor.role === "owner" || person.role === "staff";
+}
+
+export interface PersonInput {
+  name: string;
+  email: string;
+  jobTitle: string | null;
+  locationId: number | null;
+  hiredOn: string | null;
+  hourlyWageCents: number | null;
+  role: Role;
+  scopeLocationId: number | null;
+}
+
+async function checkPlacement(db: DB, actor: Actor, input: Pick<PersonInput, "locationId" | "role" | "scopeLocationId">) {
+  if (input.role !== "staff" && actor.role !== "owner") {
+    throw new TeamError("role", "Only the owner can make someone a manager or an owner.", 403);
+  }
+  if (actor.scopeLocationId && input.locationId !== actor.scopeLocationId) {
+    throw new TeamError("locationId", "You can add and move people only at your own location.");
+  }
+  for (const [field, id] of [["locationId", input.locationId], ["scopeLocationId", input.scopeLocationId]] as const) {
+    if (id !== null && !(await db.selectFrom("location").select("id").where("id", "=", id).executeTakeFirst())) {
+      throw new TeamError(field, "Choose a location from the list.");
+    }
+  }
+}
+
+async function emailTaken(db: DB, email: string, exceptId?: number): Promise<boolean> {
+  let query = db.selectFrom("user").select("id").where("email", "=", normalizeEmail(email));
+  if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
+  return Boolean(await query.executeTakeFirst());
+}
+
+export interface AddedPerson {
+  id: number;
+  name: string;
+  email: string;
+  code: string;
+}
+
+/** Adds people (one, or a whole CSV) in one transaction, each with a one-time setup code. */
+export async function addPeople(
+  db: DB,
+  actor: Actor,
+  people: PersonInput[],
+  context: { now: Date; timeZone: string; via: "form" | "csv" },
+): Promise<AddedPerson[]> {
+  for (const person of people) {
+    await checkPlacement(db, actor, person);
+    if (await emailTaken(db, person.email)) throw new TeamError("email", `${person.email} already has an account.`);
+  }
+  const at = context.now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const added: AddedPerson[] = [];
+    for (const person of people) {
+      const row = await trx
+        .insertInto("user")
+        .values({
+          email: normalizeEmail(person.email),
+          name: person.name,
+          role: person.role,
+          job_title: person.jobTitle,
+          location_id: person.locationId,
+          hourly_wage_cents: person.hourlyWageCents,
+          hired_on: person.hiredOn,
+          status: "active",
+          password_hash: null,
+          created_at: at,
+          scope_location_id: person.role === "manager" ? person.scopeLocationId : null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await applyGroupAssignments(trx, row.id, context.now, context.timeZone);
+      const code = await issueCode(trx, { userId: row.id, purpose: "setup", createdBy: actor.id, now: context.now });
+      await recordAudit(trx, {
+        actorId: actor.id,
+        action: "person.add",
+        subject: `user:${row.id}`,
+        details: { name: person.name, role: person.role, via: context.via },
+        at: context.now,
+      });
+      added.push({ id: row.id, name: person.name, email: normalizeEmail(person.email), code });
+    }
+    return added;
+  });
+}
+
+/** Changes a person's details. A role change ends their sessions at once. */
+export async function updatePerson(
+  db: DB,
+  actor: Actor,
+  person: Person,
+  input: PersonInput,
+  context: { now: Date; timeZone: string },
+): Promise<void> {
+  if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can change a manager or an owner.", 403);
+  await checkPlacement(db, actor, input);
+  if (await emailTaken(db, input.email, person.id)) throw new TeamError("email", `${input.email} already has an account.`);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const compare = (key: string, from: unknown, to: unknown) => {
+    if (from !== to) changes[key] = { from, to };
+  };
+  compare("name", person.name, input.name);
+  compare("email", person.email, normalizeEmail(input.email));
+  compare("jobTitle", person.jobTitle, input.jobTitle);
+  compare("locationId", person.locationId, input.locationId);
+  compare("hiredOn", person.hiredOn, input.hiredOn);
+  compare("hourlyWageCents", person.hourlyWageCents, input.hourlyWageCents);
+  compare("role", person.role, input.role);
+  const scope = input.role === "manager" ? input.scopeLocationId : null;
+  compare("scopeLocationId", person.scopeLocationId, scope);
+  if (Object.keys(changes).length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("user")
+      .set({
+        name: input.name,
+        email: normalizeEmail(input.email),
+        job_title: input.jobTitle,
+        location_id: input.locationId,
+        hired_on: input.hiredOn,
+        hourly_wage_cents: input.hourlyWageCents,
+        role: input.role,
+        scope_location_id: scope,
+      })
+      .where("id", "=", person.id)
+      .execute();
+    if (changes.role || changes.scopeLocationId) await endUserSessions(trx, person.id);
+    if (changes.jobTitle || changes.locationId) await applyGroupAssignments(trx, person.id, context.now, context.timeZone);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: changes.role ? "person.role_change" : "person.update",
+      subject: `user:${person.id}`,
+      details: changes,
+      at: context.now,
+    });
+  });
+}
+
+/** Deactivating ends the person's sessions at once; reactivating gives them their group assignments. */
+export async function setStatus(
+  db: DB,
+  actor: Actor,
+  person: Person,
+  status: UserStatus,
+  context: { now: Date; timeZone: string },
+): Promise<void> {
+  if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can change a manager or an owner.", 403);
+  if (person.status === status) return;
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("user").set({ status }).where("id", "=", person.id).execute();
+    if (status === "deactivated") await endUserSessions(trx, person.id);
+    else await applyGroupAssignments(trx, person.id, context.now, context.timeZone);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: status === "deactivated" ? "person.deactivate" : "person.reactivate",
+      subject: `user:${person.id}`,
+      at: context.now,
+    });
+  });
+}
+
+/** A new one-time code for the person to choose a password; the manager never sees a password. */
+export async function issueResetCode(db: DB, actor: Actor, person: Person, now: Date): Promise<string> {
+  if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can reset a manager's or an owner's password.", 403);
+  if (person.status !== "active") throw new TeamError("form", "Reactivate this person before issuing a code.");
+  return db.transaction().execute(async (trx) => {
+    const code = await issueCode(trx, { userId: person.id, purpose: person.hasPassword ? "reset" : "setup", createdBy: actor.id, now });
+    await recordAudit(trx, { actorId: actor.id, action: "person.reset_code", subject: `user:${person.id}`, at: now });
+    return code;
+  });
+}

@@ -1,0 +1,21 @@
+// Reads the progress matrix's filters from a URL, shared by the page and its CSV export.
+import { z } from "zod";
+import type { MatrixFilters } from "./models/team-progress.server.ts";
+
+const schema = z.object({
+  locationId: z.coerce.number().int().positive().optional().catch(undefined),
+  jobTitle: z.string().trim().min(1).max(80).optional().catch(undefined),
+  state: z.enum(["not-started", "in-progress", "done", "done-late", "overdue"]).optional().catch(undefined),
+  sort: z.enum(["behind", "name"]).optional().catch(undefined),
+});
+
+export function readMatrixFilters(url: URL): MatrixFilters {
+  const raw = Object.fromEntries([...url.searchParams.entries()].filter(([, v]) => v !== ""));
+  const parsed = schema.parse(raw);
+  return {
+    locationId: parsed.locationId ?? null,
+    jobTitle: parsed.jobTitle ?? null,
+    state: parsed.state ?? null,
+    sort: parsed.sort ?? "behind",
+  };
+}

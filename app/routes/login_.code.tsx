@@ -1,0 +1,80 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
+import { FormError, TextField } from "#app/components/field.tsx";
+import { CodeError, redeemCode } from "#app/models/access-codes.server.ts";
+import { recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
+import { hashPassword } from "#app/models/passwords.server.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { services } from "#app/services.server.ts";
+import { parseForm } from "#app/validation.ts";
+
+export const meta: MetaFunction = () => [{ title: "Use a code · DeskCoach" }];
+
+// Public: a new person (or one whose password was reset) chooses a password with their code.
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+const schema = z
+  .object({
+    email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long."),
+    code: z.string().trim().min(1, "Enter the code your manager gave you.").max(40, "That code is too long."),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+      .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`),
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.password === v.confirmPassword, { message: "The passwords do not match.", path: ["confirmPassword"] });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAnonymous(request);
+  const form = parseForm(await request.formData(), schema);
+  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  const now = services.clock.now();
+  // Codes are guessable only by brute force: the same throttle as sign-in applies.
+  const keys = throttleKeys(form.data.email, context.clientAddress ?? "unknown");
+  const wait = await throttledFor(services.db, keys, now);
+  if (wait > 0) {
+    return data({ errors: { form: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email: form.data.email } }, { status: 429 });
+  }
+  try {
+    const userId = await redeemCode(services.db, { ...form.data, passwordHash: await hashPassword(form.data.password), now });
+    const user = await services.db.selectFrom("user").select("role").where("id", "=", userId).executeTakeFirstOrThrow();
+    return signIn(request, userId, homeFor(user));
+  } catch (error) {
+    if (error instanceof CodeError) {
+      await recordFailure(services.db, keys, now);
+      return data({ errors: { form: error.message }, values: { email: form.data.email } }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+export default function UseCode() {
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string> = result?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="narrow">
+      <h1>Choose your password</h1>
+      <p>Your manager gave you a one-time code. Enter it with your email, then choose a password.</p>
+      <Form method="post" noValidate className="stack">
+        <FormError error={errors.form} />
+        <TextField label="Email" name="email" type="email" autoComplete="username" defaultValue={result?.values?.email} error={errors.email} required />
+        <TextField label="Code" name="code" autoComplete="one-time-code" autoCapitalize="characters" spellCheck={false} error={errors.code} hint="Like ABCD-EFGH-JKMN. Dashes are optional." required />
+        <TextField label="New password" name="password" type="password" autoComplete="new-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password} required />
+        <TextField label="New password again" name="confirmPassword" type="password" autoComplete="new-password" error={errors.confirmPassword} required />
+        <button type="submit" className="button primary" disabled={busy}>
+          Set password and sign in
+        </button>
+      </Form>
+      <p>
+        <Link to="/login">Back to sign in</Link>
+      </p>
+    </section>
+  );
+}

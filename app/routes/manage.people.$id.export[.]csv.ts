@@ -1,0 +1,28 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireRole } from "#app/auth.server.ts";
+import { csvResponse, toCsv } from "#app/models/csv.server.ts";
+import { learnerRecord } from "#app/models/progress.server.ts";
+import { STATE_LABELS } from "#app/item-states.ts";
+import { assignedItems } from "#app/models/team-progress.server.ts";
+import { findPerson } from "#app/models/team.server.ts";
+import { practiceContext } from "#app/practice-context.server.ts";
+import { services } from "#app/services.server.ts";
+
+// One employee's record as CSV: their assignments, then their completed lessons.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "manager");
+  const id = Number(params.id);
+  const person = Number.isSafeInteger(id) && id > 0 ? await findPerson(services.db, actor, id) : undefined;
+  if (!person) throw new Response("Not found", { status: 404 });
+  const ctx = await practiceContext();
+  const [items, record] = await Promise.all([
+    assignedItems(services.db, person.id, ctx.catalog, ctx),
+    learnerRecord(services.db, person.id, ctx.catalog, ctx.timeZone, ctx.now),
+  ]);
+  const rows = [
+    ...items.map((i) => [person.name, "Assignment", i.title, STATE_LABELS[i.state], `${i.percent}%`, i.dueOn, i.completedOn, null, null]),
+    ...record.completions.map((c) => [person.name, "Completed lesson", c.lessonTitle, "Done", "100%", null, c.completedOn, c.bestScore, c.attempts]),
+  ];
+  const csv = toCsv(["Person", "Record", "Module or lesson", "State", "Percent complete", "Due", "Completed", "Best score", "Attempts"], rows);
+  return csvResponse(`deskcoach-${person.name.toLowerCase().replace(/\s+/g, "-")}.csv`, csv);
+}

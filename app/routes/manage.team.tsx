@@ -1,0 +1,173 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { requireRole } from "#app/auth.server.ts";
+import { CodesTable } from "#app/components/codes-table.tsx";
+import { FormError, TextField } from "#app/components/field.tsx";
+import { PersonFields } from "#app/components/person-fields.tsx";
+import { personInput, personSchema, plainText } from "#app/forms.ts";
+import { localDate } from "#app/models/clock.server.ts";
+import { addLocation, addPeople, jobTitles, listLocations, listPeople, TeamError } from "#app/models/team.server.ts";
+import { practiceContext } from "#app/practice-context.server.ts";
+import { services } from "#app/services.server.ts";
+import { parseForm } from "#app/validation.ts";
+
+export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "manager");
+  const [people, locations, titles, ctx] = await Promise.all([
+    listPeople(services.db, actor),
+    listLocations(services.db, actor),
+    jobTitles(services.db, actor),
+    practiceContext(),
+  ]);
+  return {
+    people: people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      jobTitle: p.jobTitle,
+      locationName: p.locationName,
+      status: p.status,
+      hasPassword: p.hasPassword,
+      lastActive: p.lastActive ? localDate(p.lastActive, ctx.timeZone) : null,
+    })),
+    locations,
+    jobTitles: titles,
+    isOwner: actor.role === "owner",
+    scopeLocationId: actor.scopeLocationId,
+  };
+}
+
+const locationSchema = z.object({ locationName: plainText("The location name", 80).pipe(z.string().min(1, "Enter a name.")) });
+
+interface Result {
+  intent: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  added: { name: string; email: string; code: string }[] | null;
+}
+
+const reply = (result: Result, status = 200) => data(result, { status });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireRole(request, "manager");
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const ctx = await practiceContext();
+  try {
+    if (intent === "add-location") {
+      if (actor.scopeLocationId) throw new TeamError("locationName", "Only a manager of the whole practice can add locations.", 403);
+      const parsed = parseForm(form, locationSchema);
+      if (!parsed.ok) return reply({ intent, errors: parsed.errors, values: parsed.values, added: null }, 400);
+      await addLocation(services.db, actor, parsed.data.locationName, ctx.now);
+      return reply({ intent, errors: {}, values: {}, added: null });
+    }
+    if (intent === "add-person") {
+      const parsed = parseForm(form, personSchema);
+      if (!parsed.ok) return reply({ intent, errors: parsed.errors, values: parsed.values, added: null }, 400);
+      const added = await addPeople(services.db, actor, [personInput(parsed.data)], { ...ctx, via: "form" });
+      return reply({ intent, errors: {}, values: {}, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
+    }
+  } catch (error) {
+    if (error instanceof TeamError) {
+      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
+      return reply({ intent, errors: { [error.field]: error.message }, values, added: null }, error.status);
+    }
+    throw error;
+  }
+  return reply({ intent, errors: { form: "Unknown action." }, values: {}, added: null }, 400);
+}
+
+const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;
+
+export default function Team() {
+  const { people, locations, jobTitles, isOwner, scopeLocationId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const personErrors: Record<string, string> = result?.intent === "add-person" ? result.errors : {};
+  const locationErrors: Record<string, string> = result?.intent === "add-location" ? result.errors : {};
+  return (
+    <>
+      <h1>Team</h1>
+      {result?.added ? <CodesTable people={result.added} /> : null}
+      {people.length === 0 ? (
+        <p>No one has been added yet. Add your first person below.</p>
+      ) : (
+        <div className="table-wrap" role="region" aria-label="Team members" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Job title</th>
+                <th scope="col">Location</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last active</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/manage/people/${p.id}`}>{p.name}</Link>
+                  </td>
+                  <td>{ROLE[p.role]}</td>
+                  <td>{p.jobTitle ?? "—"}</td>
+                  <td>{p.locationName ?? "—"}</td>
+                  <td>
+                    {p.status === "active" ? (p.hasPassword ? "Active" : "Waiting for first sign-in") : "Deactivated"}
+                  </td>
+                  <td>{p.lastActive ?? "Not yet"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <section className="card" aria-labelledby="add-heading">
+        <h2 id="add-heading">Add a person</h2>
+        <p className="muted">
+          Adding many at once? <Link to="/manage/team/import">Import a CSV file</Link>.
+        </p>
+        <Form method="post" noValidate className="stack" key={result?.added ? "added" : "form"}>
+          <input type="hidden" name="intent" value="add-person" />
+          <FormError error={personErrors.form} />
+          <PersonFields
+            values={result?.intent === "add-person" ? result.values : {}}
+            errors={personErrors}
+            locations={locations}
+            jobTitles={jobTitles}
+            canSetRole={isOwner}
+            fixedLocationId={scopeLocationId}
+          />
+          <button type="submit" className="button primary" disabled={busy}>
+            Add person
+          </button>
+        </Form>
+      </section>
+
+      <section className="card" aria-labelledby="locations-heading">
+        <h2 id="locations-heading">Locations</h2>
+        {locations.length === 0 ? <p>No locations yet.</p> : (
+          <ul>
+            {locations.map((l) => (
+              <li key={l.id}>{l.name}</li>
+            ))}
+          </ul>
+        )}
+        {scopeLocationId ? null : (
+          <Form method="post" noValidate className="inline-fields">
+            <input type="hidden" name="intent" value="add-location" />
+            <TextField label="New location" name="locationName" error={locationErrors.locationName} defaultValue={result?.intent === "add-location" ? result.values.locationName : undefined} />
+            <button type="submit" className="button">
+              Add location
+            </button>
+          </Form>
+        )}
+      </section>
+    </>
+  );
+}
