@@ -3,6 +3,7 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "#db/schema.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
+import { getPractice } from "#app/models/practice.server.ts";
 import { roleAtLeast } from "#app/models/users.server.ts";
 import { services } from "./services.server.ts";
 
@@ -41,6 +42,19 @@ export async function requireRole(request: Request, role: Role): Promise<Session
   if (!roleAtLeast(user.role, role)) {
     throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
   }
+  return user;
+}
+
+/**
+ * Money pages: an owner always; a manager only when the owner has granted it (seeing costs, or
+ * recording spend). Everyone else gets 403.
+ */
+export async function requireMoneyAccess(request: Request, grant: "see-costs" | "record-spend"): Promise<SessionUser> {
+  const user = await requireRole(request, "manager");
+  if (user.role === "owner") return user;
+  const practice = await getPractice(services.db);
+  const granted = grant === "see-costs" ? practice?.managers_see_costs : practice?.managers_record_spend;
+  if (granted !== 1) throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
   return user;
 }
 

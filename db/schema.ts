@@ -12,6 +12,9 @@ export interface PracticeTable {
   time_zone: string;
   fiscal_year_start_month: number;
   created_at: string;
+  labour_cost_enabled: Generated<number>;
+  managers_record_spend: Generated<number>;
+  managers_see_costs: Generated<number>;
 }
 
 export interface LocationTable {
@@ -33,6 +36,7 @@ export interface UserTable {
   created_at: string;
   /** For a manager limited to one location; null means the whole practice. */
   scope_location_id: number | null;
+  deactivated_at: string | null;
 }
 
 export interface SessionTable {
@@ -142,6 +146,48 @@ export interface AssignmentPersonTable {
   due_on: string;
 }
 
+export type SpendCategory =
+  | "training-materials"
+  | "online-courses"
+  | "customer-service-software"
+  | "virtual-instructor-led"
+  | "in-person-training"
+  | "conferences-and-workshops"
+  | "other";
+
+export interface BudgetPlanTable {
+  fiscal_year: number;
+  category: SpendCategory;
+  planned_cents: number;
+  per_employee: number;
+}
+
+export interface ExpenseTable {
+  id: Generated<number>;
+  spent_on: string;
+  category: SpendCategory;
+  vendor: string;
+  description: string;
+  amount_cents: number;
+  source: Generated<string>;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LearningDayTable {
+  user_id: number;
+  /** UTC date */
+  day: string;
+  seconds: number;
+}
+
+export interface ExpenseShareTable {
+  expense_id: number;
+  user_id: number;
+  amount_cents: number;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: string;
@@ -166,6 +212,10 @@ export interface Database {
   access_code: AccessCodeTable;
   assignment: AssignmentTable;
   assignment_person: AssignmentPersonTable;
+  budget_plan: BudgetPlanTable;
+  expense: ExpenseTable;
+  expense_share: ExpenseShareTable;
+  learning_day: LearningDayTable;
 }
 
 export type Practice = Selectable<PracticeTable>;

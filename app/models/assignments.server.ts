@@ -5,7 +5,8 @@
 import type { DB } from "#db/connection.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
-import { addDaysTo, addMonthsTo, localDate } from "./clock.server.ts";
+import { localDate } from "./clock.server.ts";
+import { addDaysTo, addMonthsTo } from "./dates.ts";
 import type { Actor } from "./team.server.ts";
 
 /** Someone joining a group after its fixed due date still gets this long. */

@@ -1,7 +1,7 @@
 // "Now" for the practice: due dates, "today", streaks. Tests may move it with DESKCOACH_NOW,
 // which is ignored in production.
 import { TZDate } from "@date-fns/tz";
-import { addDays, addMonths, differenceInCalendarDays, format, parseISO } from "date-fns";
+import { format } from "date-fns";
 
 export interface Clock {
   now(): Date;
@@ -25,18 +25,4 @@ export function isValidTimeZone(timeZone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Calendar arithmetic on YYYY-MM-DD dates (no time zone involved). */
-export function addDaysTo(date: string, days: number): string {
-  return format(addDays(parseISO(date), days), "yyyy-MM-dd");
-}
-
-export function addMonthsTo(date: string, months: number): string {
-  return format(addMonths(parseISO(date), months), "yyyy-MM-dd");
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return differenceInCalendarDays(parseISO(to), parseISO(from));
 }

@@ -5,9 +5,14 @@ import { stringify } from "csv-stringify/sync";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A cell a spreadsheet would evaluate gets a leading apostrophe, which shows as text. */
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
+/**
+ * A cell a spreadsheet would evaluate gets a leading apostrophe, which shows as text. A plain
+ * number such as -200.00 is left alone: it cannot run anything, and a report needs it numeric.
+ */
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {

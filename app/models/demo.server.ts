@@ -4,11 +4,13 @@ import { randomUUID } from "node:crypto";
 import type { DB } from "#db/connection.ts";
 import type { Role } from "#db/schema.ts";
 import { createAssignment } from "./assignments.server.ts";
+import { savePlan, type PlanLine } from "./budget.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { gradeQuiz, type Answers } from "./quizzes.server.ts";
+import { createExpense, type ExpenseInput } from "./spend.server.ts";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -105,6 +107,11 @@ export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<voi
           .insertInto("lesson_visit")
           .values({ user_id: user.id, lesson_slug: lesson.slug, first_seen_at: seen, last_seen_at: seen, active_seconds: seconds })
           .execute();
+        await trx
+          .insertInto("learning_day")
+          .values({ user_id: user.id, day: seen.slice(0, 10), seconds })
+          .onConflict((oc) => oc.columns(["user_id", "day"]).doUpdateSet((eb) => ({ seconds: eb(eb.ref("learning_day.seconds"), "+", seconds) })))
+          .execute();
         if (!lesson.quiz) continue;
         const tries = rand() < 0.25 ? [2, 0] : [rand() < 0.3 ? 1 : 0];
         for (const [i, wrong] of tries.entries()) {
@@ -138,6 +145,40 @@ export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<voi
     await recordAudit(trx, { actorId: null, action: "demo.seeded", subject: "practice:Maple Street Family Medicine", at: now });
   });
   await seedAssignments(db, catalog, now);
+  await seedMoney(db, now);
+}
+
+/** A budget for this fiscal year and last, and a year of realistic spend. */
+async function seedMoney(db: DB, now: Date): Promise<void> {
+  const owner = await db.selectFrom("user").select("id").where("email", "=", "owner@demo.test").executeTakeFirstOrThrow();
+  const people = await db.selectFrom("user").select(["id", "email"]).execute();
+  const id = (email: string) => people.find((p) => p.email === email)?.id as number;
+  const actor = { id: owner.id, role: "owner" as const, scopeLocationId: null };
+  const year = now.getUTCFullYear();
+  const plan: PlanLine[] = [
+    { category: "training-materials", plannedCents: 600_00, perEmployee: false },
+    { category: "online-courses", plannedCents: 25_00, perEmployee: true },
+    { category: "customer-service-software", plannedCents: 960_00, perEmployee: false },
+    { category: "virtual-instructor-led", plannedCents: 1_500_00, perEmployee: false },
+    { category: "in-person-training", plannedCents: 0, perEmployee: false },
+    { category: "conferences-and-workshops", plannedCents: 1_200_00, perEmployee: false },
+    { category: "other", plannedCents: 200_00, perEmployee: false },
+  ];
+  await savePlan(db, actor, year - 1, plan.map((l) => ({ ...l, plannedCents: Math.round(l.plannedCents * 0.9) })), now);
+  await savePlan(db, actor, year, plan, now);
+  const day = (d: string) => `${year}-${d}`;
+  const expenses: ExpenseInput[] = [
+    { spentOn: day("01-08"), category: "customer-service-software", vendor: "DeskCoach", description: "Annual subscription", amountCents: 960_00, shares: { mode: "practice" } },
+    { spentOn: day("02-12"), category: "training-materials", vendor: "Front Desk Press", description: "Phone scripts binder and posters", amountCents: 148_50, shares: { mode: "practice" } },
+    { spentOn: day("03-20"), category: "virtual-instructor-led", vendor: "Calm Desk Training", description: "De-escalation live webinar (2 hours)", amountCents: 1_650_00, shares: { mode: "practice" } },
+    { spentOn: day("04-15"), category: "conferences-and-workshops", vendor: "State Medical Managers Assoc.", description: "Spring workshop: billing conversations", amountCents: 790_00, shares: { mode: "equal", userIds: [id("tom@demo.test"), id("manager@demo.test")] } },
+    { spentOn: day("06-03"), category: "online-courses", vendor: "LearnHealth", description: "HIPAA basics course seats", amountCents: 6 * 19_00, shares: { mode: "equal", userIds: ["maria@demo.test", "james@demo.test", "aisha@demo.test", "tom@demo.test", "lena@demo.test", "omar@demo.test"].map(id) } },
+    { spentOn: day("08-22"), category: "training-materials", vendor: "Office supply store", description: "Interpreter 'I speak' cards", amountCents: 36_75, shares: { mode: "practice" } },
+    { spentOn: day("09-30"), category: "other", vendor: "Bakery on Main", description: "Lunch for the service-recovery huddle", amountCents: 84_20, shares: { mode: "practice" } },
+    { spentOn: day("10-14"), category: "conferences-and-workshops", vendor: "Regional Front Office Summit", description: "One-day pass", amountCents: 325_00, shares: { mode: "explicit", amounts: [{ userId: id("maria@demo.test"), cents: 325_00 }] } },
+  ];
+  const today = now.toISOString().slice(0, 10);
+  for (const e of expenses.filter((x) => x.spentOn <= today)) await createExpense(db, actor, e, now, "demo");
 }
 
 /** A realistic mix: onboarding done (some late), a yearly privacy refresher, role-specific modules. */

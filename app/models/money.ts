@@ -28,3 +28,19 @@ export function parseAmount(input: string, { max = MAX_CENTS }: { max?: number }
 export function formatCents(cents: number): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
 }
+
+/**
+ * Splits cents into `parts` shares that add up to the total exactly: everyone gets the floor,
+ * and the leftover cents go one each to the first shares.
+ */
+export function splitEqually(totalCents: number, parts: number): number[] {
+  if (parts <= 0) return [];
+  const base = Math.floor(totalCents / parts);
+  const leftover = totalCents - base * parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < leftover ? 1 : 0));
+}
+
+/** Whole-cent result of a × b / c, rounded half up (for rates and projections). */
+export function mulDiv(a: number, b: number, c: number): number {
+  return c === 0 ? 0 : Math.round((a * b) / c);
+}

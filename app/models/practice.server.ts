@@ -8,7 +8,16 @@ import { normalizeEmail } from "./users.server.ts";
 export async function getPractice(db: DB): Promise<Practice | undefined> {
   return db
     .selectFrom("practice")
-    .select(["id", "name", "time_zone", "fiscal_year_start_month", "created_at"])
+    .select([
+      "id",
+      "name",
+      "time_zone",
+      "fiscal_year_start_month",
+      "created_at",
+      "labour_cost_enabled",
+      "managers_record_spend",
+      "managers_see_costs",
+    ])
     .executeTakeFirst();
 }
 
@@ -71,5 +80,25 @@ export async function setupPractice(db: DB, input: SetupInput, now: Date): Promi
       at: now,
     });
     return owner.id;
+  });
+}
+
+export interface MoneySettings {
+  labourCostEnabled: boolean;
+  managersRecordSpend: boolean;
+  managersSeeCosts: boolean;
+}
+
+export async function saveMoneySettings(db: DB, actorId: number, settings: MoneySettings, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("practice")
+      .set({
+        labour_cost_enabled: settings.labourCostEnabled ? 1 : 0,
+        managers_record_spend: settings.managersRecordSpend ? 1 : 0,
+        managers_see_costs: settings.managersSeeCosts ? 1 : 0,
+      })
+      .execute();
+    await recordAudit(trx, { actorId, action: "settings.money", subject: "practice", details: { ...settings }, at: now });
   });
 }

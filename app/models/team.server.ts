@@ -286,7 +286,11 @@ export async function setStatus(
   if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can change a manager or an owner.", 403);
   if (person.status === status) return;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("user").set({ status }).where("id", "=", person.id).execute();
+    await trx
+      .updateTable("user")
+      .set({ status, deactivated_at: status === "deactivated" ? context.now.toISOString() : null })
+      .where("id", "=", person.id)
+      .execute();
     if (status === "deactivated") await endUserSessions(trx, person.id);
     else await applyGroupAssignments(trx, person.id, context.now, context.timeZone);
     await recordAudit(trx, {

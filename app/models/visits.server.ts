@@ -1,6 +1,7 @@
 // Time on a lesson: first seen, last seen and active seconds. Recorded by POST only (a GET never
 // changes state): heartbeats from the page while it is visible, or, without JavaScript, the time
-// between opening the lesson and submitting it.
+// between opening the lesson and submitting it. The same seconds are also kept per person per
+// day (learning_day), so costs and hours can be counted for any period.
 import type { DB } from "#db/connection.ts";
 
 /** One report never adds more than this: a tab left open over lunch is not learning. */
@@ -13,20 +14,30 @@ export async function recordLessonTime(
   const seconds = Math.max(0, Math.min(MAX_SECONDS_PER_REPORT, Math.round(input.seconds)));
   const at = input.now.toISOString();
   const firstSeen = new Date(input.now.getTime() - seconds * 1000).toISOString();
-  await db
-    .insertInto("lesson_visit")
-    .values({
-      user_id: input.userId,
-      lesson_slug: input.lessonSlug,
-      first_seen_at: firstSeen,
-      last_seen_at: at,
-      active_seconds: seconds,
-    })
-    .onConflict((oc) =>
-      oc.columns(["user_id", "lesson_slug"]).doUpdateSet((eb) => ({
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("lesson_visit")
+      .values({
+        user_id: input.userId,
+        lesson_slug: input.lessonSlug,
+        first_seen_at: firstSeen,
         last_seen_at: at,
-        active_seconds: eb(eb.ref("lesson_visit.active_seconds"), "+", seconds),
-      })),
-    )
-    .execute();
+        active_seconds: seconds,
+      })
+      .onConflict((oc) =>
+        oc.columns(["user_id", "lesson_slug"]).doUpdateSet((eb) => ({
+          last_seen_at: at,
+          active_seconds: eb(eb.ref("lesson_visit.active_seconds"), "+", seconds),
+        })),
+      )
+      .execute();
+    if (seconds === 0) return;
+    await trx
+      .insertInto("learning_day")
+      .values({ user_id: input.userId, day: at.slice(0, 10), seconds })
+      .onConflict((oc) =>
+        oc.columns(["user_id", "day"]).doUpdateSet((eb) => ({ seconds: eb(eb.ref("learning_day.seconds"), "+", seconds) })),
+      )
+      .execute();
+  });
 }

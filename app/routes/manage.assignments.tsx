@@ -98,19 +98,19 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     if (intent === "create") {
       const parsed = parseForm(form, schema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, created: false }, { status: 400 });
-      await createAssignment(services.db, actor, toInput(parsed.data), ctx);
-      return { errors: {} as Record<string, string>, values: {} as Record<string, string>, created: true };
+      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, createdId: null }, { status: 400 });
+      const createdId = await createAssignment(services.db, actor, toInput(parsed.data), ctx);
+      return { errors: {} as Record<string, string>, values: {} as Record<string, string>, createdId };
     }
   } catch (error) {
     if (error instanceof AssignmentError) {
       if (error.status === 404) throw new Response("Not found", { status: 404 });
       const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      return data({ errors: { [error.field]: error.message }, values, created: false }, { status: error.status });
+      return data({ errors: { [error.field]: error.message }, values, createdId: null }, { status: error.status });
     }
     throw error;
   }
-  return data({ errors: { form: "Unknown action." }, values: {}, created: false }, { status: 400 });
+  return data({ errors: { form: "Unknown action." }, values: {}, createdId: null }, { status: 400 });
 }
 
 function describeTarget(a: { targetUserName: string | null; targetJobTitle: string | null; targetLocationName: string | null }) {
@@ -132,14 +132,14 @@ export default function Assignments() {
   return (
     <>
       <h1>Assignments</h1>
-      {result?.created ? (
+      {result?.createdId ? (
         <p className="notice" role="status">
           <span aria-hidden="true">✓ </span>Assigned. It now shows first on each person's Learn page.
         </p>
       ) : null}
       <section className="card" aria-labelledby="new-heading">
         <h2 id="new-heading">Assign training</h2>
-        <Form method="post" noValidate className="stack" key={result?.created ? "created" : "form"}>
+        <Form method="post" noValidate className="stack" key={result?.createdId ?? "form"}>
           <input type="hidden" name="intent" value="create" />
           <FormError error={errors.form} />
           <div className="field">

@@ -132,7 +132,7 @@ export default function Team() {
         <p className="muted">
           Adding many at once? <Link to="/manage/team/import">Import a CSV file</Link>.
         </p>
-        <Form method="post" noValidate className="stack" key={result?.added ? "added" : "form"}>
+        <Form method="post" noValidate className="stack" key={result?.added?.[0]?.email ?? "form"}>
           <input type="hidden" name="intent" value="add-person" />
           <FormError error={personErrors.form} />
           <PersonFields

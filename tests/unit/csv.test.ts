@@ -8,10 +8,13 @@ describe("CSV export", () => {
     expect(csv).toBe('Name,Note\r\n"Lopez, Maria","Said ""hi"""\r\nTom,"line1\nline2"\r\nAnn,\r\n');
   });
   it("neutralises cells a spreadsheet would run", () => {
-    for (const bad of ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"]) {
+    for (const bad of ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "-cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx"]) {
       expect(neutraliseCell(bad).startsWith("'")).toBe(true);
     }
     expect(neutraliseCell("Maria")).toBe("Maria");
+    // Plain numbers stay numbers.
+    expect(neutraliseCell("-200.00")).toBe("-200.00");
+    expect(neutraliseCell("+12")).toBe("+12");
     expect(toCsv(["a"], [["=1+1"]])).toBe("a\r\n'=1+1\r\n");
   });
 });

@@ -1,0 +1,28 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireRole } from "#app/auth.server.ts";
+import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { csvResponse, toCsv } from "#app/models/csv.server.ts";
+import { completionReport, yearToDate } from "#app/models/reports.server.ts";
+import { services } from "#app/services.server.ts";
+
+// The completion tables as CSV (?table=module|location|month&fy=2026), within the manager's scope.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "manager");
+  const ctx = await fiscalContext(request);
+  const table = new URL(request.url).searchParams.get("table");
+  const report = await completionReport(services.db, actor, services.catalog, yearToDate(ctx.fy, ctx.today), ctx);
+  const name = `deskcoach-completion-${table}-${ctx.fy.year}.csv`;
+  if (table === "month") {
+    return csvResponse(name, toCsv(["Month", "Lessons completed"], report.byMonth.map((m) => [m.month, m.completions])));
+  }
+  const groups = table === "module" ? report.byModule : table === "location" ? report.byLocation : null;
+  if (!groups) throw new Response("Not found", { status: 404 });
+  const row = (g: (typeof groups)[number]) => [g.label, g.completions, g.learners, g.attempts, g.averageScore, g.firstAttemptPassRate];
+  return csvResponse(
+    name,
+    toCsv([table === "module" ? "Module" : "Location", "Lessons completed", "Learners", "Quiz attempts", "Average score %", "Passed on first try %"], [
+      ...groups.map(row),
+      row(report.total),
+    ]),
+  );
+}

@@ -1,0 +1,47 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireMoneyAccess } from "#app/auth.server.ts";
+import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { csvResponse, toCsv } from "#app/models/csv.server.ts";
+import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
+import { services } from "#app/services.server.ts";
+
+const dollars = (cents: number | null) => (cents === null ? "" : (cents / 100).toFixed(2));
+
+// Every table of the cost reports as CSV (?table=budget|monthly|employees|value&fy=2026).
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireMoneyAccess(request, "see-costs");
+  const ctx = await fiscalContext(request);
+  const table = new URL(request.url).searchParams.get("table");
+  const period = yearToDate(ctx.fy, ctx.today);
+  const name = (t: string) => `deskcoach-${t}-${ctx.fy.year}.csv`;
+  switch (table) {
+    case "budget": {
+      const r = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
+      return csvResponse(name(table), toCsv(["Category", "Planned", "Actual to date", "Variance"], [
+        ...r.rows.map((x) => [x.label, dollars(x.plannedCents), dollars(x.actualCents), dollars(x.varianceCents)]),
+        ["Total", dollars(r.total.plannedCents), dollars(r.total.actualCents), dollars(r.total.varianceCents)],
+      ]));
+    }
+    case "monthly": {
+      const r = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
+      return csvResponse(name(table), toCsv(["Month", "Spent", "Spent so far", "Plan so far"], r.months.map((m) => [m.month, dollars(m.actualCents), dollars(m.cumulativeCents), dollars(m.planCumulativeCents)])));
+    }
+    case "employees": {
+      const r = await employeeSpendReport(services.db, period, ctx.labour);
+      const header = ["Person", "Location", "Their own", "Share of practice-wide", "Total", "Minutes learning", ...(ctx.labour ? ["Labour (separate)"] : [])];
+      return csvResponse(name(table), toCsv(header, [
+        ...r.rows.map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]),
+        ["Total", "", dollars(r.totals.ownCents), dollars(r.totals.sharedCents), dollars(r.totals.totalCents), r.totals.minutes, ...(ctx.labour ? [dollars(r.totals.labourCents)] : [])],
+      ]));
+    }
+    case "value": {
+      const r = await valueReport(services.db, period);
+      return csvResponse(name(table), toCsv(["Category", "Spend", "Per completed lesson", "Per learning hour"], [
+        ...r.rows.map((x) => [x.label, dollars(x.spendCents), dollars(x.perCompletionCents), dollars(x.perHourCents)]),
+        ["Total", dollars(r.total.spendCents), dollars(r.total.perCompletionCents), dollars(r.total.perHourCents)],
+      ]));
+    }
+    default:
+      throw new Response("Not found", { status: 404 });
+  }
+}

@@ -1,0 +1,67 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { requireRole } from "#app/auth.server.ts";
+import { getPractice, saveMoneySettings } from "#app/models/practice.server.ts";
+import { services } from "#app/services.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Settings · DeskCoach" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "owner");
+  const practice = await getPractice(services.db);
+  return {
+    labourCostEnabled: practice?.labour_cost_enabled === 1,
+    managersRecordSpend: practice?.managers_record_spend === 1,
+    managersSeeCosts: practice?.managers_see_costs === 1,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const owner = await requireRole(request, "owner");
+  const form = await request.formData();
+  await saveMoneySettings(
+    services.db,
+    owner.id,
+    {
+      labourCostEnabled: form.get("labourCostEnabled") === "on",
+      managersRecordSpend: form.get("managersRecordSpend") === "on",
+      managersSeeCosts: form.get("managersSeeCosts") === "on",
+    },
+    services.clock.now(),
+  );
+  throw redirect("/owner/settings?saved=1");
+}
+
+export default function Settings() {
+  const s = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Settings</h1>
+      <Form method="post" className="stack">
+        <fieldset>
+          <legend>Reports</legend>
+          <div className="choice">
+            <input type="checkbox" id="labourCostEnabled" name="labourCostEnabled" defaultChecked={s.labourCostEnabled} />
+            <label htmlFor="labourCostEnabled">
+              Show labour cost: time spent in lessons × each person's hourly wage, reported beside cash spend (never added to it)
+            </label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>What managers may do with training money</legend>
+          <div className="choice">
+            <input type="checkbox" id="managersRecordSpend" name="managersRecordSpend" defaultChecked={s.managersRecordSpend} />
+            <label htmlFor="managersRecordSpend">Managers may record, edit and import spend</label>
+          </div>
+          <div className="choice">
+            <input type="checkbox" id="managersSeeCosts" name="managersSeeCosts" defaultChecked={s.managersSeeCosts} />
+            <label htmlFor="managersSeeCosts">Managers may see the budget and the cost reports</label>
+          </div>
+        </fieldset>
+        <button type="submit" className="button primary">
+          Save settings
+        </button>
+      </Form>
+    </>
+  );
+}

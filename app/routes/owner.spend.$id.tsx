@@ -1,0 +1,115 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireMoneyAccess } from "#app/auth.server.ts";
+import { ExpenseFields } from "#app/components/expense-fields.tsx";
+import { FormError } from "#app/components/field.tsx";
+import { readExpenseForm } from "#app/expense-form.server.ts";
+import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { formatCents } from "#app/models/money.ts";
+import { deleteExpense, findExpense, SpendError, updateExpense } from "#app/models/spend.server.ts";
+import { listPeople } from "#app/models/team.server.ts";
+import { services } from "#app/services.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Edit expense · DeskCoach" }];
+
+async function expenseFor(id: string | undefined) {
+  const n = Number(id);
+  const expense = Number.isSafeInteger(n) && n > 0 ? await findExpense(services.db, n) : undefined;
+  if (!expense) throw new Response("Not found", { status: 404 });
+  return expense;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireMoneyAccess(request, "record-spend");
+  const expense = await expenseFor(params.id);
+  const ctx = await fiscalContext(request);
+  const people = await listPeople(services.db, { ...user, scopeLocationId: null });
+  const equal = expense.shares.length > 0 && Math.max(...expense.shares.map((s) => s.cents)) - Math.min(...expense.shares.map((s) => s.cents)) <= 1;
+  return {
+    expense,
+    today: ctx.today,
+    people: people.filter((p) => p.status === "active" || expense.shares.some((s) => s.userId === p.id)).map((p) => ({ id: p.id, name: p.name })),
+    values: {
+      spentOn: expense.spentOn,
+      category: expense.category,
+      vendor: expense.vendor,
+      description: expense.description,
+      amount: (expense.amountCents / 100).toFixed(2),
+      belongsTo: expense.shares.length === 0 ? "practice" : equal ? "equal" : "explicit",
+      people: expense.shares.map((s) => s.userId).join(","),
+      ...Object.fromEntries(equal ? [] : expense.shares.map((s) => [`share.${s.userId}`, (s.cents / 100).toFixed(2)])),
+    } as Record<string, string>,
+    confirmDelete: new URL(request.url).searchParams.get("confirm") === "delete",
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireMoneyAccess(request, "record-spend");
+  const expense = await expenseFor(params.id);
+  const ctx = await fiscalContext(request);
+  const form = await request.formData();
+  try {
+    if (form.get("intent") === "delete") {
+      await deleteExpense(services.db, user, expense.id, ctx.now);
+      throw redirect("/owner/spend");
+    }
+    const read = readExpenseForm(form, ctx.today);
+    if (!read.ok) return data({ errors: read.errors, values: read.values }, { status: 400 });
+    await updateExpense(services.db, user, expense.id, read.input, ctx.now);
+  } catch (error) {
+    if (error instanceof SpendError) {
+      if (error.status === 404) throw new Response("Not found", { status: 404 });
+      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
+      values.people = form.getAll("people").map(String).join(",");
+      return data({ errors: { [error.field]: error.message }, values }, { status: error.status });
+    }
+    throw error;
+  }
+  throw redirect("/owner/spend");
+}
+
+export default function EditExpense() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <p className="eyebrow">
+        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> {d.expense.vendor}
+      </p>
+      <h1>
+        Edit expense: {d.expense.vendor}, {formatCents(d.expense.amountCents)}
+      </h1>
+      {d.confirmDelete ? (
+        <section className="card confirm" role="alertdialog" aria-labelledby="delete-heading">
+          <h2 id="delete-heading">Delete this expense?</h2>
+          <p>
+            {d.expense.spentOn}, {d.expense.vendor}, {formatCents(d.expense.amountCents)}. The deletion is kept in the audit log.
+          </p>
+          <Form method="post" className="actions" replace>
+            <input type="hidden" name="intent" value="delete" />
+            <button type="submit" className="button primary">
+              Delete
+            </button>
+            <Link to="." className="button" replace>
+              Keep it
+            </Link>
+          </Form>
+        </section>
+      ) : null}
+      <Form method="post" noValidate className="stack">
+        <input type="hidden" name="intent" value="update" />
+        <FormError error={result?.errors.form} />
+        <ExpenseFields values={result?.values ?? d.values} errors={result?.errors ?? {}} people={d.people} today={d.today} />
+        <p className="actions">
+          <button type="submit" className="button primary" disabled={busy}>
+            Save changes
+          </button>
+          <Link to="?confirm=delete" className="button">
+            Delete…
+          </Link>
+        </p>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,133 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireMoneyAccess } from "#app/auth.server.ts";
+import { ExpenseFields } from "#app/components/expense-fields.tsx";
+import { FormError } from "#app/components/field.tsx";
+import { YearPicker } from "#app/components/year-picker.tsx";
+import { readExpenseForm } from "#app/expense-form.server.ts";
+import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
+import { formatCents } from "#app/models/money.ts";
+import { createExpense, listExpenses, SpendError } from "#app/models/spend.server.ts";
+import { listPeople } from "#app/models/team.server.ts";
+import { services } from "#app/services.server.ts";
+import { CATEGORY_LABEL } from "#app/spend-categories.ts";
+
+export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireMoneyAccess(request, "record-spend");
+  const ctx = await fiscalContext(request);
+  const [expenses, people] = await Promise.all([
+    listExpenses(services.db, { from: ctx.fy.start, to: ctx.fy.end }),
+    listPeople(services.db, { ...user, scopeLocationId: null }),
+  ]);
+  return {
+    year: ctx.fy.year,
+    current: ctx.current,
+    startMonth: ctx.startMonth,
+    today: ctx.today,
+    expenses,
+    totalCents: expenses.reduce((s, e) => s + e.amountCents, 0),
+    people: people.filter((p) => p.status === "active" || expenses.some((e) => e.shares.some((s) => s.userId === p.id))).map((p) => ({ id: p.id, name: p.name })),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireMoneyAccess(request, "record-spend");
+  const ctx = await fiscalContext(request);
+  const form = await request.formData();
+  const read = readExpenseForm(form, ctx.today);
+  if (!read.ok) return data({ errors: read.errors, values: read.values, savedId: null }, { status: 400 });
+  let savedId: number;
+  try {
+    savedId = await createExpense(services.db, user, read.input, ctx.now);
+  } catch (error) {
+    if (error instanceof SpendError) {
+      if (error.status === 404) throw new Response("Not found", { status: 404 });
+      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
+      values.people = form.getAll("people").map(String).join(",");
+      return data({ errors: { [error.field]: error.message }, values, savedId: null }, { status: error.status });
+    }
+    throw error;
+  }
+  return { errors: {} as Record<string, string>, values: {} as Record<string, string>, savedId };
+}
+
+export default function Spend() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));
+  return (
+    <>
+      <h1>Training spend {label(d.year)}</h1>
+      <YearPicker year={d.year} current={d.current} label={label} />
+      <p>
+        <Link to="/owner/spend/import">Import from a card or bank export (CSV)</Link>
+      </p>
+      {result?.savedId ? (
+        <p className="notice" role="status">
+          <span aria-hidden="true">✓ </span>Expense recorded.
+        </p>
+      ) : null}
+      {d.expenses.length === 0 ? (
+        <p>No spend recorded for {label(d.year)} yet.</p>
+      ) : (
+        <div className="table-wrap" role="region" aria-label="Expenses" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Category</th>
+                <th scope="col">Vendor</th>
+                <th scope="col">Description</th>
+                <th scope="col">Belongs to</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.expenses.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link to={`/owner/spend/${e.id}`}>
+                      {e.spentOn}
+                      <span className="visually-hidden"> {e.vendor}: edit</span>
+                    </Link>
+                  </td>
+                  <td>{CATEGORY_LABEL[e.category]}</td>
+                  <td>{e.vendor}</td>
+                  <td>{e.description}</td>
+                  <td>{e.shares.length === 0 ? "Practice" : e.shares.map((s) => `${s.name} (${formatCents(s.cents)})`).join(", ")}</td>
+                  <td className="num">{formatCents(e.amountCents)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={5}>
+                  Total
+                </th>
+                <td className="num">
+                  <strong>{formatCents(d.totalCents)}</strong>
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      )}
+      <section className="card" aria-labelledby="record-heading">
+        <h2 id="record-heading">Record an expense</h2>
+        <Form method="post" noValidate className="stack" key={result?.savedId ?? "form"}>
+          <FormError error={result?.errors.form} />
+          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? {})} errors={result?.errors ?? {}} people={d.people} today={d.today} />
+          <button type="submit" className="button primary" disabled={busy}>
+            Record expense
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useNavigation } from "@remix-run/react";
+import { requireMoneyAccess } from "#app/auth.server.ts";
+import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
+import { FormError } from "#app/components/field.tsx";
+import { readUpload } from "#app/csv-upload.server.ts";
+import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
+import { checkExpenseCsv, importExpenses } from "#app/models/spend.server.ts";
+import { services } from "#app/services.server.ts";
+import { CATEGORIES } from "#app/spend-categories.ts";
+
+export const meta: MetaFunction = () => [{ title: "Import spend · DeskCoach" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireMoneyAccess(request, "record-spend");
+  return null;
+}
+
+interface Result {
+  error: string | null;
+  rows: PreviewRow[];
+  csv: string | null;
+  added: number | null;
+}
+const reply = (result: Result, status = 200) => data(result, { status });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireMoneyAccess(request, "record-spend");
+  const upload = await readUpload(request);
+  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, added: null }, upload.status);
+  const ctx = await fiscalContext(request);
+  const check = checkExpenseCsv(upload.bytes, ctx.today);
+  const rows = check.rows.map((r) => ({ line: r.line, cells: [r.date, r.description, r.amount, r.category], errors: r.errors }));
+  if (!check.ok) {
+    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, added: null }, 400);
+  }
+  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), added: null });
+  const added = await importExpenses(services.db, user, check.inputs, ctx.now);
+  return reply({ error: null, rows: [], csv: null, added });
+}
+
+export default function ImportSpend() {
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <p className="eyebrow">
+        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> Import
+      </p>
+      <h1>Import spend from a CSV file</h1>
+      {result?.added ? (
+        <p className="notice" role="status">
+          <span aria-hidden="true">✓ </span>Added {result.added} expense{result.added === 1 ? "" : "s"}. <Link to="/owner/spend">See the spend list</Link>.
+        </p>
+      ) : (
+        <>
+          <p>
+            The first row must name the columns <code>{EXPENSE_COLUMNS.join(", ")}</code>, as a card or bank export gives them.
+            Dates like 2026-03-31 or 3/31/2026; amounts like 1,234.56 (no minus signs); category one of{" "}
+            {CATEGORIES.map((c) => c.label).join(", ")}. At most {MAX_EXPENSE_ROWS} rows. Every row is checked first: all
+            rows are added, or none. Imported spend belongs to the whole practice; edit an expense afterwards to give it to
+            named people.
+          </p>
+          <UploadForm busy={busy} />
+        </>
+      )}
+      <FormError error={result?.error ?? undefined} />
+      {result && result.rows.length > 0 ? (
+        <ImportPreview columns={EXPENSE_COLUMNS} rows={result.rows} csv={result.csv} noun={["expense", "expenses"]} busy={busy} />
+      ) : null}
+    </>
+  );
+}

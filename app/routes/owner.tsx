@@ -1,0 +1,60 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requireRole } from "#app/auth.server.ts";
+import { getPractice } from "#app/models/practice.server.ts";
+import { services } from "#app/services.server.ts";
+
+// The money pages. Each page checks its own access; this only decides which links to show.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "manager");
+  const practice = await getPractice(services.db);
+  const owner = user.role === "owner";
+  return {
+    owner,
+    seeCosts: owner || practice?.managers_see_costs === 1,
+    recordSpend: owner || practice?.managers_record_spend === 1,
+  };
+}
+
+export default function OwnerLayout() {
+  const { owner, seeCosts, recordSpend } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <nav aria-label="Training money" className="subnav">
+        <ul>
+          {seeCosts ? (
+            <li>
+              <NavLink to="/owner/reports">Reports</NavLink>
+            </li>
+          ) : null}
+          {seeCosts ? (
+            <li>
+              <NavLink to="/owner/budget">Budget</NavLink>
+            </li>
+          ) : null}
+          {recordSpend ? (
+            <li>
+              <NavLink to="/owner/spend">Spend</NavLink>
+            </li>
+          ) : null}
+          {seeCosts ? (
+            <li>
+              <NavLink to="/owner/planner">Planner</NavLink>
+            </li>
+          ) : null}
+          {owner ? (
+            <>
+              <li>
+                <NavLink to="/owner/settings">Settings</NavLink>
+              </li>
+              <li>
+                <NavLink to="/owner/audit">Audit log</NavLink>
+              </li>
+            </>
+          ) : null}
+        </ul>
+      </nav>
+      <Outlet />
+    </>
+  );
+}
