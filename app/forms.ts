@@ -1,6 +1,7 @@
 // Form schemas shared by more than one route. Messages are written for the person at the desk.
 import { z } from "zod";
 import { parseAmount } from "./models/money.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-rules.ts";
 
 const FORMULA = /^[=+\-@]/;
 
@@ -78,3 +79,18 @@ export function personInput(form: PersonForm) {
     scopeLocationId: form.role === "manager" ? form.scopeLocationId : null,
   };
 }
+
+/** A new password typed twice. */
+export const newPassword = {
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+    .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`),
+  confirmPassword: z.string(),
+};
+
+export function passwordsMatch(v: { password: string; confirmPassword: string }): boolean {
+  return v.password === v.confirmPassword;
+}
+
+export const PASSWORDS_DIFFER = { message: "The passwords do not match.", path: ["confirmPassword"] };

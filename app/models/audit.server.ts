@@ -28,6 +28,8 @@ export interface AuditEntry {
   actorName: string | null;
   action: string;
   subject: string | null;
+  /** The subject as a person reads it: a name for "user:12". */
+  subjectLabel: string | null;
   details: string;
 }
 
@@ -43,5 +45,20 @@ export async function listAuditEvents(db: DB, page: number): Promise<{ entries: 
     .limit(AUDIT_PAGE_SIZE + 1)
     .offset((page - 1) * AUDIT_PAGE_SIZE)
     .execute();
-  return { entries: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE };
+  const entries = rows.slice(0, AUDIT_PAGE_SIZE);
+  const userIds = [
+    ...new Set(
+      entries.flatMap((r) => {
+        const id = /^user:(\d+)$/.exec(r.subject ?? "")?.[1];
+        return id ? [Number(id)] : [];
+      }),
+    ),
+  ];
+  const names = new Map(
+    userIds.length === 0 ? [] : (await db.selectFrom("user").select(["id", "name"]).where("id", "in", userIds).execute()).map((u) => [`user:${u.id}`, u.name]),
+  );
+  return {
+    entries: entries.map((r) => ({ ...r, subjectLabel: (r.subject && names.get(r.subject)) ?? r.subject })),
+    hasMore: rows.length > AUDIT_PAGE_SIZE,
+  };
 }

@@ -6,8 +6,9 @@ import { FormError, TextField } from "#app/components/field.tsx";
 import { CodeError, redeemCode } from "#app/models/access-codes.server.ts";
 import { recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
 import { services } from "#app/services.server.ts";
+import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
 import { parseForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Use a code · DeskCoach" }];
@@ -22,13 +23,9 @@ const schema = z
   .object({
     email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long."),
     code: z.string().trim().min(1, "Enter the code your manager gave you.").max(40, "That code is too long."),
-    password: z
-      .string()
-      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-      .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`),
-    confirmPassword: z.string(),
+    ...newPassword,
   })
-  .refine((v) => v.password === v.confirmPassword, { message: "The passwords do not match.", path: ["confirmPassword"] });
+  .refine(passwordsMatch, PASSWORDS_DIFFER);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "#app/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError } from "#app/components/field.tsx";
+import { LearnerStats } from "#app/components/learner-stats.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { personInput, personSchema } from "#app/forms.ts";
@@ -163,24 +164,7 @@ export default function PersonPage() {
       {confirm && canChange ? <ConfirmPanel intent={confirm} name={person.name} /> : null}
       <FormError error={errors.form} />
 
-      <dl className="stats">
-        <div>
-          <dt>Lessons completed</dt>
-          <dd>{record.lessonsDone}</dd>
-        </div>
-        <div>
-          <dt>Minutes learning</dt>
-          <dd>{record.minutes}</dd>
-        </div>
-        <div>
-          <dt>Quiz attempts</dt>
-          <dd>{record.attempts}</dd>
-        </div>
-        <div>
-          <dt>Day streak</dt>
-          <dd>{record.streak}</dd>
-        </div>
-      </dl>
+      <LearnerStats r={record} />
       <p>
         <Link to={`/manage/people/${person.id}/export.csv`} reloadDocument>
           Download this record (CSV)

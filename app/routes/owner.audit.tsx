@@ -40,7 +40,7 @@ export default function AuditLog() {
                   <td>{e.at.slice(0, 19).replace("T", " ")}</td>
                   <td>{e.actorName ?? "System"}</td>
                   <td>{e.action}</td>
-                  <td>{e.subject ?? "—"}</td>
+                  <td>{e.subjectLabel ?? "—"}</td>
                   <td>
                     <code className="details">{e.details === "{}" ? "" : e.details}</code>
                   </td>

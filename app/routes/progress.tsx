@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/auth.server.ts";
+import { LearnerStats } from "#app/components/learner-stats.tsx";
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
@@ -19,26 +20,7 @@ export default function Progress() {
   return (
     <>
       <h1>My progress</h1>
-      <dl className="stats">
-        <div>
-          <dt>Lessons completed</dt>
-          <dd>{r.lessonsDone}</dd>
-        </div>
-        <div>
-          <dt>Minutes learning</dt>
-          <dd>{r.minutes}</dd>
-        </div>
-        <div>
-          <dt>Day streak</dt>
-          <dd>
-            {r.streak} {r.streak === 1 ? "day" : "days"}
-          </dd>
-        </div>
-        <div>
-          <dt>Quiz attempts</dt>
-          <dd>{r.attempts}</dd>
-        </div>
-      </dl>
+      <LearnerStats r={r} />
       <h2>Completed lessons</h2>
       {r.completions.length === 0 ? (
         <p>

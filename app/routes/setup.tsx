@@ -4,9 +4,10 @@ import { z } from "zod";
 import { signIn } from "#app/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
 import { isValidTimeZone } from "#app/models/clock.server.ts";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
 import { isSetupOpen, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
+import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
 import { parseForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Set up your practice · DeskCoach" }];
@@ -23,13 +24,9 @@ const schema = z
     fiscalYearStartMonth: z.coerce.number({ invalid_type_error: "Choose a month." }).int().min(1, "Choose a month.").max(12, "Choose a month."),
     ownerName: z.string().trim().min(1, "Enter your name.").max(120, "Keep the name under 120 characters."),
     ownerEmail: z.string().trim().email("Enter an email address like name@practice.com.").max(254),
-    password: z
-      .string()
-      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-      .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`),
-    confirmPassword: z.string(),
+    ...newPassword,
   })
-  .refine((v) => v.password === v.confirmPassword, { message: "The passwords do not match.", path: ["confirmPassword"] });
+  .refine(passwordsMatch, PASSWORDS_DIFFER);
 
 // Public, but only until the practice exists; afterwards it answers 404.
 export async function loader(_: LoaderFunctionArgs) {

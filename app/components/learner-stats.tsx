@@ -1,0 +1,25 @@
+/** A learner's headline numbers, on their own progress page and on their manager's view of them. */
+export function LearnerStats({ r }: { r: { lessonsDone: number; minutes: number; streak: number; attempts: number } }) {
+  return (
+    <dl className="stats">
+      <div>
+        <dt>Lessons completed</dt>
+        <dd>{r.lessonsDone}</dd>
+      </div>
+      <div>
+        <dt>Minutes learning</dt>
+        <dd>{r.minutes}</dd>
+      </div>
+      <div>
+        <dt>Day streak</dt>
+        <dd>
+          {r.streak} {r.streak === 1 ? "day" : "days"}
+        </dd>
+      </div>
+      <div>
+        <dt>Quiz attempts</dt>
+        <dd>{r.attempts}</dd>
+      </div>
+    </dl>
+  );
+}
