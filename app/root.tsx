@@ -54,6 +54,9 @@ function Header({ data }: { data: Awaited<ReturnType<typeof loader>> | undefined
               <li>
                 <NavLink to="/progress">My progress</NavLink>
               </li>
+              <li>
+                <NavLink to="/outside-learning">Outside learning</NavLink>
+              </li>
               {user.canManage ? (
                 <li>
                   <NavLink to="/manage">Manage</NavLink>

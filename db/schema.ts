@@ -188,6 +188,26 @@ export interface ExpenseShareTable {
   amount_cents: number;
 }
 
+export type OutsideKind = "conference" | "workshop" | "webinar" | "online-course" | "in-person-course";
+
+export interface OutsideLearningTable {
+  id: Generated<number>;
+  title: string;
+  provider: string;
+  kind: OutsideKind;
+  held_on: string;
+  minutes: number;
+  cost_cents: number;
+  expense_id: number | null;
+  created_by: number;
+  created_at: string;
+}
+
+export interface OutsideLearningAttendeeTable {
+  outside_learning_id: number;
+  user_id: number;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: string;
@@ -216,6 +236,8 @@ export interface Database {
   expense: ExpenseTable;
   expense_share: ExpenseShareTable;
   learning_day: LearningDayTable;
+  outside_learning: OutsideLearningTable;
+  outside_learning_attendee: OutsideLearningAttendeeTable;
 }
 
 export type Practice = Selectable<PracticeTable>;

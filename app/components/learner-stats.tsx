@@ -1,5 +1,5 @@
 /** A learner's headline numbers, on their own progress page and on their manager's view of them. */
-export function LearnerStats({ r }: { r: { lessonsDone: number; minutes: number; streak: number; attempts: number } }) {
+export function LearnerStats({ r }: { r: { lessonsDone: number; minutes: number; outsideMinutes: number; streak: number; attempts: number } }) {
   return (
     <dl className="stats">
       <div>
@@ -20,6 +20,12 @@ export function LearnerStats({ r }: { r: { lessonsDone: number; minutes: number;
         <dt>Quiz attempts</dt>
         <dd>{r.attempts}</dd>
       </div>
+      {r.outsideMinutes > 0 ? (
+        <div>
+          <dt>Outside learning</dt>
+          <dd>{(r.outsideMinutes / 60).toFixed(1)} hours</dd>
+        </div>
+      ) : null}
     </dl>
   );
 }

@@ -120,6 +120,8 @@ export interface LearnerRecord {
   }[];
   lessonsDone: number;
   minutes: number;
+  /** Conferences, workshops and courses logged outside DeskCoach. */
+  outsideMinutes: number;
   streak: number;
   attempts: number;
 }
@@ -132,7 +134,7 @@ export async function learnerRecord(
   now: Date,
 ): Promise<LearnerRecord> {
   const progress = await lessonProgress(db, userId);
-  const [time, attemptTimes, completionTimes] = await Promise.all([
+  const [time, attemptTimes, completionTimes, outside] = await Promise.all([
     db
       .selectFrom("lesson_visit")
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("active_seconds"), eb.lit(0)).as("seconds"))
@@ -140,6 +142,12 @@ export async function learnerRecord(
       .executeTakeFirstOrThrow(),
     db.selectFrom("quiz_attempt").select("submitted_at as at").where("user_id", "=", userId).execute(),
     db.selectFrom("completion").select("completed_at as at").where("user_id", "=", userId).execute(),
+    db
+      .selectFrom("outside_learning_attendee")
+      .innerJoin("outside_learning", "outside_learning.id", "outside_learning_attendee.outside_learning_id")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("outside_learning.minutes"), eb.lit(0)).as("minutes"))
+      .where("outside_learning_attendee.user_id", "=", userId)
+      .executeTakeFirstOrThrow(),
   ]);
   const titleOf = (slug: string) => {
     const lesson = catalog.lesson(slug);
@@ -164,6 +172,7 @@ export async function learnerRecord(
     completions,
     lessonsDone: completions.length,
     minutes: Math.round(Number(time.seconds) / 60),
+    outsideMinutes: Number(outside.minutes),
     streak: streakDays(activity, localDate(now, timeZone)),
     attempts: attemptTimes.length,
   };

@@ -64,12 +64,15 @@ async function resolveShares(db: DB, input: ExpenseInput): Promise<{ userId: num
 }
 
 export async function createExpense(db: DB, actor: Actor, input: ExpenseInput, now: Date, source = "manual"): Promise<number> {
-  const shares = await resolveShares(db, input);
-  return db.transaction().execute(async (trx) => {
-    const id = await insertExpense(trx, actor, input, shares, now, source);
-    await recordAudit(trx, { actorId: actor.id, action: "expense.create", subject: `expense:${id}`, details: { ...input, shares }, at: now });
-    return id;
-  });
+  return db.transaction().execute((trx) => createExpenseIn(trx, actor, input, now, source));
+}
+
+/** The same, inside a transaction the caller already holds (for spend that another record creates). */
+export async function createExpenseIn(trx: DB, actor: Actor, input: ExpenseInput, now: Date, source: string): Promise<number> {
+  const shares = await resolveShares(trx, input);
+  const id = await insertExpense(trx, actor, input, shares, now, source);
+  await recordAudit(trx, { actorId: actor.id, action: "expense.create", subject: `expense:${id}`, details: { ...input, shares, source }, at: now });
+  return id;
 }
 
 async function insertExpense(
@@ -108,6 +111,7 @@ async function insertExpense(
 export async function updateExpense(db: DB, actor: Actor, id: number, input: ExpenseInput, now: Date): Promise<void> {
   const before = await findExpense(db, id);
   if (!before) throw new SpendError("expense", "No such expense.", 404);
+  if (before.source === "outside-learning") throw new SpendError("form", FROM_OUTSIDE);
   const shares = await resolveShares(db, input);
   await db.transaction().execute(async (trx) => {
     await trx
@@ -130,14 +134,20 @@ export async function updateExpense(db: DB, actor: Actor, id: number, input: Exp
   });
 }
 
+const FROM_OUTSIDE = "This expense was made by an outside-learning entry. Change or delete it on the Outside learning page.";
+
 export async function deleteExpense(db: DB, actor: Actor, id: number, now: Date): Promise<void> {
-  const before = await findExpense(db, id);
+  if ((await findExpense(db, id))?.source === "outside-learning") throw new SpendError("form", FROM_OUTSIDE);
+  await db.transaction().execute((trx) => deleteExpenseIn(trx, actor, id, now));
+}
+
+/** The same, inside a transaction the caller already holds. */
+export async function deleteExpenseIn(trx: DB, actor: Actor, id: number, now: Date): Promise<void> {
+  const before = await findExpense(trx, id);
   if (!before) throw new SpendError("expense", "No such expense.", 404);
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("expense_share").where("expense_id", "=", id).execute();
-    await trx.deleteFrom("expense").where("id", "=", id).execute();
-    await recordAudit(trx, { actorId: actor.id, action: "expense.delete", subject: `expense:${id}`, details: { before }, at: now });
-  });
+  await trx.deleteFrom("expense_share").where("expense_id", "=", id).execute();
+  await trx.deleteFrom("expense").where("id", "=", id).execute();
+  await recordAudit(trx, { actorId: actor.id, action: "expense.delete", subject: `expense:${id}`, details: { before }, at: now });
 }
 
 export interface Expense {

@@ -33,6 +33,8 @@ test("axe finds nothing on the sign-in, learner and manager pages", async ({ pag
   await expectNoViolations(page);
   await page.goto(`${server.url}/progress`);
   await expectNoViolations(page);
+  await page.goto(`${server.url}/outside-learning`);
+  await expectNoViolations(page);
   await page.goto(`${server.url}/manage`);
   await expectNoViolations(page);
   await page.context().clearCookies();
