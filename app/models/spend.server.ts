@@ -33,8 +33,8 @@ export class SpendError extends Error {
   }
 }
 
-/** The per-person amounts an input asks for, checked: known people, exact total. */
-async function resolveShares(db: DB, input: ExpenseInput): Promise<{ userId: number; cents: number }[]> {
+/** The per-person amounts an input asks for, checked: people the actor may see, exact total. */
+async function resolveShares(db: DB, actor: Actor, input: ExpenseInput): Promise<{ userId: number; cents: number }[]> {
   const shares = input.shares;
   if (shares.mode === "practice") return [];
   const list =
@@ -48,7 +48,9 @@ async function resolveShares(db: DB, input: ExpenseInput): Promise<{ userId: num
   if (list.length === 0) throw new SpendError("people", "Choose at least one person, or make it practice-wide.");
   const ids = list.map((s) => s.userId);
   if (new Set(ids).size !== ids.length) throw new SpendError("people", "Each person can be listed once.");
-  const known = await db.selectFrom("user").select("id").where("id", "in", ids).execute();
+  let people = db.selectFrom("user").select("id").where("id", "in", ids);
+  if (actor.scopeLocationId) people = people.where("location_id", "=", actor.scopeLocationId);
+  const known = await people.execute();
   if (known.length !== ids.length) throw new SpendError("people", "Choose people from the list.", 404);
   if (shares.mode === "explicit") {
     const sum = list.reduce((s, x) => s + x.cents, 0);
@@ -69,7 +71,7 @@ export async function createExpense(db: DB, actor: Actor, input: ExpenseInput, n
 
 /** The same, inside a transaction the caller already holds (for spend that another record creates). */
 export async function createExpenseIn(trx: DB, actor: Actor, input: ExpenseInput, now: Date, source: string): Promise<number> {
-  const shares = await resolveShares(trx, input);
+  const shares = await resolveShares(trx, actor, input);
   const id = await insertExpense(trx, actor, input, shares, now, source);
   await recordAudit(trx, { actorId: actor.id, action: "expense.create", subject: `expense:${id}`, details: { ...input, shares, source }, at: now });
   return id;
@@ -112,7 +114,7 @@ export async function updateExpense(db: DB, actor: Actor, id: number, input: Exp
   const before = await findExpense(db, id);
   if (!before) throw new SpendError("expense", "No such expense.", 404);
   if (before.source === "outside-learning") throw new SpendError("form", FROM_OUTSIDE);
-  const shares = await resolveShares(db, input);
+  const shares = await resolveShares(db, actor, input);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("expense")

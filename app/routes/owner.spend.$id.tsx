@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireMoneyAccess(request, "record-spend");
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
-  const people = await listPeople(services.db, { ...user, scopeLocationId: null });
+  const people = await listPeople(services.db, user);
   const equal = expense.shares.length > 0 && Math.max(...expense.shares.map((s) => s.cents)) - Math.min(...expense.shares.map((s) => s.cents)) <= 1;
   return {
     expense,

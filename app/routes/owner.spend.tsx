@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await fiscalContext(request);
   const [expenses, people] = await Promise.all([
     listExpenses(services.db, { from: ctx.fy.start, to: ctx.fy.end }),
-    listPeople(services.db, { ...user, scopeLocationId: null }),
+    listPeople(services.db, user),
   ]);
   return {
     year: ctx.fy.year,
