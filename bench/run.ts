@@ -5,7 +5,8 @@
 //
 // BENCH_SECONDS (10) per scenario, BENCH_WARMUP_SECONDS (3) before each, BENCH_CONNECTIONS (50),
 // BENCH_ONLY=lesson,submit (a subset; writes bench/results/partial.json instead),
-// BENCH_REBUILD=1, BENCH_KEEP=1 (keep the temp folder), BENCH_DB_DIR (where the temp folder goes).
+// BENCH_REBUILD=1 (always build) or 0 (never: measure BENCH_BUILD_DIR as it is), BENCH_KEEP=1 (keep
+// the temp folder), BENCH_DB_DIR (where the temp folder goes).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { createSessions } from "#app/models/sessions.server.ts";
 import type { Role } from "#db/schema.ts";
 import { buildIfNeeded } from "./lib/build.ts";
+import { checkServer, type Check } from "./lib/checks.ts";
 import { runFsync } from "./lib/fsync.ts";
 import { request } from "./lib/http.ts";
 import { measureJs, type JsSize } from "./lib/js-size.ts";
@@ -104,6 +106,8 @@ async function main(): Promise<number> {
   const results: ScenarioResult[] = [];
   const hwm: Record<string, number> = {};
   let shutdownMs: number | null = null;
+  const checks: Check[] = [];
+  let appResponses = 0;
   let js: JsSize | null = null;
   let captureFile: string | null = null;
   let exitCode = 0;
@@ -151,6 +155,8 @@ async function main(): Promise<number> {
     fs.writeFileSync(captureFile, JSON.stringify({ status: page.status, headers, bodyBase64: page.body.toString("base64") }));
     const html = page.headers["content-encoding"] === "gzip" ? (await import("node:zlib")).gunzipSync(page.body).toString("utf8") : page.body.toString("utf8");
     js = await measureJs(server.url, html);
+    checks.push(...(await checkServer(server.url, { path: lessonPath(practice, 0), cookie: cookie as string }, js.files[0]?.path)));
+    for (const c of checks) log(`check: ${c.ok ? "ok  " : "FAIL"} ${c.name} (${c.detail})`);
     log(
       `lesson page: ${(page.body.length / 1024).toFixed(1)} KB as sent (${page.headers["content-encoding"] ?? "identity"}), ${(html.length / 1024).toFixed(1)} KB of HTML; JavaScript ${(js.totalGzipBytes / 1024).toFixed(1)} KB gzipped in ${js.files.length} files`,
     );
@@ -190,6 +196,7 @@ async function main(): Promise<number> {
     const cpuBefore = cpuMs(server.pid);
     const measured = await runLoad(load(SECONDS, "measuring"));
     const cpuUsed = cpuMs(server.pid) - cpuBefore;
+    if (server.name === "app") appResponses += measured.responses;
     const peak = memory.stop();
     hwm[server.name] = Math.max(hwm[server.name] ?? 0, peak.hwm);
     const verification = prepared.verify ? await prepared.verify() : undefined;
@@ -245,8 +252,26 @@ async function main(): Promise<number> {
       } finally {
         const memory = sampleMemory(server.pid);
         hwm[kind] = Math.max(hwm[kind] ?? 0, memory.stop().hwm);
-        const stopped = await server.stop();
-        if (kind === "app") shutdownMs = stopped.exitedInMs;
+        let stopped: Awaited<ReturnType<ServerProcess["stop"]>>;
+        if (kind === "app") {
+          // SIGTERM in the middle of a load: in-flight requests finish, the rest are cut off,
+          // and the process must be gone within 2 s.
+          log("app: SIGTERM under load (50 connections on /bench/trivial)");
+          const load = runLoad({ url: server.url, connections: CONNECTIONS, seconds: 3, expectStatus: 200, headers: BROWSER_HEADERS, requests: [{ path: "/bench/trivial" }] });
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          stopped = await server.stop();
+          await load;
+          shutdownMs = stopped.exitedInMs;
+          const logged = fs.readFileSync(server.logFile, "utf8").split("\n").filter((l) => /^\d{4}-\d\d-\d\dT\S+ [A-Z]+ \/\S* \d{3} [\d.]+ms$/.test(l)).length;
+          checks.push({
+            name: "request log: a line per request",
+            ok: logged >= appResponses,
+            detail: `${logged} lines for ${appResponses} responses measured (warm-ups and checks add more)`,
+          });
+          checks.push({ name: "SIGTERM under load: gone within 2 s", ok: stopped.exitedInMs <= 2000, detail: `${stopped.exitedInMs.toFixed(0)} ms, exit ${stopped.code ?? stopped.signal}` });
+        } else {
+          stopped = await server.stop();
+        }
         log(`${kind}: stopped in ${stopped.exitedInMs.toFixed(0)} ms (exit ${stopped.code ?? stopped.signal})`);
       }
     }
@@ -313,6 +338,7 @@ async function main(): Promise<number> {
       ? { totalGzipKB: Number((jsSize.totalGzipBytes / 1024).toFixed(1)), totalRawKB: Number((jsSize.totalRawBytes / 1024).toFixed(1)), files: jsSize.files }
       : null,
     targets: t,
+    checks,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, ONLY ? "partial.json" : "latest.json");
@@ -328,6 +354,8 @@ async function main(): Promise<number> {
   print("");
   print(targetTable(t));
   print("");
+  for (const c of checks) print(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(42)} ${c.detail}`);
+  if (checks.length > 0) print("");
   print(`written to ${path.relative(ROOT, out)}`);
   return exitCode;
 }

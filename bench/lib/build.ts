@@ -41,6 +41,12 @@ export function buildCommand(root: string, buildDir: string): string {
 }
 
 export function buildIfNeeded(root: string, buildDir: string, log: (line: string) => void): void {
+  if (process.env.BENCH_REBUILD === "0") {
+    // Measure the build that is there (for example another commit's, built elsewhere).
+    if (!OUTPUTS.every((f) => fs.existsSync(path.join(buildDir, f)))) throw new Error(`No build in ${buildDir}`);
+    log(`build: using ${buildDir} as it is (BENCH_REBUILD=0)`);
+    return;
+  }
   if (process.env.BENCH_REBUILD !== "1" && buildIsCurrent(root, buildDir)) {
     log(`build: ${path.relative(root, buildDir)} is up to date`);
     return;
