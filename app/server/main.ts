@@ -25,8 +25,19 @@ const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? "127.0.0.1";
 const APP_ORIGIN = process.env.APP_ORIGIN?.replace(/\/$/, "");
 const QUIET = process.env.LOG_REQUESTS === "0";
-const GZIP_LEVEL = 5;
-const gzip = promisify(zlib.gzip);
+
+/**
+ * Pages are compressed as they are sent, so speed beats the last few percent of size: brotli at
+ * quality 1 takes about a third of the time gzip at level 5 did for a lesson page (0.16 against
+ * 0.54 ms) for 8.2 instead of 6.8 KB; gzip at level 1 is the fallback for clients without br
+ * (browsers only offer br over HTTPS). Static assets are compressed at build time, at maximum.
+ */
+const BROTLI_OPTIONS = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } };
+const GZIP_OPTIONS = { level: 1, memLevel: 9 };
+/** Bodies up to this size are compressed in place (well under a millisecond); larger ones on the thread pool. */
+const MAX_SYNC_COMPRESS_BYTES = 256 * 1024;
+const brotliAsync = promisify(zlib.brotliCompress);
+const gzipAsync = promisify(zlib.gzip);
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -116,9 +127,17 @@ function securityHeaders(res: ServerResponse, nonce: string, https: boolean): vo
   if (https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }
 
-function acceptsEncoding(req: IncomingMessage, encoding: string): boolean {
+/** Whether the client accepts this content coding (Accept-Encoding, with q=0 meaning no). */
+function acceptsEncoding(req: IncomingMessage, encoding: "br" | "gzip"): boolean {
   const header = req.headers["accept-encoding"];
-  return typeof header === "string" && header.includes(encoding);
+  if (typeof header !== "string") return false;
+  for (const part of header.split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    if (name?.trim().toLowerCase() !== encoding) continue;
+    const q = params.map((p) => /^\s*q\s*=\s*([\d.]+)\s*$/i.exec(p)?.[1]).find((v) => v !== undefined);
+    return q === undefined || Number(q) > 0;
+  }
+  return false;
 }
 
 function serveStatic(req: IncomingMessage, res: ServerResponse, asset: StaticFile): void {
@@ -172,7 +191,7 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * across several ticks; writing, and gzip-flushing, each one on its own cost a syscall and a
  * compressor flush apiece, which was most of what a page cost us beyond rendering it. So the
  * chunks are gathered and the page leaves in one write with a Content-Length, compressed in one
- * go. A body that has not ended within STREAM_AFTER_MS switches to streaming: what was gathered
+ * go (brotli or gzip, whichever the client takes). A body that has not ended within STREAM_AFTER_MS switches to streaming: what was gathered
  * goes out at once and the rest follows chunk by chunk, gzip sync-flushed so that the browser
  * sees each part as it comes.
  */
@@ -194,7 +213,7 @@ async function sendResponse(req: IncomingMessage, res: ServerResponse, response:
     const vary = response.headers.get("vary");
     res.setHeader("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
   }
-  const compress = compressible && acceptsEncoding(req, "gzip");
+  const coding = !compressible ? null : acceptsEncoding(req, "br") ? "br" : acceptsEncoding(req, "gzip") ? "gzip" : null;
 
   const reader = response.body.getReader();
   res.once("close", () => {
@@ -208,9 +227,10 @@ async function sendResponse(req: IncomingMessage, res: ServerResponse, response:
   const startStreaming = () => {
     if (sink || res.destroyed) return;
     res.removeHeader("Content-Length");
-    if (compress) {
+    // A streamed body is gzipped, sync-flushed after each chunk, when the client takes gzip.
+    if (coding && acceptsEncoding(req, "gzip")) {
       res.setHeader("Content-Encoding", "gzip");
-      const gzip = zlib.createGzip({ level: GZIP_LEVEL, flush: zlib.constants.Z_SYNC_FLUSH });
+      const gzip = zlib.createGzip({ ...GZIP_OPTIONS, flush: zlib.constants.Z_SYNC_FLUSH });
       gzip.on("error", (error) => res.destroy(error));
       gzip.pipe(res);
       sink = gzip;
@@ -241,9 +261,15 @@ async function sendResponse(req: IncomingMessage, res: ServerResponse, response:
     return;
   }
   let body = Buffer.concat(chunks, size);
-  if (compress && size >= MIN_COMPRESS_BYTES) {
-    body = await gzip(body, { level: GZIP_LEVEL });
-    res.setHeader("Content-Encoding", "gzip");
+  if (coding && size >= MIN_COMPRESS_BYTES) {
+    const inPlace = size <= MAX_SYNC_COMPRESS_BYTES;
+    if (coding === "br") {
+      const options = { params: { ...BROTLI_OPTIONS.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } };
+      body = inPlace ? zlib.brotliCompressSync(body, options) : await brotliAsync(body, options);
+    } else {
+      body = inPlace ? zlib.gzipSync(body, GZIP_OPTIONS) : await gzipAsync(body, GZIP_OPTIONS);
+    }
+    res.setHeader("Content-Encoding", coding);
   }
   res.setHeader("Content-Length", body.byteLength);
   res.end(body);
