@@ -23,6 +23,7 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     duration?: number;
+    overallRate?: number;
     timeout?: number;
     pipelining?: number;
     method?: string;

@@ -16,11 +16,11 @@ import type { Role } from "#db/schema.ts";
 import { buildIfNeeded } from "./lib/build.ts";
 import { checkServer, type Check } from "./lib/checks.ts";
 import { runFsync } from "./lib/fsync.ts";
-import { request } from "./lib/http.ts";
+import { decodeBody, request } from "./lib/http.ts";
 import { measureJs, type JsSize } from "./lib/js-size.ts";
 import { runLoad, type LoadOptions } from "./lib/load.ts";
 import { cpuMs, sampleMemory, startServer, type ServerProcess } from "./lib/processes.ts";
-import { ratios, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
+import { markdown, ratios, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
 import { seedPractice } from "./lib/seed.ts";
 import { lessonPath, scenarios, type HttpScenario, type ScenarioContext, type ServerKind } from "./scenarios.ts";
 
@@ -64,11 +64,26 @@ function gitCommit(): string | null {
 
 const MB = 1024 * 1024;
 
+/** Share of the last 10 s in which some task waited for a CPU (Linux PSI), or null. */
+function cpuPressure(): number | null {
+  try {
+    const avg10 = /some avg10=([\d.]+)/.exec(fs.readFileSync("/proc/pressure/cpu", "utf8"))?.[1];
+    return avg10 === undefined ? null : Number(avg10);
+  } catch {
+    return null;
+  }
+}
+
+
 async function main(): Promise<number> {
   const all = scenarios();
   const chosen = all.filter((s) => !ONLY || ONLY.has(s.name));
   if (chosen.length === 0) throw new Error(`BENCH_ONLY names no scenario; there are: ${all.map((s) => s.name).join(", ")}`);
   const loadAvgAtStart = os.loadavg();
+  const pressureAtStart = cpuPressure();
+  if (loadAvgAtStart[0] !== undefined && loadAvgAtStart[0] > os.cpus().length / 2) {
+    log(`note: load average ${loadAvgAtStart[0].toFixed(1)} on ${os.cpus().length} CPUs: the machine is busy, figures will be low and noisy`);
+  }
   log(`DeskCoach bench: ${chosen.length} scenarios × (${WARMUP} s warm-up + ${SECONDS} s) at ${CONNECTIONS} connections on 127.0.0.1`);
 
   buildIfNeeded(ROOT, BUILD_DIR, log);
@@ -153,7 +168,7 @@ async function main(): Promise<number> {
     );
     captureFile = path.join(tmp, "lesson-capture.json");
     fs.writeFileSync(captureFile, JSON.stringify({ status: page.status, headers, bodyBase64: page.body.toString("base64") }));
-    const html = page.headers["content-encoding"] === "gzip" ? (await import("node:zlib")).gunzipSync(page.body).toString("utf8") : page.body.toString("utf8");
+    const html = decodeBody(page.body, page.headers["content-encoding"]);
     js = await measureJs(server.url, html);
     checks.push(...(await checkServer(server.url, { path: lessonPath(practice, 0), cookie: cookie as string }, js.files[0]?.path)));
     for (const c of checks) log(`check: ${c.ok ? "ok  " : "FAIL"} ${c.name} (${c.detail})`);
@@ -185,6 +200,7 @@ async function main(): Promise<number> {
       connections: CONNECTIONS,
       seconds,
       expectStatus: prepared.expectStatus,
+      overallRate: prepared.overallRate,
       headers: prepared.headers,
       requests: prepared.requests,
       setupClient: prepared.setupClient,
@@ -328,6 +344,9 @@ async function main(): Promise<number> {
       node: process.version,
       loadAverageAtStart: loadAvgAtStart.map((n) => Number(n.toFixed(2))),
       loadAverageAtEnd: os.loadavg().map((n) => Number(n.toFixed(2))),
+      // % of the last 10 s some task waited for a CPU (other work on the machine shows here).
+      cpuPressureAvg10AtStart: pressureAtStart,
+      cpuPressureAvg10AtEnd: cpuPressure(),
     },
     seed: { ...practice.counts, notes: practice.notes },
     scenarios: ordered,
@@ -343,6 +362,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, ONLY ? "partial.json" : "latest.json");
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(out.replace(/\.json$/, ".md"), markdown(ordered, t, report.date));
 
   const print = (s: string) => process.stdout.write(`${s}\n`);
   print("");

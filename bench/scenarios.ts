@@ -21,6 +21,8 @@ export interface ScenarioContext {
 
 export interface PreparedLoad {
   expectStatus: number;
+  /** Requests per second across all connections (a paced run); unset: flat out. */
+  overallRate?: number;
   /** One request made before the run: its status must be `expectStatus` (or 404 for an optional page). */
   probe?: { path: string; headers: Record<string, string> };
   headers?: Record<string, string>;
@@ -62,6 +64,7 @@ function page(
     path: (connection: number, ctx: ScenarioContext) => string;
     description: string;
     optional?: boolean;
+    overallRate?: number;
   },
 ): HttpScenario {
   return {
@@ -79,6 +82,7 @@ function page(
       let connection = 0;
       return {
         expectStatus: 200,
+        overallRate: options.overallRate,
         probe: { path: options.path(0, ctx), headers: headersFor(0) },
         setupClient(client) {
           const i = connection++;
@@ -212,6 +216,13 @@ export function scenarios(): Scenario[] {
       as: "staff",
       path: (i, ctx) => lessonPath(ctx.practice, i),
       description: "a lesson page, each of the 50 connections a different signed-in staff member",
+    }),
+    page("lesson-paced", {
+      server: "app",
+      as: "staff",
+      path: (i, ctx) => lessonPath(ctx.practice, i),
+      overallRate: 100,
+      description: "the lesson scenario paced at 100 requests/s in all (not flat out): the latency people see when the server is not saturated",
     }),
     page("progress", {
       server: "app",

@@ -3,7 +3,7 @@
 // headers with a fresh CSP nonce that the page's scripts carry, cross-site POSTs refused.
 // (Request logging and shutdown are checked by the harness around the runs.)
 import zlib from "node:zlib";
-import { request } from "./http.ts";
+import { decodeBody, request } from "./http.ts";
 
 export interface Check {
   name: string;
@@ -36,12 +36,17 @@ export async function checkServer(origin: string, page: { path: string; cookie: 
   const headers = { "accept-encoding": "gzip, deflate, br", cookie: page.cookie };
   const first = await request(`${origin}${page.path}`, { headers });
   const second = await request(`${origin}${page.path}`, { headers });
+  const gzipOnly = await request(`${origin}${page.path}`, { headers: { ...headers, "accept-encoding": "gzip, deflate" } });
+  const plain = await request(`${origin}${page.path}`, { headers: { cookie: page.cookie } });
   check(
-    "pages: gzip when accepted",
-    first.headers["content-encoding"] === "gzip" && /accept-encoding/i.test(String(first.headers.vary)),
-    `Content-Encoding ${first.headers["content-encoding"]}, Vary ${first.headers.vary}, Cache-Control ${first.headers["cache-control"]}`,
+    "pages: compressed (br, else gzip)",
+    first.headers["content-encoding"] === "br" &&
+      gzipOnly.headers["content-encoding"] === "gzip" &&
+      plain.headers["content-encoding"] === undefined &&
+      /accept-encoding/i.test(String(first.headers.vary)),
+    `${plain.body.length} B plain, ${gzipOnly.body.length} B gzip, ${first.body.length} B br; Vary ${first.headers.vary}, Cache-Control ${first.headers["cache-control"]}`,
   );
-  const html = first.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(first.body).toString("utf8") : first.body.toString("utf8");
+  const html = decodeBody(first.body, first.headers["content-encoding"]);
   const csp = String(first.headers["content-security-policy"] ?? "");
   const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
   const scriptNonces = [...html.matchAll(/<script[^>]*\bnonce="([^"]*)"/g)].map((m) => m[1]);

@@ -2,6 +2,7 @@
 // decompress them) and must only ever talk to loopback.
 import http from "node:http";
 import net from "node:net";
+import zlib from "node:zlib";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -53,3 +54,10 @@ export function freePort(): Promise<number> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A body as text, whatever content coding the server chose. */
+export function decodeBody(body: Buffer, encoding: string | undefined): string {
+  if (encoding === "br") return zlib.brotliDecompressSync(body).toString("utf8");
+  if (encoding === "gzip") return zlib.gunzipSync(body).toString("utf8");
+  return body.toString("utf8");
+}

@@ -119,3 +119,27 @@ export function targetTable(list: Target[]): string {
     })
     .join("\n");
 }
+
+/** The same figures as a Markdown table, for pasting into bench/README.md. */
+export function markdown(results: ScenarioResult[], list: Target[], date: string): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${r.errors ?? "–"} | ${fmt(r.serverCpuMsPerRequest, 2)} | ${fmt(r.serverPeakRssMB, 0)} | ${r.status === "measured" ? (r.note ?? "") : r.status} |`,
+  );
+  const targetRows = list.map((t) => {
+    const value = t.measured === null ? "not measured" : `${fmt(t.measured, t.unit === "×" ? 2 : t.unit === "MB" || t.unit === "KB" ? 1 : 0)}${t.unit === "×" ? "×" : t.unit ? ` ${t.unit}` : ""}`;
+    return `| ${t.name} | ${value} | ${t.holds === null ? "n/a" : t.holds ? "holds" : "**does not hold**"} |`;
+  });
+  return [
+    `Run of ${date}:`,
+    "",
+    "| scenario | req/s | p50 ms | p99 ms | errors | server CPU ms/req | peak RSS MB | note |",
+    "|---|--:|--:|--:|--:|--:|--:|---|",
+    ...rows,
+    "",
+    "| target | measured | |",
+    "|---|--:|---|",
+    ...targetRows,
+    "",
+  ].join("\n");
+}
