@@ -2,6 +2,9 @@
 /** @type {import('@remix-run/dev').VitePluginConfig} */
 export default {
   appDirectory: "app",
+  // DESKCOACH_BUILD_DIR lets the benchmark build into its own folder (bench/.build) without
+  // touching build/; the production server reads the same variable.
+  buildDirectory: process.env.DESKCOACH_BUILD_DIR ?? "build",
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   future: {
     v3_fetcherPersist: true,

@@ -8,7 +8,8 @@ import { run } from "./run.ts";
 const TEXT = /\.(js|css|svg|json|txt|html|webmanifest)$/;
 
 await run(async () => {
-  const root = path.resolve("build/client");
+  // The benchmark builds into its own folder (DESKCOACH_BUILD_DIR); the default is build/.
+  const root = path.resolve(process.env.DESKCOACH_BUILD_DIR ?? "build", "client");
   let count = 0;
   let jsGzip = 0;
   const walk = (dir: string) => {

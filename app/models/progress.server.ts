@@ -52,6 +52,54 @@ export async function lessonProgress(db: DB, userId: number): Promise<Map<string
   return result;
 }
 
+/**
+ * One learner's progress on one lesson: what the lesson page shows. The same answer as
+ * `lessonProgress(db, userId).get(lessonSlug)`, in one query over that lesson's rows only, where
+ * the library-wide version reads every attempt and completion the learner ever made.
+ */
+export async function lessonProgressFor(db: DB, userId: number, lessonSlug: string): Promise<LessonProgress | undefined> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("quiz_attempt")
+        .select((sub) => sub.fn.countAll<number>().as("n"))
+        .where("user_id", "=", userId)
+        .where("lesson_slug", "=", lessonSlug)
+        .as("attempts"),
+      eb
+        .selectFrom("quiz_attempt")
+        .select((sub) => sub.fn.max("score").as("best"))
+        .where("user_id", "=", userId)
+        .where("lesson_slug", "=", lessonSlug)
+        .as("best_score"),
+      eb
+        .selectFrom("completion")
+        .select((sub) => sub.fn.min("completed_at").as("first"))
+        .where("user_id", "=", userId)
+        .where("lesson_slug", "=", lessonSlug)
+        .as("completed_at"),
+      eb
+        .exists(
+          eb
+            .selectFrom("lesson_visit")
+            .select("lesson_slug")
+            .where("user_id", "=", userId)
+            .where("lesson_slug", "=", lessonSlug),
+        )
+        .as("visited"),
+    ])
+    .executeTakeFirstOrThrow();
+  const attempts = Number(row.attempts ?? 0);
+  const completedAt = row.completed_at ?? null;
+  if (!completedAt && attempts === 0 && !row.visited) return undefined;
+  return {
+    status: completedAt ? "done" : "in-progress",
+    attempts,
+    bestScore: row.best_score === null || row.best_score === undefined ? null : Number(row.best_score),
+    completedAt,
+  };
+}
+
 export interface LibraryModule {
   slug: string;
   title: string;

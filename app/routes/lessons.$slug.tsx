@@ -6,7 +6,7 @@ import { requireUser } from "#app/auth.server.ts";
 import { QuizForm } from "#app/components/quiz-form.tsx";
 import { useReadingTime } from "#app/components/reading-time.ts";
 import type { CatalogLesson } from "#app/models/catalog.server.ts";
-import { lessonProgress } from "#app/models/progress.server.ts";
+import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
   const module = services.catalog.module(lesson.moduleSlug);
-  const progress = (await lessonProgress(services.db, user.id)).get(lesson.slug);
+  const progress = await lessonProgressFor(services.db, user.id, lesson.slug);
   const siblings = module?.lessons ?? [];
   const next = siblings[siblings.findIndex((l) => l.slug === lesson.slug) + 1];
   return {

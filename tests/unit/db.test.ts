@@ -1,7 +1,7 @@
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { databaseFileFromUrl, migrateToLatest, openDatabase, verifyPragmas } from "#db/connection.ts";
+import { databaseFileFromUrl, migrateToLatest, openDatabase, verifyPragmas, withStatementCache } from "#db/connection.ts";
 import { migrations } from "#db/migrations/index.ts";
 import { createTestDb, removeTempDirs, tempDir } from "#tests/support/db.ts";
 
@@ -73,5 +73,28 @@ describe("database", () => {
     expect(databaseFileFromUrl("file:./data/x.sqlite")).toBe(path.resolve("data/x.sqlite"));
     expect(() => databaseFileFromUrl("postgres://x")).toThrow(/file:<path>/);
     expect(() => databaseFileFromUrl("file:")).toThrow(/names no file/);
+  });
+
+  it("prepares each query once, and never hands out a statement that is still being read", async () => {
+    const connection = await createTestDb();
+    const { db } = connection;
+    await db.insertInto("location").values([{ name: "North" }, { name: "South" }]).execute();
+    const names = () => db.selectFrom("location").select("name").orderBy("name").execute();
+    expect(await names()).toEqual([{ name: "North" }, { name: "South" }]);
+    expect(await names()).toEqual([{ name: "North" }, { name: "South" }]);
+    await connection.close();
+
+    const sqlite = new SQLite(":memory:");
+    const cached = withStatementCache(sqlite);
+    expect(cached.prepare("select 1")).toBe(cached.prepare("select 1"));
+    expect(cached.prepare("select 2")).not.toBe(cached.prepare("select 1"));
+    // A statement still being iterated is busy: the same SQL meanwhile gets a statement of its own.
+    const rows = cached.prepare("select 1 union all select 2").iterate([]);
+    rows.next();
+    const meanwhile = cached.prepare("select 1 union all select 2");
+    expect(meanwhile.all([])).toHaveLength(2);
+    rows.return?.();
+    expect(cached.prepare("select 1 union all select 2")).not.toBe(meanwhile);
+    cached.close();
   });
 });

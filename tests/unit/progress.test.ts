@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Connection } from "#db/connection.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
-import { learnerRecord, lessonProgress, libraryWithProgress, streakDays } from "#app/models/progress.server.ts";
+import { learnerRecord, lessonProgress, lessonProgressFor, libraryWithProgress, streakDays } from "#app/models/progress.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
@@ -62,5 +62,40 @@ describe("learner progress", () => {
     expect(record.attempts).toBe(2);
     expect(record.streak).toBe(2);
     expect(record.lessonsDone).toBe(0);
+  });
+
+  it("gives the lesson page the same progress for one lesson as the library-wide view", async () => {
+    const user = await createUser(connection.db);
+    const other = await createUser(connection.db);
+    const lesson = catalog.lesson("greeting-basics")!;
+    const right = { "greet-first": ["a"], "greet-words": ["a", "b"], "greet-hold": ["a"] };
+    const same = async () =>
+      expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toEqual(
+        (await lessonProgress(connection.db, user.id)).get(lesson.slug),
+      );
+    await same();
+    expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toBeUndefined();
+    // Someone else's work is not this learner's.
+    await submitQuiz(connection.db, { userId: other.id, lesson, answers: right, requestId: "o", now: new Date() });
+    await same();
+    await recordLessonTime(connection.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 60, now: new Date() });
+    await same();
+    await submitQuiz(connection.db, { userId: user.id, lesson, answers: {}, requestId: "r1", now: new Date("2026-03-01T10:00:00Z") });
+    await same();
+    expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toEqual({
+      status: "in-progress",
+      attempts: 1,
+      bestScore: 0,
+      completedAt: null,
+    });
+    await submitQuiz(connection.db, { userId: user.id, lesson, answers: right, requestId: "r2", now: new Date("2026-03-02T10:00:00Z") });
+    await submitQuiz(connection.db, { userId: user.id, lesson, answers: right, requestId: "r3", now: new Date("2026-03-03T10:00:00Z") });
+    await same();
+    expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toEqual({
+      status: "done",
+      attempts: 3,
+      bestScore: 100,
+      completedAt: "2026-03-02T10:00:00.000Z",
+    });
   });
 });

@@ -1,0 +1,389 @@
+// npm run bench — builds the app into bench/.build if needed, seeds a synthetic practice into a
+// temporary SQLite file, starts each server it measures on 127.0.0.1, runs every scenario for a
+// fixed time at 50 connections with autocannon, one after another, and prints a table and
+// writes bench/results/latest.json. See bench/README.md.
+//
+// BENCH_SECONDS (10) per scenario, BENCH_WARMUP_SECONDS (3) before each, BENCH_CONNECTIONS (50),
+// BENCH_ONLY=lesson,submit (a subset; writes bench/results/partial.json instead),
+// BENCH_REBUILD=1 (always build) or 0 (never: measure BENCH_BUILD_DIR as it is), BENCH_KEEP=1 (keep
+// the temp folder), BENCH_DB_DIR (where the temp folder goes).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createSessions } from "#app/models/sessions.server.ts";
+import type { Role } from "#db/schema.ts";
+import { buildIfNeeded } from "./lib/build.ts";
+import { checkServer, type Check } from "./lib/checks.ts";
+import { runFsync } from "./lib/fsync.ts";
+import { decodeBody, request } from "./lib/http.ts";
+import { measureJs, type JsSize } from "./lib/js-size.ts";
+import { runLoad, type LoadOptions } from "./lib/load.ts";
+import { cpuMs, sampleMemory, startServer, type ServerProcess } from "./lib/processes.ts";
+import { markdown, ratios, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
+import { seedPractice } from "./lib/seed.ts";
+import { lessonPath, scenarios, type HttpScenario, type ScenarioContext, type ServerKind } from "./scenarios.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const number = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0 || value > 600) throw new Error(`${name} must be a number of at most 600`);
+  return value;
+};
+const SECONDS = number("BENCH_SECONDS", 10);
+const WARMUP = number("BENCH_WARMUP_SECONDS", 3);
+const CONNECTIONS = number("BENCH_CONNECTIONS", 50);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
+const BUILD_DIR = path.resolve(ROOT, process.env.BENCH_BUILD_DIR ?? "bench/.build");
+const RESULTS_DIR = path.join(ROOT, "bench/results");
+const SESSION_OPTIONS = { idleMinutes: 15, maxHours: 12 }; // the server's defaults
+
+// What a browser sends with a navigation; compression is part of what a page costs.
+const BROWSER_HEADERS: Record<string, string> = {
+  accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  "accept-encoding": process.env.BENCH_ACCEPT_ENCODING ?? "gzip, deflate, br",
+  "accept-language": "en-US,en;q=0.9",
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+};
+
+const tty = process.stderr.isTTY;
+function log(line: string): void {
+  process.stderr.write(`${tty ? "\r\x1b[K" : ""}${line}\n`);
+}
+function progress(line: string): void {
+  if (tty) process.stderr.write(`\r\x1b[K${line}`);
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const MB = 1024 * 1024;
+
+/** Share of the last 10 s in which some task waited for a CPU (Linux PSI), or null. */
+function cpuPressure(): number | null {
+  try {
+    const avg10 = /some avg10=([\d.]+)/.exec(fs.readFileSync("/proc/pressure/cpu", "utf8"))?.[1];
+    return avg10 === undefined ? null : Number(avg10);
+  } catch {
+    return null;
+  }
+}
+
+
+async function main(): Promise<number> {
+  const all = scenarios();
+  const chosen = all.filter((s) => !ONLY || ONLY.has(s.name));
+  if (chosen.length === 0) throw new Error(`BENCH_ONLY names no scenario; there are: ${all.map((s) => s.name).join(", ")}`);
+  const loadAvgAtStart = os.loadavg();
+  const pressureAtStart = cpuPressure();
+  if (loadAvgAtStart[0] !== undefined && loadAvgAtStart[0] > os.cpus().length / 2) {
+    log(`note: load average ${loadAvgAtStart[0].toFixed(1)} on ${os.cpus().length} CPUs: the machine is busy, figures will be low and noisy`);
+  }
+  log(`DeskCoach bench: ${chosen.length} scenarios × (${WARMUP} s warm-up + ${SECONDS} s) at ${CONNECTIONS} connections on 127.0.0.1`);
+
+  buildIfNeeded(ROOT, BUILD_DIR, log);
+
+  const tmp = fs.mkdtempSync(path.join(process.env.BENCH_DB_DIR ?? os.tmpdir(), "deskcoach-bench-"));
+  const dbFile = path.join(tmp, "bench.sqlite");
+  log(`seed: 200 employees, 2 years of activity into ${dbFile}`);
+  const practice = await seedPractice(dbFile, {
+    employees: 200,
+    years: 2,
+    now: new Date(),
+    contentDir: path.join(ROOT, "content"),
+    randomSeed: 20261126,
+  });
+  log(`seed: ${Object.entries(practice.counts).map(([k, v]) => `${v} ${k}`).join(", ")} in ${practice.seconds.toFixed(1)} s`);
+  for (const note of practice.notes) log(`seed: ${note}`);
+
+  const sessions = createSessions(practice.connection.db, SESSION_OPTIONS);
+  let staffCursor = 0;
+  const makeSessions = async (role: Role, count: number): Promise<string[]> => {
+    const cookies: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const person =
+        role === "staff"
+          ? practice.staff[staffCursor++ % practice.staff.length]
+          : role === "manager"
+            ? practice.manager
+            : practice.owner;
+      if (!person) throw new Error(`No ${role} in the bench practice`);
+      cookies.push(`deskcoach_session=${await sessions.create(person.id)}`);
+    }
+    return cookies;
+  };
+
+  const results: ScenarioResult[] = [];
+  const hwm: Record<string, number> = {};
+  let shutdownMs: number | null = null;
+  const checks: Check[] = [];
+  let appResponses = 0;
+  let js: JsSize | null = null;
+  let captureFile: string | null = null;
+  let exitCode = 0;
+
+  const serverEnv = {
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${dbFile}`,
+    DESKCOACH_BUILD_DIR: BUILD_DIR,
+  };
+  const starters: Record<ServerKind, () => Promise<ServerProcess>> = {
+    app: () =>
+      startServer({ name: "app", args: [path.join(BUILD_DIR, "start.js")], env: serverEnv, cwd: ROOT, logDir: tmp, readyPath: "/healthz" }),
+    "remix-serve": () =>
+      startServer({
+        name: "remix-serve",
+        // Stock remix-serve, started with node directly so that its own PID is the one stopped.
+        args: [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), path.join(BUILD_DIR, "server/index.js")],
+        env: serverEnv,
+        cwd: ROOT,
+        logDir: tmp,
+        readyPath: "/healthz",
+      }),
+    raw: () =>
+      startServer({
+        name: "raw",
+        args: ["--import", "tsx", path.join(ROOT, "bench/raw-server.ts")],
+        env: { BENCH_RAW_RESPONSE: captureFile ?? "" },
+        cwd: ROOT,
+        logDir: tmp,
+        readyPath: "/",
+      }),
+  };
+
+  /** The lesson page as staff get it: for the raw scenario's bytes and the JavaScript figure. */
+  const captureLesson = async (server: ServerProcess) => {
+    const [cookie] = await makeSessions("staff", 1);
+    const page = await request(`${server.url}${lessonPath(practice, 0)}`, { headers: { ...BROWSER_HEADERS, cookie: cookie as string } });
+    if (page.status !== 200) throw new Error(`The lesson page answered ${page.status}`);
+    const headers = Object.fromEntries(
+      Object.entries(page.headers).filter(
+        (e): e is [string, string | string[]] => e[1] !== undefined && !["date", "connection", "keep-alive", "transfer-encoding", "content-length"].includes(e[0]),
+      ),
+    );
+    captureFile = path.join(tmp, "lesson-capture.json");
+    fs.writeFileSync(captureFile, JSON.stringify({ status: page.status, headers, bodyBase64: page.body.toString("base64") }));
+    const html = decodeBody(page.body, page.headers["content-encoding"]);
+    js = await measureJs(server.url, html);
+    checks.push(...(await checkServer(server.url, { path: lessonPath(practice, 0), cookie: cookie as string }, js.files[0]?.path)));
+    for (const c of checks) log(`check: ${c.ok ? "ok  " : "FAIL"} ${c.name} (${c.detail})`);
+    log(
+      `lesson page: ${(page.body.length / 1024).toFixed(1)} KB as sent (${page.headers["content-encoding"] ?? "identity"}), ${(html.length / 1024).toFixed(1)} KB of HTML; JavaScript ${(js.totalGzipBytes / 1024).toFixed(1)} KB gzipped in ${js.files.length} files`,
+    );
+  };
+
+  const runHttp = async (scenario: HttpScenario, server: ServerProcess) => {
+    const ctx: ScenarioContext = {
+      practice,
+      origin: server.url,
+      connections: CONNECTIONS,
+      browserHeaders: BROWSER_HEADERS,
+      sessions: makeSessions,
+    };
+    const prepared = await scenario.prepare(ctx);
+    if (prepared.probe) {
+      const probe = await request(`${server.url}${prepared.probe.path}`, { headers: prepared.probe.headers });
+      if (probe.status === 404 && scenario.optional) {
+        return { name: scenario.name, description: scenario.description, status: "not built yet" as const, note: `${prepared.probe.path} answers 404` };
+      }
+      if (probe.status !== prepared.expectStatus) {
+        throw new Error(`${prepared.probe.path} answered ${probe.status}, expected ${prepared.expectStatus}`);
+      }
+    }
+    const load = (seconds: number, phase: string): LoadOptions => ({
+      url: server.url,
+      connections: CONNECTIONS,
+      seconds,
+      expectStatus: prepared.expectStatus,
+      overallRate: prepared.overallRate,
+      headers: prepared.headers,
+      requests: prepared.requests,
+      setupClient: prepared.setupClient,
+      onTick: (elapsed, responses) =>
+        progress(`  ${scenario.name}: ${phase} ${elapsed}/${seconds} s, ${Math.round(responses / elapsed).toLocaleString("en-US")} responses/s`),
+    });
+    const memory = sampleMemory(server.pid);
+    if (WARMUP > 0) await runLoad(load(WARMUP, "warm-up"));
+    const cpuBefore = cpuMs(server.pid);
+    const measured = await runLoad(load(SECONDS, "measuring"));
+    const cpuUsed = cpuMs(server.pid) - cpuBefore;
+    if (server.name === "app") appResponses += measured.responses;
+    const peak = memory.stop();
+    hwm[server.name] = Math.max(hwm[server.name] ?? 0, peak.hwm);
+    const verification = prepared.verify ? await prepared.verify() : undefined;
+    const failed = verification?.ok === false;
+    return {
+      name: scenario.name,
+      description: scenario.description,
+      status: failed ? ("failed" as const) : ("measured" as const),
+      note: verification ? Object.entries(verification).filter(([k]) => k !== "ok").map(([k, v]) => `${k} ${v}`).join(", ") : undefined,
+      requestsPerSecond: measured.requestsPerSecond,
+      p50Ms: measured.p50Ms,
+      p99Ms: measured.p99Ms,
+      maxMs: measured.maxMs,
+      errors: measured.errors,
+      responses: measured.responses,
+      seconds: measured.seconds,
+      statusCounts: measured.statusCounts,
+      serverCpuMsPerRequest: measured.responses > 0 ? cpuUsed / measured.responses : null,
+      serverPeakRssMB: peak.peakRss / MB,
+      verification,
+    };
+  };
+
+  // Servers start once per kind, in this order (the app first: the raw scenario replays its
+  // lesson page); the report lists scenarios in their own order.
+  const order: ServerKind[] = ["app", "raw", "remix-serve"];
+  try {
+    const needsCapture = chosen.some((s) => s.kind === "http" && s.server === "raw") || chosen.some((s) => s.kind === "http" && s.server === "app");
+    for (const kind of order) {
+      const group = chosen.filter((s): s is HttpScenario => s.kind === "http" && s.server === kind);
+      if (group.length === 0 && !(kind === "app" && needsCapture)) continue;
+      log(`${kind}: starting`);
+      const server = await starters[kind]();
+      try {
+        if (kind === "app") await captureLesson(server);
+        for (const scenario of group) {
+          log(`${scenario.name}: ${scenario.description}`);
+          try {
+            const result = await runHttp(scenario, server);
+            results.push(result);
+            log(
+              result.status === "measured" || result.status === "failed"
+                ? `  ${scenario.name}: ${Math.round(result.requestsPerSecond ?? 0).toLocaleString("en-US")} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors, ${(result.serverCpuMsPerRequest ?? 0).toFixed(2)} CPU ms/req, peak RSS ${(result.serverPeakRssMB ?? 0).toFixed(0)} MB${result.note ? ` (${result.note})` : ""}`
+                : `  ${scenario.name}: ${result.status} (${result.note})`,
+            );
+          } catch (error) {
+            exitCode = 1;
+            const message = error instanceof Error ? error.message : String(error);
+            results.push({ name: scenario.name, description: scenario.description, status: "failed", note: message });
+            log(`  ${scenario.name}: FAILED: ${message}`);
+          }
+        }
+      } finally {
+        const memory = sampleMemory(server.pid);
+        hwm[kind] = Math.max(hwm[kind] ?? 0, memory.stop().hwm);
+        let stopped: Awaited<ReturnType<ServerProcess["stop"]>>;
+        if (kind === "app") {
+          // SIGTERM in the middle of a load: in-flight requests finish, the rest are cut off,
+          // and the process must be gone within 2 s.
+          log("app: SIGTERM under load (50 connections on /bench/trivial)");
+          const load = runLoad({ url: server.url, connections: CONNECTIONS, seconds: 3, expectStatus: 200, headers: BROWSER_HEADERS, requests: [{ path: "/bench/trivial" }] });
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          stopped = await server.stop();
+          await load;
+          shutdownMs = stopped.exitedInMs;
+          const logged = fs.readFileSync(server.logFile, "utf8").split("\n").filter((l) => /^\d{4}-\d\d-\d\dT\S+ [A-Z]+ \/\S* \d{3} [\d.]+ms$/.test(l)).length;
+          checks.push({
+            name: "request log: a line per request",
+            ok: logged >= appResponses,
+            detail: `${logged} lines for ${appResponses} responses measured (warm-ups and checks add more)`,
+          });
+          checks.push({ name: "SIGTERM under load: gone within 2 s", ok: stopped.exitedInMs <= 2000, detail: `${stopped.exitedInMs.toFixed(0)} ms, exit ${stopped.code ?? stopped.signal}` });
+        } else {
+          stopped = await server.stop();
+        }
+        log(`${kind}: stopped in ${stopped.exitedInMs.toFixed(0)} ms (exit ${stopped.code ?? stopped.signal})`);
+      }
+    }
+
+    for (const scenario of chosen) {
+      if (scenario.kind !== "fsync") continue;
+      log(`${scenario.name}: ${scenario.description}`);
+      const f = await runFsync(tmp, WARMUP + SECONDS, (elapsed, commits) =>
+        progress(`  fsync: ${elapsed}/${WARMUP + SECONDS} s, ${Math.round(commits / elapsed)} commits/s`),
+      );
+      results.push({
+        name: scenario.name,
+        description: scenario.description,
+        status: "measured",
+        note: "commits/s; no server",
+        requestsPerSecond: f.commitsPerSecond,
+        p50Ms: f.p50Ms,
+        p99Ms: f.p99Ms,
+        maxMs: f.maxMs,
+        errors: 0,
+        responses: f.commits,
+        seconds: f.seconds,
+        serverPeakRssMB: null,
+      });
+      log(`  fsync: ${Math.round(f.commitsPerSecond)} commits/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`);
+    }
+  } finally {
+    await practice.connection.close();
+    if (process.env.BENCH_KEEP === "1") log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // The report, in the scenarios' own order.
+  const ordered = all
+    .map((s) => results.find((r) => r.name === s.name) ?? { name: s.name, description: s.description, status: "skipped" as const, note: "not chosen (BENCH_ONLY)" })
+    .filter((r) => !ONLY || ONLY.has(r.name));
+  const r = ratios(ordered);
+  const jsSize = js as JsSize | null;
+  const peakRssMB = Object.keys(hwm).length > 0 && hwm.app !== undefined ? hwm.app / MB : null;
+  const t = targets(ordered, r, {
+    jsGzipKB: jsSize ? jsSize.totalGzipBytes / 1024 : null,
+    peakRssMB,
+    shutdownMs,
+  });
+
+  const report = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, acceptEncoding: BROWSER_HEADERS["accept-encoding"] },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memoryMB: Math.round(os.totalmem() / MB),
+      node: process.version,
+      loadAverageAtStart: loadAvgAtStart.map((n) => Number(n.toFixed(2))),
+      loadAverageAtEnd: os.loadavg().map((n) => Number(n.toFixed(2))),
+      // % of the last 10 s some task waited for a CPU (other work on the machine shows here).
+      cpuPressureAvg10AtStart: pressureAtStart,
+      cpuPressureAvg10AtEnd: cpuPressure(),
+    },
+    seed: { ...practice.counts, notes: practice.notes },
+    scenarios: ordered,
+    ratios: r,
+    serverPeakRssMB: Object.fromEntries(Object.entries(hwm).map(([k, v]) => [k, Number((v / MB).toFixed(1))])),
+    appShutdownMs: shutdownMs,
+    lessonJavaScript: jsSize
+      ? { totalGzipKB: Number((jsSize.totalGzipBytes / 1024).toFixed(1)), totalRawKB: Number((jsSize.totalRawBytes / 1024).toFixed(1)), files: jsSize.files }
+      : null,
+    targets: t,
+    checks,
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const out = path.join(RESULTS_DIR, ONLY ? "partial.json" : "latest.json");
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(out.replace(/\.json$/, ".md"), markdown(ordered, t, report.date));
+
+  const print = (s: string) => process.stdout.write(`${s}\n`);
+  print("");
+  print(table(ordered));
+  print("");
+  print(`ratios: ${Object.entries(r).map(([k, v]) => `${k} ${v === null ? "–" : v.toFixed(2)}`).join("; ")}`);
+  if (jsSize) print(`lesson page JavaScript: ${(jsSize.totalGzipBytes / 1024).toFixed(1)} KB gzipped (${(jsSize.totalRawBytes / 1024).toFixed(1)} KB raw) in ${jsSize.files.length} files`);
+  print(`server peak RSS (VmHWM): ${Object.entries(report.serverPeakRssMB).map(([k, v]) => `${k} ${v} MB`).join(", ")}`);
+  print("");
+  print(targetTable(t));
+  print("");
+  for (const c of checks) print(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(42)} ${c.detail}`);
+  if (checks.length > 0) print("");
+  print(`written to ${path.relative(ROOT, out)}`);
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

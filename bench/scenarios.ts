@@ -1,0 +1,248 @@
+// What `npm run bench` measures, in the order the report lists it. Each entry is one scenario;
+// a page that does not exist yet is marked `optional` and skipped (reported as "not built yet")
+// until its route answers, so adding a page to the bench is adding one entry here.
+import { randomUUID } from "node:crypto";
+import type { Client, Request } from "autocannon";
+import type { Role } from "#db/schema.ts";
+import { answersFor, type SeededPractice, type SeedLesson } from "./lib/seed.ts";
+
+export type ServerKind = "app" | "remix-serve" | "raw";
+
+export interface ScenarioContext {
+  practice: SeededPractice;
+  /** The server under test, e.g. http://127.0.0.1:40123. */
+  origin: string;
+  connections: number;
+  /** What a browser sends with every request (Accept, Accept-Encoding, User-Agent…). */
+  browserHeaders: Record<string, string>;
+  /** Fresh sessions (Cookie header values), made the way sign-in makes them. */
+  sessions(role: Role, count: number): Promise<string[]>;
+}
+
+export interface PreparedLoad {
+  expectStatus: number;
+  /** Requests per second across all connections (a paced run); unset: flat out. */
+  overallRate?: number;
+  /** One request made before the run: its status must be `expectStatus` (or 404 for an optional page). */
+  probe?: { path: string; headers: Record<string, string> };
+  headers?: Record<string, string>;
+  requests?: Request[];
+  setupClient?: (client: Client) => void;
+  /** Runs after the load: a failure here fails the scenario. */
+  verify?: () => Promise<Record<string, number | string | boolean>>;
+}
+
+export interface HttpScenario {
+  kind: "http";
+  name: string;
+  server: ServerKind;
+  description: string;
+  optional?: boolean;
+  prepare(ctx: ScenarioContext): Promise<PreparedLoad>;
+}
+
+export interface FsyncScenario {
+  kind: "fsync";
+  name: string;
+  description: string;
+}
+
+export type Scenario = HttpScenario | FsyncScenario;
+
+type Who = "anonymous" | Role;
+
+/**
+ * A GET of one page at 50 connections. Staff pages get one session per connection (50 people);
+ * manager and owner pages one session, as one person would have. `path` may differ per
+ * connection (staff open different lessons).
+ */
+function page(
+  name: string,
+  options: {
+    server: ServerKind;
+    as: Who;
+    path: (connection: number, ctx: ScenarioContext) => string;
+    description: string;
+    optional?: boolean;
+    overallRate?: number;
+  },
+): HttpScenario {
+  return {
+    kind: "http",
+    name,
+    server: options.server,
+    description: options.description,
+    optional: options.optional,
+    async prepare(ctx) {
+      const cookies = options.as === "anonymous" ? [] : await ctx.sessions(options.as, options.as === "staff" ? ctx.connections : 1);
+      const headersFor = (i: number): Record<string, string> => {
+        const cookie = cookies[i % Math.max(1, cookies.length)];
+        return cookie ? { ...ctx.browserHeaders, cookie } : { ...ctx.browserHeaders };
+      };
+      let connection = 0;
+      return {
+        expectStatus: 200,
+        overallRate: options.overallRate,
+        probe: { path: options.path(0, ctx), headers: headersFor(0) },
+        setupClient(client) {
+          const i = connection++;
+          client.setRequests([{ method: "GET", path: options.path(i, ctx), headers: headersFor(i) }]);
+        },
+      };
+    },
+  };
+}
+
+function lessonsWithQuiz(practice: SeededPractice): (SeedLesson & { quiz: NonNullable<SeedLesson["quiz"]> })[] {
+  return practice.lessons.filter((l): l is SeedLesson & { quiz: NonNullable<SeedLesson["quiz"]> } => l.quiz !== null);
+}
+
+/**
+ * Quiz submissions as the quiz form posts them without JavaScript (a document POST answered with
+ * 302 to the result), from one staff session per connection, every request with a new requestId
+ * and valid answers (four in five all right). Afterwards every acknowledged submission must be
+ * in the database under its requestId, with the attempt id its redirect named.
+ */
+const submit: HttpScenario = {
+  kind: "http",
+  name: "submit",
+  server: "app",
+  description: "quiz submissions (POST, 302 to the result) from 50 staff sessions, each answered; then every acknowledged one is looked up in the database",
+  async prepare(ctx) {
+    const cookies = await ctx.sessions("staff", ctx.connections);
+    const lessons = lessonsWithQuiz(ctx.practice);
+    if (lessons.length === 0) throw new Error("No lesson has a quiz");
+    const acknowledged = new Map<string, number>();
+    const sent = new Set<string>();
+    let connection = 0;
+    let counter = 0;
+    const body = (requestId: string) => {
+      const n = counter++;
+      const lesson = lessons[n % lessons.length] as (typeof lessons)[number];
+      const form = new URLSearchParams({ intent: "submit", requestId, openedAt: new Date().toISOString(), tracked: "1" });
+      for (const [question, choices] of Object.entries(answersFor(lesson.quiz, n % 5 === 4 ? 1 : 0))) {
+        for (const choice of choices) form.append(`q.${question}`, choice);
+      }
+      return { path: `/lessons/${lesson.slug}`, body: form.toString() };
+    };
+    const headers = (cookie: string) => ({
+      ...ctx.browserHeaders,
+      cookie,
+      origin: ctx.origin,
+      "sec-fetch-site": "same-origin",
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    return {
+      expectStatus: 302,
+      setupClient(client) {
+        const cookie = cookies[connection++ % cookies.length] as string;
+        client.setRequests([
+          {
+            method: "POST",
+            headers: headers(cookie),
+            setupRequest(request, context) {
+              const requestId = randomUUID();
+              context.requestId = requestId;
+              sent.add(requestId);
+              return { ...request, ...body(requestId) };
+            },
+            onResponse(status, _body, context, responseHeaders) {
+              const location = Object.entries(responseHeaders).find(([k]) => k.toLowerCase() === "location")?.[1];
+              const id = /^\/attempts\/(\d+)$/.exec(String(location ?? ""))?.[1];
+              if (status === 302 && id && typeof context.requestId === "string") acknowledged.set(context.requestId, Number(id));
+            },
+          },
+        ]);
+      },
+      async verify() {
+        // Straight from the file, through the harness's own connection.
+        const lookup = ctx.practice.connection.sqlite.prepare(
+          "select id from quiz_attempt where request_id = ?",
+        );
+        let missing = 0;
+        let wrongId = 0;
+        for (const [requestId, attemptId] of acknowledged) {
+          const row = lookup.get(requestId) as { id: number } | undefined;
+          if (!row) missing++;
+          else if (row.id !== attemptId) wrongId++;
+        }
+        let storedUnacknowledged = 0;
+        for (const requestId of sent) if (!acknowledged.has(requestId) && lookup.get(requestId)) storedUnacknowledged++;
+        return {
+          acknowledged: acknowledged.size,
+          lost: missing + wrongId,
+          missing,
+          wrongAttemptId: wrongId,
+          // In flight when the run ended: stored, but the answer never reached the client.
+          storedUnacknowledged,
+          ok: missing + wrongId === 0,
+        };
+      },
+    };
+  },
+};
+
+/** Connection i reads the i-th lesson of the library (50 connections, 50 people, ~37 lessons). */
+export function lessonPath(practice: SeededPractice, i: number): string {
+  const lessons = lessonsWithQuiz(practice);
+  return `/lessons/${(lessons[i % lessons.length] as SeedLesson).slug}`;
+}
+
+export function scenarios(): Scenario[] {
+  return [
+    {
+      kind: "http",
+      name: "raw",
+      server: "raw",
+      description: "a plain node:http server answering with the exact bytes of the lesson page (the ceiling)",
+      async prepare(ctx) {
+        return { expectStatus: 200, headers: ctx.browserHeaders };
+      },
+    },
+    page("remix-serve-trivial", {
+      server: "remix-serve",
+      as: "anonymous",
+      path: () => "/bench/trivial",
+      description: "the one-line route /bench/trivial under stock remix-serve (Express)",
+    }),
+    page("trivial", {
+      server: "app",
+      as: "anonymous",
+      path: () => "/bench/trivial",
+      description: "the same one-line route under our production server",
+    }),
+    page("lesson", {
+      server: "app",
+      as: "staff",
+      path: (i, ctx) => lessonPath(ctx.practice, i),
+      description: "a lesson page, each of the 50 connections a different signed-in staff member",
+    }),
+    page("lesson-paced", {
+      server: "app",
+      as: "staff",
+      path: (i, ctx) => lessonPath(ctx.practice, i),
+      overallRate: 100,
+      description: "the lesson scenario paced at 100 requests/s in all (not flat out): the latency people see when the server is not saturated",
+    }),
+    page("progress", {
+      server: "app",
+      as: "manager",
+      path: () => "/manage/progress",
+      description: "the manager's progress matrix for 200 employees",
+      optional: true,
+    }),
+    page("reports", {
+      server: "app",
+      as: "owner",
+      path: () => "/manage/reports",
+      description: "the owner's completion and cost reports",
+      optional: true,
+    }),
+    submit,
+    {
+      kind: "fsync",
+      name: "fsync",
+      description: "better-sqlite3 committing one-row inserts in a loop with our pragmas (the disk's commit ceiling)",
+    },
+  ];
+}
