@@ -44,3 +44,29 @@ export function describeRedactions(counts: RedactionCounts): string {
     })
     .join(", ");
 }
+
+/** Days before and after a rollout that "Did it work?" compares. */
+export const IMPACT_WINDOW_DAYS = 90;
+/** Ratings at or below this count as a complaint. */
+export const COMPLAINT_RATING = 3;
+
+/** Below this many items, a figure is shown with a warning that it is too few to tell. */
+export const FEW_ITEMS = 10;
+
+/** 0.125 → "13%"; null → "—" */
+export function formatShare(share: number | null): string {
+  return share === null ? "—" : `${Math.round(share * 100)}%`;
+}
+
+/** 2.25 → "2.3"; null → "—" */
+export function formatRating(rating: number | null): string {
+  return rating === null ? "—" : rating.toFixed(1);
+}
+
+/** The change between two shares in whole percentage points, in words: "down 12 points". */
+export function describeShareChange(before: number | null, after: number | null): string {
+  if (before === null || after === null) return "—";
+  const points = Math.round(after * 100) - Math.round(before * 100);
+  if (points === 0) return "no change";
+  return `${points < 0 ? "down" : "up"} ${Math.abs(points)} point${Math.abs(points) === 1 ? "" : "s"}`;
+}

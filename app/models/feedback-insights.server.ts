@@ -7,17 +7,13 @@
 // the items that mention it. Each figure carries the counts behind it, so three comments are
 // never read as a trend.
 import type { DB } from "#db/connection.ts";
+import { COMPLAINT_RATING, IMPACT_WINDOW_DAYS } from "#app/feedback-rules.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { listAssignments } from "./assignments.server.ts";
 import { addDaysTo, addMonthsTo, daysBetween, localDate } from "./clock.server.ts";
 import type { StoredFeedback } from "./feedback.server.ts";
 import { listLocations, type Actor } from "./team.server.ts";
 import { compileThemes, matchThemes } from "./themes.ts";
-
-/** Days before and after a rollout that "Did it work?" compares. */
-export const IMPACT_WINDOW_DAYS = 90;
-/** Ratings at or below this count as a complaint. */
-export const COMPLAINT_RATING = 3;
 
 export interface AnalysisItem {
   receivedOn: string;

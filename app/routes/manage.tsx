@@ -24,6 +24,9 @@ export default function ManageLayout() {
           <li>
             <NavLink to="/manage/team">Team</NavLink>
           </li>
+          <li>
+            <NavLink to="/manage/feedback">Feedback</NavLink>
+          </li>
           {isOwner ? (
             <li>
               <NavLink to="/owner/audit">Audit log</NavLink>
