@@ -234,6 +234,9 @@ export interface CertificateLinkTable {
   token_hash: string;
   user_id: number;
   module_slug: string;
+  /** The person's name and the module's title as printed on the certificate. */
+  name: string;
+  module_title: string;
   completed_on: string;
   created_at: string;
   revoked_at: string | null;

@@ -58,6 +58,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("module_slug", "text", (c) => c.notNull().references("module.slug"))
+    // What the certificate says, as printed: a later change of name or title does not alter it.
+    .addColumn("name", "text", (c) => c.notNull())
+    .addColumn("module_title", "text", (c) => c.notNull())
     .addColumn("completed_on", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("revoked_at", "text")
