@@ -8,6 +8,7 @@ import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { daysBetween, localDate } from "#app/models/clock.server.ts";
 import { lessonProgress, libraryWithProgress } from "#app/models/progress.server.ts";
 import { dailyReview, reviewResults, submitReview } from "#app/models/review.server.ts";
+import { monthProgress } from "#app/models/team-goal.server.ts";
 import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/review-rules.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
@@ -19,11 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
   const reviewed = new URL(request.url).searchParams.get("reviewed");
-  const [progress, assigned, review, results] = await Promise.all([
+  const [progress, assigned, review, results, team] = await Promise.all([
     lessonProgress(services.db, user.id),
     assignedItems(services.db, user.id, ctx.catalog, ctx),
     dailyReview(services.db, user.id, ctx.catalog, ctx),
     reviewed && UUID.test(reviewed) ? reviewResults(services.db, user.id, ctx.catalog, reviewed, ctx.timeZone) : Promise.resolve([]),
+    monthProgress(services.db, user.id, ctx),
   ]);
   const library = libraryWithProgress(ctx.catalog, progress);
   const continueWith = library.flatMap((m) => m.lessons.filter((l) => l.status === "in-progress"));
@@ -34,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     continueWith,
     assigned: assigned.map((a) => ({ ...a, daysLeft: daysBetween(today, a.dueOn) })),
     review: { ...review, requestId: randomUUID(), results },
+    team,
   };
 }
 
@@ -56,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Learn() {
-  const { name, library, continueWith, assigned, review } = useLoaderData<typeof loader>();
+  const { name, library, continueWith, assigned, review, team } = useLoaderData<typeof loader>();
   const reviewAction = useActionData<typeof action>();
   const firstName = name.split(" ")[0];
   const todo = assigned.filter((a) => a.state !== "done" && a.state !== "done-late");
@@ -131,6 +134,7 @@ export default function Learn() {
           </p>
         )}
       </section>
+      {team.goal || team.ranking ? <TeamGoal team={team} /> : null}
       <section aria-labelledby="continue-heading" className="card">
         <h2 id="continue-heading">Pick up where you left off</h2>
         {continueWith.length === 0 ? (
@@ -197,5 +201,48 @@ function ReviewResults({ results }: { results: Awaited<ReturnType<typeof loader>
         ))}
       </ol>
     </div>
+  );
+}
+
+function TeamGoal({ team }: { team: Awaited<ReturnType<typeof loader>>["team"] }) {
+  const goal = team.goal;
+  return (
+    <section aria-labelledby="team-heading" className="card">
+      <h2 id="team-heading">Team goal</h2>
+      {goal ? (
+        <>
+          <p>
+            {team.lessons >= goal ? (
+              <>
+                <span aria-hidden="true">✓ </span>Goal reached: the team has completed {team.lessons} lessons this month, {goal} was the goal.
+              </>
+            ) : (
+              <>
+                The team has completed {team.lessons} of {goal} lessons this month: {goal - team.lessons} to go, {team.daysLeft}{" "}
+                {team.daysLeft === 1 ? "day" : "days"} left.
+              </>
+            )}{" "}
+            You did {team.mine}.
+          </p>
+          <ProgressBar value={Math.min(team.lessons, goal)} max={goal} label={`Team goal: ${team.lessons} of ${goal} lessons this month`} />
+        </>
+      ) : null}
+      {team.ranking ? (
+        <>
+          <h3>Most lessons this month</h3>
+          {team.ranking.length === 0 ? (
+            <p>No lessons completed yet this month.</p>
+          ) : (
+            <ol>
+              {team.ranking.map((r, i) => (
+                <li key={i}>
+                  {r.name}: {r.lessons} {r.lessons === 1 ? "lesson" : "lessons"}
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      ) : null}
+    </section>
   );
 }

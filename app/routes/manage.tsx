@@ -27,6 +27,9 @@ export default function ManageLayout() {
           <li>
             <NavLink to="/manage/feedback">Feedback</NavLink>
           </li>
+          <li>
+            <NavLink to="/manage/goal">Team goal</NavLink>
+          </li>
           {isOwner ? (
             <li>
               <NavLink to="/owner/audit">Audit log</NavLink>
