@@ -7,6 +7,7 @@ import { createAssignment } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
+import { seedDemoFeedback } from "./demo-feedback.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { gradeQuiz, type Answers } from "./quizzes.server.ts";
 
@@ -138,6 +139,7 @@ export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<voi
     await recordAudit(trx, { actorId: null, action: "demo.seeded", subject: "practice:Maple Street Family Medicine", at: now });
   });
   await seedAssignments(db, catalog, now);
+  await seedDemoFeedback(db, catalog, now, random(20261206));
 }
 
 /** A realistic mix: onboarding done (some late), a yearly privacy refresher, role-specific modules. */
