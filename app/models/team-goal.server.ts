@@ -3,13 +3,12 @@
 // pressure. A goal is set by the owner or a manager of the whole practice; the rankings switch is
 // the owner's alone.
 import type { DB } from "#db/connection.ts";
+import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
 import { recordAudit } from "./audit.server.ts";
 import { addDaysTo, addMonthsTo, daysBetween, localDate } from "./clock.server.ts";
 import type { Actor } from "./team.server.ts";
 
-export const MAX_MONTHLY_GOAL = 10_000;
-/** People shown when rankings are on. */
-export const RANKING_SIZE = 5;
+export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
 
 export interface LearningSettings {
   monthlyLessonGoal: number | null;
