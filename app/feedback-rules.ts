@@ -63,10 +63,21 @@ export function formatRating(rating: number | null): string {
   return rating === null ? "—" : rating.toFixed(1);
 }
 
-/** The change between two shares in whole percentage points, in words: "down 12 points". */
-export function describeShareChange(before: number | null, after: number | null): string {
-  if (before === null || after === null) return "—";
-  const points = Math.round(after * 100) - Math.round(before * 100);
-  if (points === 0) return "no change";
-  return `${points < 0 ? "down" : "up"} ${Math.abs(points)} point${Math.abs(points) === 1 ? "" : "s"}`;
+/**
+ * The change between two shares in whole percentage points, in words ("down 12 points"), marked
+ * "too few to tell" when either period has fewer than FEW_ITEMS comments or the theme fewer than
+ * FEW_ITEMS mentions in both together.
+ */
+export function describeShareChange(before: ShareFigure, after: ShareFigure): string {
+  if (before.share === null || after.share === null) return "—";
+  const points = Math.round(after.share * 100) - Math.round(before.share * 100);
+  const words = points === 0 ? "no change" : `${points < 0 ? "down" : "up"} ${Math.abs(points)} point${Math.abs(points) === 1 ? "" : "s"}`;
+  const thin = before.total < FEW_ITEMS || after.total < FEW_ITEMS || before.items + after.items < FEW_ITEMS;
+  return thin ? `${words} (too few to tell)` : words;
+}
+
+interface ShareFigure {
+  items: number;
+  total: number;
+  share: number | null;
 }

@@ -91,7 +91,7 @@ export interface ThemeRow {
 }
 
 export interface ThemeTable {
-  months: { key: string; label: string }[];
+  months: { key: string; label: string; future: boolean }[];
   lastQuarter: Period & { items: number; comments: number; averageRating: number | null };
   thisQuarter: Period & { items: number; comments: number; averageRating: number | null; daysSoFar: number };
   rows: ThemeRow[];
@@ -116,7 +116,7 @@ export function themeTable(items: AnalysisItem[], themes: { skill: string; label
   }));
   rows.sort((a, b) => b.thisQuarter.items - a.thisQuarter.items || b.lastQuarter.items - a.lastQuarter.items || a.label.localeCompare(b.label));
   return {
-    months: months.map((key) => ({ key, label: monthLabel(key) })),
+    months: months.map((key) => ({ key, label: monthLabel(key), future: `${key}-01` > today })),
     lastQuarter: { ...last, ...period(last.from, last.to) },
     thisQuarter: { ...current, ...period(current.from, current.to), daysSoFar: daysBetween(current.from, today) + 1 },
     rows,

@@ -167,8 +167,8 @@ export default function Feedback() {
       <section aria-labelledby="themes-heading">
         <h2 id="themes-heading">What patients talk about</h2>
         <p>
-          Each theme's share of the comments and the average rating (1 to 5) of the feedback that mentions it,{" "}
-          {table.lastQuarter.label} against {table.thisQuarter.label} ({table.thisQuarter.daysSoFar} days so far). {table.lastQuarter.label}:{" "}
+          Each theme's share of the comments and the average rating (1 to 5) of the feedback that mentions it, last quarter
+          ({table.lastQuarter.label}) against this quarter so far ({table.thisQuarter.label}, {table.thisQuarter.daysSoFar} days). {table.lastQuarter.label}:{" "}
           {table.lastQuarter.items} items, average {formatRating(table.lastQuarter.averageRating)}. {table.thisQuarter.label} so far:{" "}
           {table.thisQuarter.items} items, average {formatRating(table.thisQuarter.averageRating)}.
         </p>
@@ -217,7 +217,7 @@ export default function Feedback() {
                     <td>
                       <Figure figure={r.thisQuarter} what="rating" />
                     </td>
-                    <td>{describeShareChange(r.lastQuarter.share, r.thisQuarter.share)}</td>
+                    <td>{describeShareChange(r.lastQuarter, r.thisQuarter)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -243,12 +243,18 @@ export default function Feedback() {
                   {table.rows.map((r) => (
                     <tr key={r.skill}>
                       <th scope="row">{r.label}</th>
-                      {r.months.map((m, i) => (
-                        <td key={table.months[i]?.key}>
-                          {m.items} {m.items === 1 ? "item" : "items"}
-                          <span className="cell-note">average {formatRating(m.averageRating)}</span>
-                        </td>
-                      ))}
+                      {r.months.map((m, i) =>
+                        table.months[i]?.future ? (
+                          <td key={table.months[i]?.key} className="muted">
+                            not yet
+                          </td>
+                        ) : (
+                          <td key={table.months[i]?.key}>
+                            {m.items} {m.items === 1 ? "item" : "items"}
+                            <span className="cell-note">average {formatRating(m.averageRating)}</span>
+                          </td>
+                        ),
+                      )}
                     </tr>
                   ))}
                 </tbody>
@@ -354,8 +360,8 @@ export default function Feedback() {
                           <th scope="col">Share before</th>
                           <th scope="col">Share after</th>
                           <th scope="col">Change</th>
-                          <th scope="col">Average rating before</th>
-                          <th scope="col">Average rating after</th>
+                          <th scope="col">Rating before</th>
+                          <th scope="col">Rating after</th>
                         </tr>
                       </thead>
                       <tbody>
@@ -373,7 +379,7 @@ export default function Feedback() {
                             <td>
                               <Figure figure={t.after} what="share" />
                             </td>
-                            <td>{describeShareChange(t.before.share, t.after.share)}</td>
+                            <td>{describeShareChange(t.before, t.after)}</td>
                             <td>
                               <Figure figure={t.before} what="rating" />
                             </td>

@@ -12,6 +12,7 @@ import {
   topThemes,
   type AnalysisItem,
 } from "#app/models/feedback-insights.server.ts";
+import { describeShareChange, formatRating, formatShare } from "#app/feedback-rules.ts";
 import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser } from "#tests/support/factories.ts";
 
@@ -45,6 +46,28 @@ describe("a theme's figures", () => {
       { themes: [{ skill: "phone", phrases: ["on hold"] }] },
     );
     expect(items.map((i) => [i.hasComment, i.themes])).toEqual([[true, ["phone"]], [false, []], [false, []]]);
+  });
+});
+
+describe("showing the figures", () => {
+  it("rounds shares to whole percent and ratings to one decimal", () => {
+    expect(formatShare(0.125)).toBe("13%");
+    expect(formatShare(2 / 3)).toBe("67%");
+    expect(formatShare(null)).toBe("—");
+    expect(formatRating(2.25)).toBe("2.3");
+    expect(formatRating(null)).toBe("—");
+  });
+
+  it("says how the share moved, in points of the rounded shares, and when there is too little to tell", () => {
+    const fig = (items: number, total: number) => ({ items, total, share: total ? items / total : null });
+    // 40% (16 of 40) to 12.5% (5 of 40), shown as 13%: down 27 points.
+    expect(describeShareChange(fig(16, 40), fig(5, 40))).toBe("down 27 points");
+    expect(describeShareChange(fig(10, 40), fig(14, 40))).toBe("up 10 points");
+    expect(describeShareChange(fig(10, 40), fig(10, 40))).toBe("no change");
+    expect(describeShareChange(fig(10, 40), fig(0, 0))).toBe("—");
+    // Fewer than 10 comments after, or fewer than 10 mentions in all.
+    expect(describeShareChange(fig(20, 40), fig(1, 9))).toBe("down 39 points (too few to tell)");
+    expect(describeShareChange(fig(2, 98), fig(0, 20))).toBe("down 2 points (too few to tell)");
   });
 });
 
@@ -102,6 +125,7 @@ describe("themes by month, this quarter against the last", () => {
     ];
     const table = themeTable(items, [{ skill: "wait-times", label: "Waits" }, { skill: "phone", label: "Phone" }], "2026-02-10");
     expect(table.months.map((m) => m.label)).toEqual(["Oct 2025", "Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026"]);
+    expect(table.months.map((m) => m.future)).toEqual([false, false, false, false, false, true]);
     expect(table.lastQuarter).toMatchObject({ label: "Q4 2025", items: 3, comments: 3, averageRating: 11 / 3 });
     expect(table.thisQuarter).toMatchObject({ label: "Q1 2026", items: 3, comments: 3, averageRating: 3, daysSoFar: 41 });
     expect(table.rows.map((r) => r.skill)).toEqual(["phone", "wait-times"]);
