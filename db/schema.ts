@@ -238,6 +238,13 @@ export interface Database {
   learning_day: LearningDayTable;
   outside_learning: OutsideLearningTable;
   outside_learning_attendee: OutsideLearningAttendeeTable;
+
+  // Patient feedback, spaced review, certificates and the team goal (migration 0006).
+  feedback_import: FeedbackImportTable;
+  feedback_item: FeedbackItemTable;
+  review_answer: ReviewAnswerTable;
+  certificate_link: CertificateLinkTable;
+  learning_settings: LearningSettingsTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -250,3 +257,72 @@ export type QuizAttempt = Selectable<QuizAttemptTable>;
 export type NewQuizAttempt = Insertable<QuizAttemptTable>;
 export type Completion = Selectable<CompletionTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
+
+// ---------------------------------------------------------------------------------------------
+// Patient feedback, spaced review, certificates and the team goal (migration 0006)
+
+export interface FeedbackImportTable {
+  id: Generated<number>;
+  /** From the confirm form: a double submit imports once. */
+  request_id: string;
+  rows: number;
+  created_by: number;
+  created_at: string;
+}
+
+export interface FeedbackItemTable {
+  id: Generated<number>;
+  received_on: string;
+  source: string;
+  /** 1–5 */
+  rating: number;
+  /** Scrubbed: the text as received is never stored. */
+  comment: string;
+  /** JSON: { [kind]: count } of what the scrubber removed. */
+  redactions: Generated<string>;
+  location_id: number | null;
+  import_id: number | null;
+  /** For items entered one at a time: a double submit records once. */
+  request_id: string | null;
+  created_by: number;
+  created_at: string;
+}
+
+export interface ReviewAnswerTable {
+  id: Generated<number>;
+  user_id: number;
+  lesson_slug: string;
+  question_id: string;
+  /** JSON: the choice ids chosen */
+  answers: string;
+  correct: number;
+  answered_at: string;
+  request_id: string;
+}
+
+export interface CertificateLinkTable {
+  id: Generated<number>;
+  /** SHA-256 (hex) of the link's token; the token lives only in the link. */
+  token_hash: string;
+  user_id: number;
+  module_slug: string;
+  /** The person's name and the module's title as printed on the certificate. */
+  name: string;
+  module_title: string;
+  completed_on: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface LearningSettingsTable {
+  id: number;
+  monthly_lesson_goal: number | null;
+  rankings_enabled: Generated<number>;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export type FeedbackItem = Selectable<FeedbackItemTable>;
+export type NewFeedbackItem = Insertable<FeedbackItemTable>;
+export type ReviewAnswer = Selectable<ReviewAnswerTable>;
+export type CertificateLink = Selectable<CertificateLinkTable>;

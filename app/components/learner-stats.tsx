@@ -1,5 +1,14 @@
+import type { ReactNode } from "react";
+
 /** A learner's headline numbers, on their own progress page and on their manager's view of them. */
-export function LearnerStats({ r }: { r: { lessonsDone: number; minutes: number; outsideMinutes: number; streak: number; attempts: number } }) {
+export function LearnerStats({
+  r,
+  children,
+}: {
+  r: { lessonsDone: number; minutes: number; outsideMinutes: number; streak: number; attempts: number };
+  /** More figures in the same row (the manager's view adds retention). */
+  children?: ReactNode;
+}) {
   return (
     <dl className="stats">
       <div>
@@ -26,6 +35,7 @@ export function LearnerStats({ r }: { r: { lessonsDone: number; minutes: number;
           <dd>{(r.outsideMinutes / 60).toFixed(1)} hours</dd>
         </div>
       ) : null}
+      {children}
     </dl>
   );
 }

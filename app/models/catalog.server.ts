@@ -2,6 +2,7 @@
 // held in memory, and its mirror in the `module` / `lesson` tables for queries and history.
 import type { DB } from "#db/connection.ts";
 import { publicQuiz, type Content, type PublicQuestion, type Quiz, type Skill } from "./content.server.ts";
+import type { ThemeRule } from "./themes.ts";
 
 export interface CatalogLesson {
   slug: string;
@@ -33,6 +34,8 @@ export interface CatalogModule {
 export interface Catalog {
   skills: Skill[];
   modules: CatalogModule[];
+  /** Phrase rules matching patient comments to skills. */
+  themes: ThemeRule[];
   lesson(slug: string): CatalogLesson | undefined;
   module(slug: string): CatalogModule | undefined;
 }
@@ -65,6 +68,7 @@ export function buildCatalog(content: Content, htmlFor: (contentHash: string) =>
   return {
     skills: content.skills,
     modules,
+    themes: content.themes ?? [],
     lesson: (slug) => lessons.get(slug),
     module: (slug) => bySlug.get(slug),
   };

@@ -7,6 +7,7 @@ import { fleschKincaid } from "flesch-kincaid";
 import { syllable } from "syllable";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import { phraseProblem, type ThemeRule } from "./themes.ts";
 
 export const LESSON_COMPONENTS = [
   "Scenario",
@@ -86,6 +87,8 @@ export interface ModuleSource {
 export interface Content {
   skills: Skill[];
   modules: ModuleSource[];
+  /** Phrase rules matching patient comments to skills (content/themes.yaml, optional). */
+  themes?: ThemeRule[];
 }
 
 export interface ContentResult {
@@ -421,7 +424,51 @@ export function loadContent(contentDir: string): ContentResult {
   }
 
   modules.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
-  return { content: { skills, modules }, problems };
+  const themes = loadThemes(path.join(root, "themes.yaml"), skillIds, problems, rel);
+  return { content: { skills, modules, themes }, problems };
+}
+
+/** content/themes.yaml: skill id → phrases. The file is optional; without it nothing is matched. */
+function loadThemes(file: string, skillIds: Set<string>, problems: Problem[], rel: (file: string) => string): ThemeRule[] {
+  if (!fs.existsSync(file)) return [];
+  const report = new FileReport(problems, rel(file));
+  const source = readFile(file);
+  const parsed = report.parseYaml(source);
+  if (!parsed) return [];
+  // A top-level key's own line (lineOf would give the line of its value).
+  const keyLine = (key: string) => {
+    const index = source.split("\n").findIndex((l) => l.startsWith(`${key}:`));
+    return index >= 0 ? index + 1 : parsed.lineOf([key]);
+  };
+  const value = parsed.value;
+  if (value === null || value === undefined) return [];
+  if (typeof value !== "object" || Array.isArray(value)) {
+    report.add("themes.yaml must map skill ids to lists of phrases");
+    return [];
+  }
+  const themes: ThemeRule[] = [];
+  for (const [skill, phrases] of Object.entries(value as Record<string, unknown>)) {
+    if (!skillIds.has(skill)) {
+      report.add(`unknown skill "${skill}" (see content/skills.yaml)`, keyLine(skill));
+      continue;
+    }
+    if (!Array.isArray(phrases) || phrases.length === 0) {
+      report.add(`${skill}: needs a list of phrases`, keyLine(skill));
+      continue;
+    }
+    const seen = new Set<string>();
+    const valid: string[] = [];
+    phrases.forEach((phrase: unknown, i) => {
+      const problem = phraseProblem(phrase);
+      if (problem) return report.add(`${skill}: ${problem}`, parsed.lineOf([skill, i]));
+      const key = String(phrase).trim().toLowerCase();
+      if (seen.has(key)) return report.add(`${skill}: phrase "${key}" is listed twice`, parsed.lineOf([skill, i]));
+      seen.add(key);
+      valid.push(String(phrase).trim());
+    });
+    themes.push({ skill, phrases: valid });
+  }
+  return themes;
 }
 
 function loadLesson(

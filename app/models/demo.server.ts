@@ -8,6 +8,7 @@ import { savePlan, type PlanLine } from "./budget.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
+import { seedDemoFeedback } from "./demo-feedback.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { gradeQuiz, type Answers } from "./quizzes.server.ts";
 import { createExpense, type ExpenseInput } from "./spend.server.ts";
@@ -146,6 +147,7 @@ export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<voi
   });
   await seedAssignments(db, catalog, now);
   await seedMoney(db, now);
+  await seedDemoFeedback(db, catalog, now, random(20261206));
 }
 
 /** A budget for this fiscal year and last, and a year of realistic spend. */

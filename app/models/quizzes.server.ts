@@ -70,17 +70,18 @@ export function gradeQuiz(quiz: Quiz, answers: Answers): Grade {
 }
 
 /**
- * Reads answers from a submitted form (`q.<questionId>` fields). Returns per-question messages
- * for anything unanswered or not part of the quiz.
+ * Reads answers from a submitted form (`q.<questionId>` fields, or another prefix). Returns
+ * per-question messages for anything unanswered or not part of the quiz.
  */
 export function readAnswers(
-  quiz: Quiz,
+  quiz: Pick<Quiz, "questions">,
   form: FormData,
+  prefix = "q.",
 ): { answers: Answers; errors: Record<string, string> | null } {
   const answers: Answers = {};
   const errors: Record<string, string> = {};
   for (const q of quiz.questions) {
-    const values = [...new Set(form.getAll(`q.${q.id}`).map(String))];
+    const values = [...new Set(form.getAll(`${prefix}${q.id}`).map(String))];
     const known = new Set(q.choices.map((c) => c.id));
     if (values.some((v) => !known.has(v))) {
       errors[q.id] = "That answer is not one of this question's choices. Choose again.";

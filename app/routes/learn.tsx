@@ -1,11 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { randomUUID } from "node:crypto";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/auth.server.ts";
 import { ProgressBar, StatusBadge } from "#app/components/progress-bar.tsx";
+import { ReviewForm } from "#app/components/review-form.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { localDate } from "#app/models/clock.server.ts";
 import { daysBetween } from "#app/models/dates.ts";
 import { lessonProgress, libraryWithProgress } from "#app/models/progress.server.ts";
+import { dailyReview, reviewResults, submitReview } from "#app/models/review.server.ts";
+import { monthProgress } from "#app/models/team-goal.server.ts";
+import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/review-rules.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
@@ -15,9 +20,13 @@ export const meta: MetaFunction = () => [{ title: "Learn · DeskCoach" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
-  const [progress, assigned] = await Promise.all([
+  const reviewed = new URL(request.url).searchParams.get("reviewed");
+  const [progress, assigned, review, results, team] = await Promise.all([
     lessonProgress(services.db, user.id),
     assignedItems(services.db, user.id, ctx.catalog, ctx),
+    dailyReview(services.db, user.id, ctx.catalog, ctx),
+    reviewed && UUID.test(reviewed) ? reviewResults(services.db, user.id, ctx.catalog, reviewed, ctx.timeZone) : Promise.resolve([]),
+    monthProgress(services.db, user.id, ctx),
   ]);
   const library = libraryWithProgress(ctx.catalog, progress);
   const continueWith = library.flatMap((m) => m.lessons.filter((l) => l.status === "in-progress"));
@@ -27,11 +36,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
     library,
     continueWith,
     assigned: assigned.map((a) => ({ ...a, daysLeft: daysBetween(today, a.dueOn) })),
+    review: { ...review, requestId: randomUUID(), results },
+    team,
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const ctx = await practiceContext();
+  const form = await request.formData();
+  const requestId = String(form.get("requestId") ?? "");
+  if (form.get("intent") !== "review" || !UUID.test(requestId)) {
+    return data({ message: "This form is out of date. Here is today's review again.", errors: {}, selected: {} }, { status: 400 });
+  }
+  const result = await submitReview(services.db, user.id, ctx.catalog, { form, requestId, now: ctx.now, timeZone: ctx.timeZone });
+  if (result.ok) throw redirect(`/learn?reviewed=${requestId}#review`);
+  if (result.stale) {
+    return data({ message: "Your review changed since this page was opened (perhaps it was answered in another window). Here is what is left for today.", errors: {}, selected: {} }, { status: 400 });
+  }
+  return data({ message: null, errors: result.errors, selected: result.selected }, { status: 400 });
+}
+
 export default function Learn() {
-  const { name, library, continueWith, assigned } = useLoaderData<typeof loader>();
+  const { name, library, continueWith, assigned, review, team } = useLoaderData<typeof loader>();
+  const reviewAction = useActionData<typeof action>();
   const firstName = name.split(" ")[0];
   const todo = assigned.filter((a) => a.state !== "done" && a.state !== "done-late");
   const finished = assigned.filter((a) => a.state === "done" || a.state === "done-late");
@@ -72,6 +102,40 @@ export default function Learn() {
           </p>
         ) : null}
       </section>
+      <section aria-labelledby="review-heading" className="card" id="review">
+        <h2 id="review-heading">Daily review</h2>
+        {review.results.length > 0 ? <ReviewResults results={review.results} /> : null}
+        {reviewAction?.message ? (
+          <div className="form-error" role="alert">
+            {reviewAction.message}
+          </div>
+        ) : null}
+        {review.questions.length > 0 ? (
+          <>
+            <p>
+              {review.questions.length} {review.questions.length === 1 ? "question" : "questions"} you missed before, about a minute each.
+            </p>
+            <ReviewForm
+              key={review.requestId}
+              questions={review.questions}
+              requestId={review.requestId}
+              errors={reviewAction?.errors}
+              selected={reviewAction?.selected}
+            />
+          </>
+        ) : review.inQueue === 0 ? (
+          <p>
+            Nothing to review. A question you miss in a quiz comes back here after {REVIEW_INTERVALS.slice(0, -1).join(", ")} and{" "}
+            {REVIEW_INTERVALS.at(-1)} days, until you have it. At most {DAILY_REVIEW_LIMIT} a day.
+          </p>
+        ) : (
+          <p>
+            <span aria-hidden="true">✓ </span>Done for today. {review.inQueue} {review.inQueue === 1 ? "question is" : "questions are"} waiting
+            {review.nextDueOn ? `; the next comes back on ${review.nextDueOn}` : ""}.
+          </p>
+        )}
+      </section>
+      {team.goal || team.ranking ? <TeamGoal team={team} /> : null}
       <section aria-labelledby="continue-heading" className="card">
         <h2 id="continue-heading">Pick up where you left off</h2>
         {continueWith.length === 0 ? (
@@ -104,5 +168,82 @@ export default function Learn() {
         </section>
       ))}
     </>
+  );
+}
+
+function ReviewResults({ results }: { results: Awaited<ReturnType<typeof loader>>["review"]["results"] }) {
+  const right = results.filter((r) => r.correct).length;
+  return (
+    <div className="review-results" role="status">
+      <p className="result-score">
+        {right} of {results.length} right
+      </p>
+      <ol className="review">
+        {results.map((r) => (
+          <li key={`${r.lessonSlug}:${r.prompt}`} className={`review-item ${r.correct ? "right" : "wrong"}`}>
+            <p className="review-prompt">
+              <strong>{r.correct ? "✓ Right" : "✗ Not quite"}:</strong> {r.prompt}
+            </p>
+            {r.chosen.map((c) => (
+              <p key={c.text} className="feedback">
+                You chose “{c.text}”. {c.feedback}
+              </p>
+            ))}
+            {r.explanation ? <p className="explanation">{r.explanation}</p> : null}
+            <p className="muted">
+              {r.nextInDays === null
+                ? "You have it: this question leaves your review."
+                : r.nextInDays === 1
+                  ? "It comes back tomorrow."
+                  : `It comes back in ${r.nextInDays} days.`}{" "}
+              <Link to={`/lessons/${r.lessonSlug}`}>Read “{r.lessonTitle}” again</Link>
+            </p>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function TeamGoal({ team }: { team: Awaited<ReturnType<typeof loader>>["team"] }) {
+  const goal = team.goal;
+  return (
+    <section aria-labelledby="team-heading" className="card">
+      <h2 id="team-heading">Team goal</h2>
+      {goal ? (
+        <>
+          <p>
+            {team.lessons >= goal ? (
+              <>
+                <span aria-hidden="true">✓ </span>Goal reached: the team has completed {team.lessons} lessons this month, {goal} was the goal.
+              </>
+            ) : (
+              <>
+                The team has completed {team.lessons} of {goal} lessons this month: {goal - team.lessons} to go, {team.daysLeft}{" "}
+                {team.daysLeft === 1 ? "day" : "days"} left.
+              </>
+            )}{" "}
+            You did {team.mine}.
+          </p>
+          <ProgressBar value={Math.min(team.lessons, goal)} max={goal} label={`Team goal: ${team.lessons} of ${goal} lessons this month`} />
+        </>
+      ) : null}
+      {team.ranking ? (
+        <>
+          <h3>Most lessons this month</h3>
+          {team.ranking.length === 0 ? (
+            <p>No lessons completed yet this month.</p>
+          ) : (
+            <ol>
+              {team.ranking.map((r, i) => (
+                <li key={i}>
+                  {r.name}: {r.lessons} {r.lessons === 1 ? "lesson" : "lessons"}
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      ) : null}
+    </section>
   );
 }

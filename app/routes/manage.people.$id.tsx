@@ -10,6 +10,7 @@ import { personInput, personSchema } from "#app/forms.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { formatCents } from "#app/models/money.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
+import { retentionByPerson } from "#app/models/review.server.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
 import { assignedItems, mostMissedQuestions } from "#app/models/team-progress.server.ts";
 import {
@@ -23,6 +24,7 @@ import {
   updatePerson,
 } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
+import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
 import { services } from "#app/services.server.ts";
 import { parseForm } from "#app/validation.ts";
 
@@ -42,12 +44,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const person = await personFor(actor, params.id);
   const ctx = await practiceContext();
-  const [items, record, missed, locations, titles] = await Promise.all([
+  const [items, record, missed, locations, titles, retention] = await Promise.all([
     assignedItems(services.db, person.id, ctx.catalog, ctx),
     learnerRecord(services.db, person.id, ctx.catalog, ctx.timeZone, ctx.now),
     mostMissedQuestions(services.db, person.id, ctx.catalog),
     listLocations(services.db, actor),
     jobTitles(services.db, actor),
+    retentionByPerson(services.db, [person.id], ctx.now),
   ]);
   const confirm = new URL(request.url).searchParams.get("confirm");
   return {
@@ -60,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     items,
     record,
     missed,
+    retention: retention.get(person.id) ?? null,
     locations,
     jobTitles: titles,
     canChange: canChange(actor, person),
@@ -134,7 +138,7 @@ function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; 
 }
 
 export default function PersonPage() {
-  const { person, items, record, missed, locations, jobTitles, canChange, isOwner, scopeLocationId, confirm } = useLoaderData<typeof loader>();
+  const { person, items, record, missed, retention, locations, jobTitles, canChange, isOwner, scopeLocationId, confirm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string> = result?.errors ?? {};
@@ -164,7 +168,12 @@ export default function PersonPage() {
       {confirm && canChange ? <ConfirmPanel intent={confirm} name={person.name} /> : null}
       <FormError error={errors.form} />
 
-      <LearnerStats r={record} />
+      <LearnerStats r={record}>
+        <div>
+          <dt>Review right, last {RETENTION_DAYS} days</dt>
+          <dd>{formatRetention(retention)}</dd>
+        </div>
+      </LearnerStats>
       <p>
         <Link to={`/manage/people/${person.id}/export.csv`} reloadDocument>
           Download this record (CSV)

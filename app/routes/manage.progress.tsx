@@ -5,7 +5,9 @@ import { SelectField } from "#app/components/field.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { localDate } from "#app/models/clock.server.ts";
 import { STATE_LABELS } from "#app/item-states.ts";
+import { retentionByPerson } from "#app/models/review.server.ts";
 import { progressMatrix } from "#app/models/team-progress.server.ts";
+import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { readMatrixFilters } from "#app/progress-filters.server.ts";
@@ -23,10 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listLocations(services.db, actor),
     jobTitles(services.db, actor),
   ]);
+  const retention = await retentionByPerson(services.db, matrix.rows.map((r) => r.person.id), ctx.now);
   return {
     matrix: {
       columns: matrix.columns.map((c) => ({ key: c.key, title: c.title })),
-      rows: matrix.rows.map((r) => ({ ...r, person: { ...r.person, lastActive: r.person.lastActive ? localDate(r.person.lastActive, ctx.timeZone) : null } })),
+      rows: matrix.rows.map((r) => ({
+        ...r,
+        person: { ...r.person, lastActive: r.person.lastActive ? localDate(r.person.lastActive, ctx.timeZone) : null },
+        retention: retention.get(r.person.id) ?? null,
+      })),
     },
     filters,
     locations,
@@ -70,6 +77,7 @@ export default function ProgressMatrix() {
               <tr>
                 <th scope="col">Person</th>
                 <th scope="col">Overall</th>
+                <th scope="col">Review right, last {RETENTION_DAYS} days</th>
                 {matrix.columns.map((c) => (
                   <th scope="col" key={c.key}>
                     {c.title}
@@ -89,6 +97,7 @@ export default function ProgressMatrix() {
                   <td>
                     {r.percent}%{r.overdue > 0 ? <span className="cell-note">{r.overdue} overdue</span> : null}
                   </td>
+                  <td>{formatRetention(r.retention)}</td>
                   {matrix.columns.map((c) => {
                     const cell = r.cells[c.key];
                     return (

@@ -33,6 +33,12 @@ export default function ManageLayout() {
           <li>
             <NavLink to="/manage/completion">Completion</NavLink>
           </li>
+          <li>
+            <NavLink to="/manage/feedback">Feedback</NavLink>
+          </li>
+          <li>
+            <NavLink to="/manage/goal">Team goal</NavLink>
+          </li>
           {money ? (
             <li>
               <NavLink to={money}>Training money</NavLink>

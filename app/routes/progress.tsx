@@ -1,7 +1,8 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "#app/auth.server.ts";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
+import { CertificateError, completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
@@ -12,15 +13,102 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const practice = await getPractice(services.db);
   const timeZone = practice?.time_zone ?? "UTC";
-  return learnerRecord(services.db, user.id, services.catalog, timeZone, services.clock.now());
+  const [record, certificates] = await Promise.all([
+    learnerRecord(services.db, user.id, services.catalog, timeZone, services.clock.now()),
+    completedModules(services.db, user.id, services.catalog, timeZone),
+  ]);
+  const revoked = new URL(request.url).searchParams.get("revoked");
+  return { ...record, certificates, revoked: certificates.find((c) => c.slug === revoked)?.title ?? null };
+}
+
+// A certificate link is made when it is printed: the token exists only in the address it opens.
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = await request.formData();
+  const moduleSlug = String(form.get("module") ?? "");
+  const practice = await getPractice(services.db);
+  const context = { now: services.clock.now(), timeZone: practice?.time_zone ?? "UTC" };
+  try {
+    if (form.get("intent") === "print") {
+      const token = await issueCertificateLink(services.db, user, services.catalog, moduleSlug, context);
+      throw redirect(`/certificates/${token}`);
+    }
+    if (form.get("intent") === "revoke") {
+      if (!(await completedModules(services.db, user.id, services.catalog, context.timeZone)).some((m) => m.slug === moduleSlug)) {
+        throw new CertificateError("No such certificate.", 404);
+      }
+      await revokeCertificateLinks(services.db, user.id, moduleSlug, context.now);
+      throw redirect(`/progress?revoked=${encodeURIComponent(moduleSlug)}#certificates`);
+    }
+  } catch (error) {
+    if (error instanceof CertificateError) throw new Response("Not found", { status: error.status });
+    throw error;
+  }
+  throw new Response("Unknown action.", { status: 400 });
 }
 
 export default function Progress() {
   const r = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === "submitting";
   return (
     <>
       <h1>My progress</h1>
       <LearnerStats r={r} />
+      <section aria-labelledby="certificates-heading" id="certificates">
+        <h2 id="certificates-heading">Certificates</h2>
+        {r.revoked ? (
+          <p className="notice" role="status">
+            <span aria-hidden="true">✓ </span>Earlier links to your certificate for {r.revoked} no longer work.
+          </p>
+        ) : null}
+        {r.certificates.length === 0 ? (
+          <p>Finish every lesson in a module to get its certificate.</p>
+        ) : (
+          <>
+            <p>
+              Printing a certificate gives it a new verification address. Anyone with that address sees your name, the
+              module and the date, nothing else. Earlier addresses keep working until you turn them off.
+            </p>
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Your certificates</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Module</th>
+                    <th scope="col">Completed</th>
+                    <th scope="col">Verification links in use</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.certificates.map((c) => (
+                    <tr key={c.slug}>
+                      <td>{c.title}</td>
+                      <td>{c.completedOn}</td>
+                      <td>{c.liveLinks}</td>
+                      <td>
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="module" value={c.slug} />
+                          <button type="submit" name="intent" value="print" className="button" disabled={busy}>
+                            Print certificate<span className="visually-hidden"> for {c.title}</span>
+                          </button>{" "}
+                          {c.liveLinks > 0 ? (
+                            <button type="submit" name="intent" value="revoke" className="button" disabled={busy}>
+                              Turn off earlier links<span className="visually-hidden"> for {c.title}</span>
+                            </button>
+                          ) : null}
+                        </Form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
       <h2>Completed lessons</h2>
       {r.completions.length === 0 ? (
         <p>

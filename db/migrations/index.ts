@@ -5,12 +5,14 @@ import * as m0001 from "./0001-initial.ts";
 import * as m0002 from "./0002-team-and-assignments.ts";
 import * as m0003 from "./0003-budget-and-spend.ts";
 import * as m0005 from "./0005-outside-learning.ts";
+import * as m0006 from "./0006-feedback-and-review.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
   "0002-team-and-assignments": m0002,
   "0003-budget-and-spend": m0003,
   "0005-outside-learning": m0005,
+  "0006-feedback-and-review": m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

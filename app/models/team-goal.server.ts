@@ -1,0 +1,122 @@
+// The office's monthly goal ("40 lessons this month") and whether individual rankings show on
+// /learn. Rankings are off unless the owner turns them on: a small team can feel a leaderboard as
+// pressure. A goal is set by the owner or a manager of the whole practice; the rankings switch is
+// the owner's alone.
+import type { DB } from "#db/connection.ts";
+import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
+import { recordAudit } from "./audit.server.ts";
+import { localDate } from "./clock.server.ts";
+import { addDaysTo, addMonthsTo, daysBetween } from "./dates.ts";
+import type { Actor } from "./team.server.ts";
+
+export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
+
+export interface LearningSettings {
+  monthlyLessonGoal: number | null;
+  rankingsEnabled: boolean;
+}
+
+export class GoalError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export async function getLearningSettings(db: DB): Promise<LearningSettings> {
+  const row = await db.selectFrom("learning_settings").select(["monthly_lesson_goal", "rankings_enabled"]).where("id", "=", 1).executeTakeFirst();
+  return { monthlyLessonGoal: row?.monthly_lesson_goal ?? null, rankingsEnabled: row?.rankings_enabled === 1 };
+}
+
+export function canSetGoal(actor: Actor): boolean {
+  return actor.role === "owner" || (actor.role === "manager" && !actor.scopeLocationId);
+}
+
+async function save(db: DB, actor: Actor, change: { monthly_lesson_goal?: number | null; rankings_enabled?: number }, now: Date) {
+  const at = now.toISOString();
+  await db
+    .insertInto("learning_settings")
+    .values({ id: 1, monthly_lesson_goal: null, rankings_enabled: 0, ...change, updated_at: at, updated_by: actor.id })
+    .onConflict((oc) => oc.column("id").doUpdateSet({ ...change, updated_at: at, updated_by: actor.id }))
+    .execute();
+}
+
+/** Sets the monthly goal in lessons, or removes it (null). */
+export async function setMonthlyGoal(db: DB, actor: Actor, goal: number | null, now: Date): Promise<void> {
+  if (!canSetGoal(actor)) throw new GoalError("goal", "Only the owner or a manager of the whole practice can set the office's goal.", 403);
+  if (goal !== null && (!Number.isSafeInteger(goal) || goal < 1 || goal > MAX_MONTHLY_GOAL)) {
+    throw new GoalError("goal", `Enter a whole number of lessons from 1 to ${MAX_MONTHLY_GOAL.toLocaleString("en-US")}, or leave it empty for no goal.`);
+  }
+  await db.transaction().execute(async (trx) => {
+    const before = await getLearningSettings(trx);
+    if (before.monthlyLessonGoal === goal) return;
+    await save(trx, actor, { monthly_lesson_goal: goal }, now);
+    await recordAudit(trx, { actorId: actor.id, action: "team_goal.set", subject: "practice", details: { from: before.monthlyLessonGoal, to: goal }, at: now });
+  });
+}
+
+/** Turns individual rankings on /learn on or off. Owner only. */
+export async function setRankings(db: DB, actor: Actor, enabled: boolean, now: Date): Promise<void> {
+  if (actor.role !== "owner") throw new GoalError("rankings", "Only the owner can turn rankings on or off.", 403);
+  await db.transaction().execute(async (trx) => {
+    const before = await getLearningSettings(trx);
+    if (before.rankingsEnabled === enabled) return;
+    await save(trx, actor, { rankings_enabled: enabled ? 1 : 0 }, now);
+    await recordAudit(trx, { actorId: actor.id, action: enabled ? "rankings.on" : "rankings.off", subject: "practice", at: now });
+  });
+}
+
+export interface MonthProgress {
+  /** YYYY-MM on the practice's calendar. */
+  month: string;
+  goal: number | null;
+  /** Lessons completed this month by the whole office: each person's lesson counts once. */
+  lessons: number;
+  /** The signed-in person's share of `lessons`. */
+  mine: number;
+  /** Days left in the month, today included. */
+  daysLeft: number;
+  /** The people with the most lessons this month, when rankings are on. */
+  ranking: { name: string; lessons: number }[] | null;
+}
+
+/** Lessons completed per person this month (each lesson once per person), active people only when ranked. */
+export async function monthProgress(db: DB, userId: number | null, context: { now: Date; timeZone: string }): Promise<MonthProgress> {
+  const today = localDate(context.now, context.timeZone);
+  const month = today.slice(0, 7);
+  const first = `${month}-01`;
+  const settings = await getLearningSettings(db);
+  // A day's margin either side of the UTC instants; the practice calendar decides below.
+  const rows = await db
+    .selectFrom("completion")
+    .innerJoin("user", "user.id", "completion.user_id")
+    .select(["completion.user_id", "completion.lesson_slug", "completion.completed_at", "user.name", "user.status"])
+    .where("completion.completed_at", ">=", addDaysTo(first, -1))
+    .where("completion.completed_at", "<", addDaysTo(addMonthsTo(first, 1), 1))
+    .execute();
+  const perPerson = new Map<number, { name: string; active: boolean; lessons: Set<string> }>();
+  for (const r of rows) {
+    if (localDate(r.completed_at, context.timeZone).slice(0, 7) !== month) continue;
+    const entry = perPerson.get(r.user_id) ?? { name: r.name, active: r.status === "active", lessons: new Set<string>() };
+    entry.lessons.add(r.lesson_slug);
+    perPerson.set(r.user_id, entry);
+  }
+  const lessons = [...perPerson.values()].reduce((sum, p) => sum + p.lessons.size, 0);
+  return {
+    month,
+    goal: settings.monthlyLessonGoal,
+    lessons,
+    mine: userId === null ? 0 : (perPerson.get(userId)?.lessons.size ?? 0),
+    daysLeft: daysBetween(today, addDaysTo(addMonthsTo(first, 1), -1)) + 1,
+    ranking: settings.rankingsEnabled
+      ? [...perPerson.values()]
+          .filter((p) => p.active)
+          .map((p) => ({ name: p.name, lessons: p.lessons.size }))
+          .sort((a, b) => b.lessons - a.lessons || a.name.localeCompare(b.name))
+          .slice(0, RANKING_SIZE)
+      : null,
+  };
+}
