@@ -234,8 +234,8 @@ export function scenarios(): Scenario[] {
     page("reports", {
       server: "app",
       as: "owner",
-      path: () => "/manage/reports",
-      description: "the owner's completion and cost reports",
+      path: () => "/owner/reports",
+      description: "the owner's cost reports (budget against actual, spend per employee, value) over five years of spend",
       optional: true,
     }),
     submit,

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import { migrationProvider } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
@@ -100,6 +100,16 @@ export function openDatabase(file: string): Connection {
     // Kysely's destroy closes the better-sqlite3 handle too.
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A number that changes whenever this process has written anything. The app keeps one
+ * connection per process, so it keys caches of derived figures without tracking every write
+ * path. (SQLite's total_changes(); another database would use its own counter.)
+ */
+export async function writeVersion(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select total_changes() as n`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {

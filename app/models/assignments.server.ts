@@ -266,7 +266,7 @@ export interface ItemProgress {
 
 export interface StateInput {
   lessonSlugs: string[];
-  /** Completion instants per lesson (ISO, any order). */
+  /** Completion instants per lesson (ISO, earliest first). */
   completions: Map<string, string[]>;
   /** The latest attempt or visit per lesson (ISO). */
   lastActivity: Map<string, string>;
@@ -286,7 +286,7 @@ export function itemProgress(input: StateInput): ItemProgress {
   let dueOn = input.dueOn;
   for (let cycle = 0; cycle < 100; cycle++) {
     const firstInWindow = input.lessonSlugs.map((slug) =>
-      (input.completions.get(slug) ?? []).filter((t) => windowStart === null || t > windowStart).sort()[0],
+      (input.completions.get(slug) ?? []).find((t) => windowStart === null || t > windowStart),
     );
     const done = firstInWindow.filter(Boolean).length;
     if (done < total || total === 0) {

@@ -1,6 +1,6 @@
 // Assigned work and how each person is doing: the manager's matrix, one person's record, and a
 // learner's own list on /learn. Everything is computed from assignments and completions on read.
-import type { DB } from "#db/connection.ts";
+import { writeVersion, type DB } from "#db/connection.ts";
 import {
   behindScore,
   itemInfo,
@@ -35,7 +35,8 @@ async function loadInputs(db: DB, userIds: number[]): Promise<Inputs> {
       .where("assignment_person.user_id", "in", userIds)
       .orderBy("assignment_person.due_on")
       .execute(),
-    db.selectFrom("completion").select(["user_id", "lesson_slug", "completed_at"]).where("user_id", "in", userIds).execute(),
+    // In time order, so that each person's list per lesson is sorted as it is built.
+    db.selectFrom("completion").select(["user_id", "lesson_slug", "completed_at"]).where("user_id", "in", userIds).orderBy("completed_at").execute(),
     db.selectFrom("lesson_visit").select(["user_id", "lesson_slug", "last_seen_at as at"]).where("user_id", "in", userIds).execute(),
     db
       .selectFrom("quiz_attempt")
@@ -52,7 +53,9 @@ async function loadInputs(db: DB, userIds: number[]): Promise<Inputs> {
   const completionMap = new Map<number, Map<string, string[]>>();
   for (const c of completions) {
     const inner = byUser(completionMap, c.user_id);
-    inner.set(c.lesson_slug, [...(inner.get(c.lesson_slug) ?? []), c.completed_at]);
+    const list = inner.get(c.lesson_slug);
+    if (list) list.push(c.completed_at);
+    else inner.set(c.lesson_slug, [c.completed_at]);
   }
   const activity = new Map<number, Map<string, string>>();
   for (const a of [...visits, ...attempts]) {
@@ -87,6 +90,42 @@ function computeCells(inputs: Inputs, catalog: Catalog, today: string, timeZone:
   return result;
 }
 
+interface ScopeProgress {
+  people: Person[];
+  cells: Map<number, Map<string, Cell>>;
+}
+
+// The states of everyone in a scope, kept until the database changes or the day turns: the
+// matrix is read far more often than anything it depends on is written. The promise is kept, so
+// requests that arrive together share one computation.
+const scopeCache = new Map<string, Promise<ScopeProgress>>();
+const SCOPE_CACHE_SIZE = 8;
+
+async function scopeProgress(db: DB, actor: Actor, catalog: Catalog, today: string, timeZone: string): Promise<ScopeProgress> {
+  const key = [identity(db), identity(catalog), await writeVersion(db), today, timeZone, actor.scopeLocationId ?? "all"].join("|");
+  let entry = scopeCache.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const people = (await listPeople(db, actor)).filter((p) => p.status === "active");
+      const cells = computeCells(await loadInputs(db, people.map((p) => p.id)), catalog, today, timeZone);
+      return { people, cells };
+    })();
+    entry.catch(() => scopeCache.delete(key));
+    scopeCache.set(key, entry);
+    while (scopeCache.size > SCOPE_CACHE_SIZE) scopeCache.delete(scopeCache.keys().next().value as string);
+  }
+  return entry;
+}
+
+// A name for an object (a database handle, a catalog), so two of them never share a cache entry.
+const identities = new WeakMap<object, number>();
+let identityCount = 0;
+function identity(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) identities.set(value, (id = ++identityCount));
+  return id;
+}
+
 export interface MatrixFilters {
   locationId?: number | null;
   jobTitle?: string | null;
@@ -115,14 +154,14 @@ export async function progressMatrix(
   filters: MatrixFilters,
   context: { now: Date; timeZone: string },
 ): Promise<Matrix> {
-  const people = (await listPeople(db, actor)).filter(
+  const today = localDate(context.now, context.timeZone);
+  const everyone = await scopeProgress(db, actor, catalog, today, context.timeZone);
+  const people = everyone.people.filter(
     (p) =>
-      p.status === "active" &&
       (filters.locationId == null || p.locationId === filters.locationId) &&
       (filters.jobTitle == null || p.jobTitle === filters.jobTitle),
   );
-  const today = localDate(context.now, context.timeZone);
-  const cells = computeCells(await loadInputs(db, people.map((p) => p.id)), catalog, today, context.timeZone);
+  const cells = everyone.cells;
 
   // Columns: every assigned item, in library order (modules first, then single lessons).
   const keys = new Set([...cells.values()].flatMap((m) => [...m.keys()]));

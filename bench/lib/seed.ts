@@ -97,6 +97,7 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
   const sqlite: SQLite.Database = connection.sqlite;
   const counts: Record<string, number> = { employees: 0, lesson_visits: 0, quiz_attempts: 0, completions: 0 };
   const people: SeedPerson[] = [];
+  const hiredAt = new Map<number, number>();
 
   const insertLocation = sqlite.prepare("insert into location (name) values (?)");
   const insertUser = sqlite.prepare(
@@ -116,6 +117,10 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
     "insert into completion (user_id, lesson_slug, completed_at, attempt_id, content_hash) values (?, ?, ?, ?, ?)",
   );
   const insertAudit = sqlite.prepare("insert into audit_event (at, actor_id, action, subject, details) values (?, ?, ?, ?, ?)");
+  const upsertDay = sqlite.prepare(
+    `insert into learning_day (user_id, day, seconds) values (?, ?, ?)
+     on conflict (user_id, day) do update set seconds = learning_day.seconds + excluded.seconds`,
+  );
 
   sqlite.transaction(() => {
     sqlite
@@ -146,6 +151,7 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
         ).lastInsertRowid,
       );
       people.push({ id, role, locationId });
+      hiredAt.set(id, hired);
       counts.employees = (counts.employees ?? 0) + 1;
 
       // Lessons in library order, then again as a yearly refresher, at each person's own pace
@@ -159,6 +165,7 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
         const seconds = Math.round((minutesOf.get(lesson.slug) ?? 5) * 60 * (0.6 + rand() * 0.9));
         const seen = new Date(t).toISOString();
         upsertVisit.run(id, lesson.slug, seen, new Date(t + seconds * 1000).toISOString(), seconds);
+        upsertDay.run(id, seen.slice(0, 10), seconds);
         counts.lesson_visits = (counts.lesson_visits ?? 0) + 1;
         if (lesson.quiz) {
           const tries = rand() < 0.2 ? [2, 0] : [rand() < 0.3 ? 1 : 0];
@@ -196,7 +203,16 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
     insertAudit.run(now.toISOString(), null, "bench.seeded", "practice:Bench Family Medicine", JSON.stringify(counts));
   })();
 
-  const notes = seedSpend(sqlite);
+  sqlite.transaction(() => {
+    counts.assignment_rows = seedAssignments(
+      sqlite,
+      people.map((p) => ({ ...p, hiredAt: hiredAt.get(p.id) ?? windowStart })),
+      content.modules.map((m) => m.slug),
+      windowStart,
+    );
+    Object.assign(counts, seedSpend(sqlite, people, now, rand));
+  })();
+  const notes: string[] = [];
   sqlite.pragma("optimize");
 
   const staff = people.filter((p) => p.role === "staff");
@@ -207,15 +223,64 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
 }
 
 /**
- * Spend: budget plans, expenses and their shares per person. The tables do not exist yet (see
- * DESIGN.md, "Data"); when they land, fill them here (two fiscal years of plans per category and
- * a few expenses a month, some shared across named people) so that `reports` measures real work.
+ * Assignments: every module to everyone, a new one every two months across the window, due 30
+ * days after it reaches each person; the privacy module repeats yearly. Each person's row starts
+ * when the assignment was made or when they were hired, whichever is later.
  */
-function seedSpend(sqlite: SQLite.Database): string[] {
-  const tables = ["budget_plan", "expense", "expense_share"];
-  const existing = tables.filter(
-    (name) => sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(name) !== undefined,
+function seedAssignments(sqlite: SQLite.Database, people: (SeedPerson & { hiredAt: number })[], modules: string[], windowStart: number): number {
+  const creator = people.find((p) => p.role === "manager")?.id ?? people[0]?.id;
+  const insertAssignment = sqlite.prepare(
+    `insert into assignment (module_slug, due_days, recur_months, created_by, created_at) values (?, 30, ?, ?, ?)`,
   );
-  if (existing.length === 0) return ["spend not seeded: the budget_plan / expense / expense_share tables do not exist yet"];
-  return [`spend not seeded: ${existing.join(", ")} now exist; fill seedSpend() in bench/lib/seed.ts`];
+  const insertRow = sqlite.prepare("insert into assignment_person (assignment_id, user_id, assigned_at, due_on) values (?, ?, ?, ?)");
+  let rows = 0;
+  modules.forEach((slug, k) => {
+    const created = windowStart + k * 60 * DAY;
+    const id = Number(insertAssignment.run(slug, slug.includes("privacy") ? 12 : null, creator, new Date(created).toISOString()).lastInsertRowid);
+    for (const person of people) {
+      if (person.role === "owner") continue;
+      const start = Math.max(created, person.hiredAt);
+      insertRow.run(id, person.id, new Date(start).toISOString(), new Date(start + 30 * DAY).toISOString().slice(0, 10));
+      rows++;
+    }
+  });
+  return rows;
+}
+
+/**
+ * Spend: a plan per category for each of five fiscal years, and a few expenses a month across
+ * them, a third of them belonging to one to five named people (split exactly).
+ */
+function seedSpend(sqlite: SQLite.Database, people: SeedPerson[], now: Date, rand: () => number): Record<string, number> {
+  const categories = ["training-materials", "online-courses", "customer-service-software", "virtual-instructor-led", "in-person-training", "conferences-and-workshops", "other"];
+  const insertPlan = sqlite.prepare("insert into budget_plan (fiscal_year, category, planned_cents, per_employee) values (?, ?, ?, ?)");
+  const insertExpense = sqlite.prepare(
+    `insert into expense (spent_on, category, vendor, description, amount_cents, source, created_by, created_at, updated_at)
+     values (?, ?, ?, ?, ?, 'bench', ?, ?, ?)`,
+  );
+  const insertShare = sqlite.prepare("insert into expense_share (expense_id, user_id, amount_cents) values (?, ?, ?)");
+  const owner = people.find((p) => p.role === "owner")?.id ?? 1;
+  const employees = people.filter((p) => p.role !== "owner");
+  const year = now.getUTCFullYear();
+  let expenses = 0;
+  for (let fy = year - 4; fy <= year; fy++) {
+    categories.forEach((category, i) => insertPlan.run(fy, category, i === 1 ? 2500 : 150_000 + i * 50_000, i === 1 ? 1 : 0));
+    for (let month = 0; month < 12; month++) {
+      for (let n = 0; n < 4; n++) {
+        const day = new Date(Date.UTC(fy, month, 1 + Math.floor(rand() * 28)));
+        if (day.getTime() > now.getTime()) continue;
+        const at = day.toISOString();
+        const amount = 2_000 + Math.floor(rand() * 120_000);
+        const id = Number(insertExpense.run(at.slice(0, 10), categories[Math.floor(rand() * categories.length)], `Vendor ${n}`, `Bench expense ${fy}-${month + 1}-${n}`, amount, owner, at, at).lastInsertRowid);
+        expenses++;
+        if (rand() < 0.33) {
+          const count = 1 + Math.floor(rand() * 5);
+          const chosen = [...new Set(Array.from({ length: count }, () => employees[Math.floor(rand() * employees.length)]?.id as number))];
+          const base = Math.floor(amount / chosen.length);
+          chosen.forEach((userId, k) => insertShare.run(id, userId, base + (k < amount - base * chosen.length ? 1 : 0)));
+        }
+      }
+    }
+  }
+  return { budget_years: 5, expenses };
 }
