@@ -27,6 +27,7 @@ export function ImportPreview({
   columns,
   rows,
   csv,
+  requestId,
   noun,
   busy,
 }: {
@@ -34,6 +35,8 @@ export function ImportPreview({
   rows: PreviewRow[];
   /** The checked file, when every row is fine. */
   csv: string | null;
+  /** Made at preview; a confirm sent twice imports once. */
+  requestId: string | null;
   noun: [string, string];
   busy: boolean;
 }) {
@@ -79,6 +82,7 @@ export function ImportPreview({
         <Form method="post" className="actions">
           <input type="hidden" name="intent" value="commit" />
           <input type="hidden" name="csv" value={csv} />
+          <input type="hidden" name="requestId" value={requestId ?? ""} />
           <button type="submit" className="button primary" disabled={busy}>
             Add {rows.length} {name}
           </button>

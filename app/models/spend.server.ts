@@ -264,12 +264,15 @@ export function checkExpenseCsv(bytes: Uint8Array, today: string): ExpenseImport
   return rows.some((r) => r.errors.length > 0) ? { ok: false, fileError: null, rows } : { ok: true, rows, inputs };
 }
 
-/** Adds every checked row in one transaction: all or nothing. */
-export async function importExpenses(db: DB, actor: Actor, inputs: ExpenseInput[], now: Date): Promise<number> {
+/** Adds every checked row in one transaction: all or nothing, and once per request id. */
+export async function importExpenses(db: DB, actor: Actor, inputs: ExpenseInput[], now: Date, requestId: string): Promise<number> {
+  const source = `import:${requestId}`;
   return db.transaction().execute(async (trx) => {
-    for (const input of inputs) await insertExpense(trx, actor, input, [], now, "import");
+    const done = await trx.selectFrom("expense").select((eb) => eb.fn.countAll<number>().as("n")).where("source", "=", source).executeTakeFirstOrThrow();
+    if (Number(done.n) > 0) return Number(done.n);
+    for (const input of inputs) await insertExpense(trx, actor, input, [], now, source);
     const total = inputs.reduce((s, x) => s + x.amountCents, 0);
-    await recordAudit(trx, { actorId: actor.id, action: "expense.import", subject: "practice", details: { rows: inputs.length, totalCents: total }, at: now });
+    await recordAudit(trx, { actorId: actor.id, action: "expense.import", subject: "practice", details: { rows: inputs.length, totalCents: total, requestId }, at: now });
     return inputs.length;
   });
 }

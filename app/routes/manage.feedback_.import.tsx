@@ -1,13 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requireRole } from "#app/auth.server.ts";
+import { UploadForm } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
 import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/feedback-rules.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { MAX_IMPORT_BYTES } from "#app/models/csv.server.ts";
+import { readUpload } from "#app/csv-upload.server.ts";
 import { checkFeedbackCsv, FeedbackError, saveFeedback, type FeedbackRowView } from "#app/models/feedback.server.ts";
 import { listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
@@ -54,31 +53,13 @@ function summarise(rows: FeedbackRowView[]) {
   };
 }
 
-const commitSchema = z.object({ csv: z.string().min(1), requestId: z.string().uuid() });
-
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_IMPORT_BYTES * 2) return reply({ error: "The file is larger than 2 MB." }, 413);
+  const upload = await readUpload(request);
+  if ("error" in upload) return reply({ error: upload.error }, upload.status);
   const ctx = await practiceContext();
   const today = localDate(ctx.now, ctx.timeZone);
-  const form = await request.formData();
-  const intent = form.get("intent");
-  let bytes: Uint8Array;
-  let requestId: string;
-  if (intent === "preview") {
-    const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) return reply({ error: "Choose a CSV file to upload." }, 400);
-    bytes = new Uint8Array(await file.arrayBuffer());
-    requestId = randomUUID();
-  } else if (intent === "commit") {
-    const parsed = commitSchema.safeParse({ csv: form.get("csv"), requestId: form.get("requestId") });
-    if (!parsed.success) return reply({ error: "This form is out of date. Upload the file again." }, 400);
-    bytes = new TextEncoder().encode(parsed.data.csv);
-    requestId = parsed.data.requestId;
-  } else {
-    return reply({ error: "Unknown action." }, 400);
-  }
+  const { intent, bytes, requestId } = upload;
 
   const check = await checkFeedbackCsv(services.db, actor, bytes, today);
   if (!check.ok) {
@@ -147,16 +128,7 @@ export default function ImportFeedback() {
             Alvarez”, “Hi Sarah”). You see the result and confirm; only the scrubbed text is stored. At most{" "}
             {MAX_FEEDBACK_ROWS.toLocaleString("en-US")} rows and 2 MB. Every row is checked first: all rows are imported, or none.
           </p>
-          <Form method="post" encType="multipart/form-data" className="stack" noValidate>
-            <input type="hidden" name="intent" value="preview" />
-            <div className="field">
-              <label htmlFor="file">CSV file</label>
-              <input id="file" name="file" type="file" accept=".csv,text/csv" />
-            </div>
-            <button type="submit" className="button" disabled={busy}>
-              Check the file
-            </button>
-          </Form>
+          <UploadForm busy={busy} />
         </>
       )}
       <FormError error={result?.error ?? undefined} />

@@ -23,6 +23,7 @@ interface Result {
   rows: PreviewRow[];
   /** The checked file, carried to the confirm step so that exactly what was previewed is added. */
   csv: string | null;
+  requestId: string | null;
   added: { name: string; email: string; code: string }[] | null;
 }
 const reply = (result: Result, status = 200) => data(result, { status });
@@ -30,18 +31,18 @@ const reply = (result: Result, status = 200) => data(result, { status });
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const upload = await readUpload(request);
-  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, added: null }, upload.status);
+  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, requestId: null, added: null }, upload.status);
   const check = await checkPeopleCsv(services.db, actor, upload.bytes);
   const rows = check.rows.map((r) => ({ line: r.line, cells: [r.name, r.email, r.jobTitle, r.location], errors: r.errors }));
   if (!check.ok) {
-    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, added: null }, 400);
+    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, requestId: null, added: null }, 400);
   }
-  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), added: null });
+  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), requestId: upload.requestId, added: null });
   try {
     const added = await addPeople(services.db, actor, check.people, { ...(await practiceContext()), via: "csv" });
-    return reply({ error: null, rows: [], csv: null, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
+    return reply({ error: null, rows: [], csv: null, requestId: null, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
   } catch (error) {
-    if (error instanceof TeamError) return reply({ error: error.message, rows, csv: null, added: null }, error.status);
+    if (error instanceof TeamError) return reply({ error: error.message, rows, csv: null, requestId: null, added: null }, error.status);
     throw error;
   }
 }
@@ -74,7 +75,7 @@ export default function ImportPeople() {
       )}
       <FormError error={result?.error ?? undefined} />
       {result && result.rows.length > 0 ? (
-        <ImportPreview columns={PEOPLE_COLUMNS} rows={result.rows} csv={result.csv} noun={["person", "people"]} busy={busy} />
+        <ImportPreview columns={PEOPLE_COLUMNS} rows={result.rows} csv={result.csv} requestId={result.requestId} noun={["person", "people"]} busy={busy} />
       ) : null}
     </>
   );

@@ -21,6 +21,7 @@ interface Result {
   error: string | null;
   rows: PreviewRow[];
   csv: string | null;
+  requestId: string | null;
   added: number | null;
 }
 const reply = (result: Result, status = 200) => data(result, { status });
@@ -28,16 +29,16 @@ const reply = (result: Result, status = 200) => data(result, { status });
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireMoneyAccess(request, "record-spend");
   const upload = await readUpload(request);
-  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, added: null }, upload.status);
+  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, requestId: null, added: null }, upload.status);
   const ctx = await fiscalContext(request);
   const check = checkExpenseCsv(upload.bytes, ctx.today);
   const rows = check.rows.map((r) => ({ line: r.line, cells: [r.date, r.description, r.amount, r.category], errors: r.errors }));
   if (!check.ok) {
-    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, added: null }, 400);
+    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, requestId: null, added: null }, 400);
   }
-  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), added: null });
-  const added = await importExpenses(services.db, user, check.inputs, ctx.now);
-  return reply({ error: null, rows: [], csv: null, added });
+  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), requestId: upload.requestId, added: null });
+  const added = await importExpenses(services.db, user, check.inputs, ctx.now, upload.requestId);
+  return reply({ error: null, rows: [], csv: null, requestId: null, added });
 }
 
 export default function ImportSpend() {
@@ -67,7 +68,7 @@ export default function ImportSpend() {
       )}
       <FormError error={result?.error ?? undefined} />
       {result && result.rows.length > 0 ? (
-        <ImportPreview columns={EXPENSE_COLUMNS} rows={result.rows} csv={result.csv} noun={["expense", "expenses"]} busy={busy} />
+        <ImportPreview columns={EXPENSE_COLUMNS} rows={result.rows} csv={result.csv} requestId={result.requestId} noun={["expense", "expenses"]} busy={busy} />
       ) : null}
     </>
   );

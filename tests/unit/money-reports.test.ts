@@ -5,7 +5,7 @@ import { fiscalYear, fiscalYearOf } from "#app/models/fiscal.ts";
 import { mulDiv, splitEqually } from "#app/models/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
 import { budgetReport, costPer, employeeSpendReport, projectYear, valueReport } from "#app/models/reports.server.ts";
-import { checkExpenseCsv, createExpense, deleteExpense, listExpenses, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";
+import { checkExpenseCsv, createExpense, deleteExpense, importExpenses, listExpenses, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";
 import type { Actor } from "#app/models/team.server.ts";
 import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
 import { createCatalog, createPractice, createUser } from "#tests/support/factories.ts";
@@ -94,6 +94,15 @@ describe("spend and reports", () => {
     expect(await listExpenses(connection.db, {})).toEqual([]);
     const actions = (await connection.db.selectFrom("audit_event").select("action").execute()).map((e) => e.action);
     expect(actions).toEqual(["expense.create", "expense.update", "expense.delete"]);
+  });
+
+  it("imports a checked file once, however often its confirm form is sent", async () => {
+    const check = checkExpenseCsv(new TextEncoder().encode("date,description,amount,category\n2026-03-01,Posters,80,Other\n2026-03-02,Seats,20,Online courses\n"), "2026-03-31");
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(await importExpenses(connection.db, owner, check.inputs, now, "5b0e6f8e-3a52-4b55-9f0e-1f2d3c4b5a69")).toBe(2);
+    expect(await importExpenses(connection.db, owner, check.inputs, now, "5b0e6f8e-3a52-4b55-9f0e-1f2d3c4b5a69")).toBe(2);
+    expect(await listExpenses(connection.db, {})).toHaveLength(2);
   });
 
   it("reports budget against actual with variance, totals equal to the rows, and a run-rate projection", async () => {
