@@ -2,6 +2,7 @@
 // email: a manager reads the code to the person. Stored hashed, valid 24 hours, used once.
 import { createHash, randomInt } from "node:crypto";
 import type { DB } from "#db/connection.ts";
+import type { Role } from "#db/schema.ts";
 import { recordAudit } from "./audit.server.ts";
 import { endUserSessions } from "./sessions.server.ts";
 import { normalizeEmail } from "./users.server.ts";
@@ -58,13 +59,13 @@ export class CodeError extends Error {}
 export async function redeemCode(
   db: DB,
   input: { email: string; code: string; passwordHash: string; now: Date },
-): Promise<number> {
+): Promise<{ userId: number; role: Role }> {
   const at = input.now.toISOString();
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("access_code")
       .innerJoin("user", "user.id", "access_code.user_id")
-      .select(["access_code.id", "access_code.user_id", "access_code.purpose"])
+      .select(["access_code.id", "access_code.user_id", "access_code.purpose", "user.role"])
       .where("access_code.code_hash", "=", hashCode(input.code))
       .where("user.email", "=", normalizeEmail(input.email))
       .where("user.status", "=", "active")
@@ -81,6 +82,6 @@ export async function redeemCode(
       subject: `user:${row.user_id}`,
       at: input.now,
     });
-    return row.user_id;
+    return { userId: row.user_id, role: row.role };
   });
 }

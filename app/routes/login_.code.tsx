@@ -39,9 +39,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors: { form: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email: form.data.email } }, { status: 429 });
   }
   try {
-    const userId = await redeemCode(services.db, { ...form.data, passwordHash: await hashPassword(form.data.password), now });
-    const user = await services.db.selectFrom("user").select("role").where("id", "=", userId).executeTakeFirstOrThrow();
-    return signIn(request, userId, homeFor(user));
+    const user = await redeemCode(services.db, { ...form.data, passwordHash: await hashPassword(form.data.password), now });
+    return signIn(request, user.userId, homeFor(user));
   } catch (error) {
     if (error instanceof CodeError) {
       await recordFailure(services.db, keys, now);
