@@ -23,7 +23,6 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     duration?: number;
-    overallRate?: number;
     timeout?: number;
     pipelining?: number;
     method?: string;

@@ -19,6 +19,7 @@ import { runFsync } from "./lib/fsync.ts";
 import { decodeBody, request } from "./lib/http.ts";
 import { measureJs, type JsSize } from "./lib/js-size.ts";
 import { runLoad, type LoadOptions } from "./lib/load.ts";
+import { runPaced } from "./lib/paced.ts";
 import { cpuMs, sampleMemory, startServer, type ServerProcess } from "./lib/processes.ts";
 import { markdown, ratios, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
 import { seedPractice } from "./lib/seed.ts";
@@ -200,17 +201,29 @@ async function main(): Promise<number> {
       connections: CONNECTIONS,
       seconds,
       expectStatus: prepared.expectStatus,
-      overallRate: prepared.overallRate,
       headers: prepared.headers,
       requests: prepared.requests,
       setupClient: prepared.setupClient,
       onTick: (elapsed, responses) =>
         progress(`  ${scenario.name}: ${phase} ${elapsed}/${seconds} s, ${Math.round(responses / elapsed).toLocaleString("en-US")} responses/s`),
     });
+    const paced = prepared.paced;
+    const run = (seconds: number, phase: string) =>
+      paced
+        ? runPaced({
+            url: server.url,
+            rate: paced.rate,
+            seconds,
+            connections: CONNECTIONS,
+            expectStatus: prepared.expectStatus,
+            request: paced.request,
+            onTick: load(seconds, phase).onTick,
+          })
+        : runLoad(load(seconds, phase));
     const memory = sampleMemory(server.pid);
-    if (WARMUP > 0) await runLoad(load(WARMUP, "warm-up"));
+    if (WARMUP > 0) await run(WARMUP, "warm-up");
     const cpuBefore = cpuMs(server.pid);
-    const measured = await runLoad(load(SECONDS, "measuring"));
+    const measured = await run(SECONDS, "measuring");
     const cpuUsed = cpuMs(server.pid) - cpuBefore;
     if (server.name === "app") appResponses += measured.responses;
     const peak = memory.stop();

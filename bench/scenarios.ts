@@ -21,8 +21,8 @@ export interface ScenarioContext {
 
 export interface PreparedLoad {
   expectStatus: number;
-  /** Requests per second across all connections (a paced run); unset: flat out. */
-  overallRate?: number;
+  /** A steady rate instead of flat out: requests per second, and the i-th request. */
+  paced?: { rate: number; request(i: number): { path: string; headers: Record<string, string> } };
   /** One request made before the run: its status must be `expectStatus` (or 404 for an optional page). */
   probe?: { path: string; headers: Record<string, string> };
   headers?: Record<string, string>;
@@ -64,7 +64,8 @@ function page(
     path: (connection: number, ctx: ScenarioContext) => string;
     description: string;
     optional?: boolean;
-    overallRate?: number;
+    /** Requests per second in all, sent steadily; unset: flat out. */
+    rate?: number;
   },
 ): HttpScenario {
   return {
@@ -82,7 +83,12 @@ function page(
       let connection = 0;
       return {
         expectStatus: 200,
-        overallRate: options.overallRate,
+        paced: options.rate
+          ? {
+              rate: options.rate,
+              request: (i) => ({ path: options.path(i % ctx.connections, ctx), headers: headersFor(i % ctx.connections) }),
+            }
+          : undefined,
         probe: { path: options.path(0, ctx), headers: headersFor(0) },
         setupClient(client) {
           const i = connection++;
@@ -221,8 +227,8 @@ export function scenarios(): Scenario[] {
       server: "app",
       as: "staff",
       path: (i, ctx) => lessonPath(ctx.practice, i),
-      overallRate: 100,
-      description: "the lesson scenario paced at 100 requests/s in all (not flat out): the latency people see when the server is not saturated",
+      rate: 100,
+      description: "the lesson scenario at a steady 100 requests/s (not flat out): the latency people see when the server is not saturated",
     }),
     page("progress", {
       server: "app",

@@ -6,8 +6,6 @@ export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
-  /** Requests per second across all connections; unset: as fast as the server answers. */
-  overallRate?: number;
   /** The status every response must have; anything else counts as an error. */
   expectStatus: number;
   headers?: Record<string, string>;
@@ -37,7 +35,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
-    overallRate: options.overallRate,
     timeout: 10,
     headers: options.headers,
     requests: options.requests,

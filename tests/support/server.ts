@@ -1,5 +1,5 @@
 // Starts the production build on a random loopback port with its own database file, the way
-// `npm start` runs it. Used by the end-to-end tests (and the benchmark harness).
+// `npm start` runs it. Used by the end-to-end tests (the benchmark has its own, bench/lib/processes.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
