@@ -1,8 +1,5 @@
 // "Now" for the practice: due dates, "today", streaks. Tests may move it with DESKCOACH_NOW,
 // which is ignored in production.
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
-
 export interface Clock {
   now(): Date;
 }
@@ -15,7 +12,21 @@ export function createClock(nodeEnv: string, override?: string): Clock {
 
 /** The calendar date (YYYY-MM-DD) of an instant in the practice's time zone. */
 export function localDate(instant: Date | string, timeZone: string): string {
-  return format(new TZDate(new Date(instant).getTime(), timeZone), "yyyy-MM-dd");
+  const parts = dateFormat(timeZone).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+// One formatter per time zone: making one costs far more than using it, and pages call
+// localDate once per row.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    formats.set(timeZone, f);
+  }
+  return f;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
