@@ -1,6 +1,7 @@
 // Assigned work and how each person is doing: the manager's matrix, one person's record, and a
 // learner's own list on /learn. Everything is computed from assignments and completions on read.
-import { writeVersion, type DB } from "#db/connection.ts";
+import type { DB } from "#db/connection.ts";
+import { createReadCache, identity } from "./read-cache.server.ts";
 import {
   behindScore,
   itemInfo,
@@ -95,35 +96,16 @@ interface ScopeProgress {
   cells: Map<number, Map<string, Cell>>;
 }
 
-// The states of everyone in a scope, kept until the database changes or the day turns: the
-// matrix is read far more often than anything it depends on is written. The promise is kept, so
-// requests that arrive together share one computation.
-const scopeCache = new Map<string, Promise<ScopeProgress>>();
-const SCOPE_CACHE_SIZE = 8;
+// The states of everyone in a scope, kept until the database changes or the day turns.
+const scopeCache = createReadCache(8);
 
-async function scopeProgress(db: DB, actor: Actor, catalog: Catalog, today: string, timeZone: string): Promise<ScopeProgress> {
-  const key = [identity(db), identity(catalog), await writeVersion(db), today, timeZone, actor.scopeLocationId ?? "all"].join("|");
-  let entry = scopeCache.get(key);
-  if (!entry) {
-    entry = (async () => {
-      const people = (await listPeople(db, actor)).filter((p) => p.status === "active");
-      const cells = computeCells(await loadInputs(db, people.map((p) => p.id)), catalog, today, timeZone);
-      return { people, cells };
-    })();
-    entry.catch(() => scopeCache.delete(key));
-    scopeCache.set(key, entry);
-    while (scopeCache.size > SCOPE_CACHE_SIZE) scopeCache.delete(scopeCache.keys().next().value as string);
-  }
-  return entry;
-}
-
-// A name for an object (a database handle, a catalog), so two of them never share a cache entry.
-const identities = new WeakMap<object, number>();
-let identityCount = 0;
-function identity(value: object): number {
-  let id = identities.get(value);
-  if (id === undefined) identities.set(value, (id = ++identityCount));
-  return id;
+function scopeProgress(db: DB, actor: Actor, catalog: Catalog, today: string, timeZone: string): Promise<ScopeProgress> {
+  const key = ["scope-progress", identity(catalog), today, timeZone, actor.scopeLocationId ?? "all"].join("|");
+  return scopeCache.read(db, key, async () => {
+    const people = (await listPeople(db, actor)).filter((p) => p.status === "active");
+    const cells = computeCells(await loadInputs(db, people.map((p) => p.id)), catalog, today, timeZone);
+    return { people, cells };
+  });
 }
 
 export interface MatrixFilters {

@@ -2,39 +2,43 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "#app/auth.server.ts";
 import { SelectField } from "#app/components/field.tsx";
-import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { localDate } from "#app/models/clock.server.ts";
+import { ProgressTable } from "#app/components/progress-table.tsx";
+import { StaticHtml } from "#app/components/static-html.tsx";
 import { STATE_LABELS } from "#app/item-states.ts";
 import { retentionByPerson } from "#app/models/review.server.ts";
+import { createReadCache } from "#app/models/read-cache.server.ts";
 import { progressMatrix } from "#app/models/team-progress.server.ts";
-import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { readMatrixFilters } from "#app/progress-filters.server.ts";
 import { services } from "#app/services.server.ts";
+import { staticHtml } from "#app/static-html.server.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Progress · DeskCoach" }];
+
+// The table is rendered once per database version, day and filter, and kept (see
+// docs/decisions/0009-static-fragments-for-big-tables.md).
+const tables = createReadCache(32);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const url = new URL(request.url);
   const filters = readMatrixFilters(url);
   const ctx = await practiceContext();
-  const [matrix, locations, titles] = await Promise.all([
-    progressMatrix(services.db, actor, ctx.catalog, filters, ctx),
+  const key = ["progress-table", localDate(ctx.now, ctx.timeZone), actor.scopeLocationId ?? "all", JSON.stringify(filters)].join("|");
+  const [tableHtml, locations, titles] = await Promise.all([
+    tables.read(services.db, key, async () => {
+      const matrix = await progressMatrix(services.db, actor, ctx.catalog, filters, ctx);
+      const retention = await retentionByPerson(services.db, matrix.rows.map((r) => r.person.id), ctx.now);
+      const rows = matrix.rows.map((r) => ({ ...r, retention: retention.get(r.person.id) ?? null }));
+      return staticHtml(<ProgressTable columns={matrix.columns} rows={rows} />);
+    }),
     listLocations(services.db, actor),
     jobTitles(services.db, actor),
   ]);
-  const retention = await retentionByPerson(services.db, matrix.rows.map((r) => r.person.id), ctx.now);
   return {
-    matrix: {
-      columns: matrix.columns.map((c) => ({ key: c.key, title: c.title })),
-      rows: matrix.rows.map((r) => ({
-        ...r,
-        person: { ...r.person, lastActive: r.person.lastActive ? localDate(r.person.lastActive, ctx.timeZone) : null },
-        retention: retention.get(r.person.id) ?? null,
-      })),
-    },
+    tableHtml,
     filters,
     locations,
     jobTitles: titles,
@@ -44,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function ProgressMatrix() {
-  const { matrix, filters, locations, jobTitles, scoped, query } = useLoaderData<typeof loader>();
+  const { tableHtml, filters, locations, jobTitles, scoped, query } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Progress</h1>
@@ -64,61 +68,7 @@ export default function ProgressMatrix() {
           Download this table (CSV)
         </Link>
       </p>
-      {matrix.columns.length === 0 ? (
-        <p>
-          Nothing is assigned yet. <Link to="/manage/assignments">Assign a module</Link> to see who is on track.
-        </p>
-      ) : matrix.rows.length === 0 ? (
-        <p>No one matches these filters.</p>
-      ) : (
-        <div className="table-wrap" role="region" aria-label="Progress by person and module" tabIndex={0}>
-          <table className="matrix">
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Overall</th>
-                <th scope="col">Review right, last {RETENTION_DAYS} days</th>
-                {matrix.columns.map((c) => (
-                  <th scope="col" key={c.key}>
-                    {c.title}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {matrix.rows.map((r) => (
-                <tr key={r.person.id}>
-                  <th scope="row">
-                    <Link to={`/manage/people/${r.person.id}`}>{r.person.name}</Link>
-                    <span className="muted cell-note">
-                      {[r.person.jobTitle, r.person.locationName].filter(Boolean).join(" · ")}
-                    </span>
-                  </th>
-                  <td>
-                    {r.percent}%{r.overdue > 0 ? <span className="cell-note">{r.overdue} overdue</span> : null}
-                  </td>
-                  <td>{formatRetention(r.retention)}</td>
-                  {matrix.columns.map((c) => {
-                    const cell = r.cells[c.key];
-                    return (
-                      <td key={c.key}>
-                        {cell ? (
-                          <>
-                            <ItemStateBadge state={cell.state} percent={cell.percent} />
-                            <span className="cell-note">due {cell.dueOn}</span>
-                          </>
-                        ) : (
-                          <span className="muted">Not assigned</span>
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <StaticHtml html={tableHtml} />
     </>
   );
 }

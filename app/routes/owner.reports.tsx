@@ -1,223 +1,51 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/auth.server.ts";
-import { ComboChart } from "#app/components/charts.tsx";
+import { CostReports } from "#app/components/cost-reports.tsx";
+import { StaticHtml } from "#app/components/static-html.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
 import { fiscalContext } from "#app/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
+import { createReadCache } from "#app/models/read-cache.server.ts";
 import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
-import { BENCHMARKS } from "#app/spend-categories.ts";
+import { staticHtml } from "#app/static-html.server.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Cost reports · DeskCoach" }];
+
+// The reports are worked out and rendered once per database version, day and year, and kept
+// (see docs/decisions/0009-static-fragments-for-big-tables.md).
+const reports = createReadCache(16);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMoneyAccess(request, "see-costs");
   const ctx = await fiscalContext(request);
-  const period = yearToDate(ctx.fy, ctx.today);
-  const [budget, employees, value] = await Promise.all([
-    budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today),
-    employeeSpendReport(services.db, period, ctx.labour),
-    valueReport(services.db, period),
-  ]);
-  return { year: ctx.fy.year, current: ctx.current, startMonth: ctx.startMonth, labour: ctx.labour, budget, employees, value };
+  const key = ["cost-reports", ctx.fy.year, ctx.startMonth, ctx.today, ctx.labour].join("|");
+  const reportsHtml = await reports.read(services.db, key, async () => {
+    const period = yearToDate(ctx.fy, ctx.today);
+    const [budget, employees, value] = await Promise.all([
+      budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today),
+      employeeSpendReport(services.db, period, ctx.labour),
+      valueReport(services.db, period),
+    ]);
+    return staticHtml(
+      <CostReports year={ctx.fy.year} startMonth={ctx.startMonth} labour={ctx.labour} budget={budget} employees={employees} value={value} />,
+    );
+  });
+  return { year: ctx.fy.year, current: ctx.current, startMonth: ctx.startMonth, reportsHtml };
 }
 
-const money = (cents: number | null) => (cents === null ? "—" : formatCents(cents));
-const shortMoney = (cents: number) => `$${Math.round(cents / 100).toLocaleString("en-US")}`;
-
 export default function Reports() {
-  const { year, current, startMonth, labour, budget, employees, value } = useLoaderData<typeof loader>();
+  const { year, current, startMonth, reportsHtml } = useLoaderData<typeof loader>();
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
-  const csv = (table: string) => `/owner/reports.csv?fy=${year}&table=${table}`;
-  const monthNames = budget.months.map((m) => new Date(`${m.month}-15T00:00:00Z`).toLocaleString("en-US", { month: "short", timeZone: "UTC" }));
   return (
     <>
       <h1>Training cost {label(year)}</h1>
       <YearPicker year={year} current={current} label={label} />
       <p className="muted">
-        Year to date: {budget.period.start} to {budget.period.end}. <Link to={`/owner/summary`}>Monthly summary (printable)</Link> ·{" "}
-        <Link to="/manage/completion">Completion report</Link>
+        <Link to="/owner/summary">Monthly summary (printable)</Link> · <Link to="/manage/completion">Completion report</Link>
       </p>
-
-      <section aria-labelledby="budget-heading">
-        <h2 id="budget-heading">Budget against actual</h2>
-        {!budget.hasPlan ? (
-          <p>
-            No plan for {label(year)} yet. <Link to={`/owner/budget?fy=${year}`}>Set the budget</Link>.
-          </p>
-        ) : null}
-        {budget.overshootCents > 0 ? (
-          <p className="warning" role="alert">
-            <span aria-hidden="true">⚠ </span>At this pace the year ends at {money(budget.projectedCents)}, {money(budget.overshootCents)} over the
-            plan of {money(budget.total.plannedCents)}.
-          </p>
-        ) : (
-          <p>
-            At this pace the year ends at <strong>{money(budget.projectedCents)}</strong> against a plan of {money(budget.total.plannedCents)}.
-          </p>
-        )}
-        <div className="table-wrap" role="region" aria-label="Budget against actual by category" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col" className="num">Planned</th>
-                <th scope="col" className="num">Actual to date</th>
-                <th scope="col" className="num">Left (variance)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {budget.rows.map((r) => (
-                <tr key={r.category}>
-                  <th scope="row">{r.label}</th>
-                  <td className="num">{money(r.plannedCents)}</td>
-                  <td className="num">{money(r.actualCents)}</td>
-                  <td className={`num ${r.varianceCents < 0 ? "over" : ""}`}>{money(r.varianceCents)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">Total</th>
-                <td className="num">{money(budget.total.plannedCents)}</td>
-                <td className="num">{money(budget.total.actualCents)}</td>
-                <td className={`num ${budget.total.varianceCents < 0 ? "over" : ""}`}>{money(budget.total.varianceCents)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-        <p>
-          <Link to={csv("budget")} reloadDocument>Download (CSV)</Link>
-        </p>
-        <ComboChart
-          id="monthly-spend"
-          title={`Spend by month, ${label(year)}, against the plan`}
-          categories={monthNames}
-          format={shortMoney}
-          series={[
-            { label: "Spent in the month", kind: "bar", className: "series-a", values: budget.months.map((m) => m.actualCents) },
-            { label: "Spent so far (cumulative)", kind: "line", className: "series-b", values: budget.months.map((m) => m.cumulativeCents) },
-            { label: "Plan (cumulative, even pace)", kind: "line", className: "series-plan", values: budget.months.map((m) => m.planCumulativeCents) },
-          ]}
-        />
-        <p>
-          <Link to={csv("monthly")} reloadDocument>Download months (CSV)</Link>
-        </p>
-      </section>
-
-      <section aria-labelledby="employee-heading">
-        <h2 id="employee-heading">Spend per employee</h2>
-        <p>
-          What belongs to each person, plus an equal share of practice-wide spend ({money(employees.practiceWideCents)} among{" "}
-          {employees.employees} people active in the period).
-          {labour ? " Labour (time in lessons × hourly wage) is shown beside it, not added to it." : null}
-        </p>
-        <dl className="stats">
-          <div>
-            <dt>Average per employee, year to date</dt>
-            <dd>{money(employees.averageCents)}</dd>
-          </div>
-          <div>
-            <dt>Your plan per employee</dt>
-            <dd>{money(budget.planPerEmployeeCents)}</dd>
-          </div>
-          <div>
-            <dt>{BENCHMARKS.smallOfficePerEmployee.label}</dt>
-            <dd>
-              {money(BENCHMARKS.smallOfficePerEmployee.lowCents)}–{money(BENCHMARKS.smallOfficePerEmployee.highCents)}
-            </dd>
-          </div>
-          <div>
-            <dt>{BENCHMARKS.healthcareAdminPerEmployee.label}</dt>
-            <dd>{money(BENCHMARKS.healthcareAdminPerEmployee.cents)}</dd>
-          </div>
-        </dl>
-        {employees.unallocatedCents > 0 ? <p className="warning">{money(employees.unallocatedCents)} of practice-wide spend has no employees in the period to share it.</p> : null}
-        <div className="table-wrap" role="region" aria-label="Spend by person" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Location</th>
-                <th scope="col" className="num">Their own</th>
-                <th scope="col" className="num">Share of practice-wide</th>
-                <th scope="col" className="num">Total</th>
-                <th scope="col" className="num">Minutes learning</th>
-                {labour ? <th scope="col" className="num">Labour (separate)</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {employees.rows.map((r) => (
-                <tr key={r.userId}>
-                  <th scope="row">{r.name}</th>
-                  <td>{r.location ?? "—"}</td>
-                  <td className="num">{money(r.ownCents)}</td>
-                  <td className="num">{money(r.sharedCents)}</td>
-                  <td className="num">{money(r.totalCents)}</td>
-                  <td className="num">{r.minutes}</td>
-                  {labour ? <td className="num">{money(r.labourCents)}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">Total</th>
-                <td />
-                <td className="num">{money(employees.totals.ownCents)}</td>
-                <td className="num">{money(employees.totals.sharedCents)}</td>
-                <td className="num">{money(employees.totals.totalCents)}</td>
-                <td className="num">{employees.totals.minutes}</td>
-                {labour ? <td className="num">{money(employees.totals.labourCents)}</td> : null}
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-        <p>
-          <Link to={csv("employees")} reloadDocument>Download (CSV)</Link>
-        </p>
-      </section>
-
-      <section aria-labelledby="value-heading">
-        <h2 id="value-heading">Value</h2>
-        <p>
-          {value.completions} lessons completed and {(value.learningSeconds / 3600).toFixed(1)} hours of learning so far this year.
-        </p>
-        <div className="table-wrap" role="region" aria-label="Cost per completed lesson and per learning hour" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Category</th>
-                <th scope="col" className="num">Spend</th>
-                <th scope="col" className="num">Per completed lesson</th>
-                <th scope="col" className="num">Per learning hour</th>
-              </tr>
-            </thead>
-            <tbody>
-              {value.rows.map((r) => (
-                <tr key={r.category}>
-                  <th scope="row">{r.label}</th>
-                  <td className="num">{money(r.spendCents)}</td>
-                  <td className="num">{money(r.perCompletionCents)}</td>
-                  <td className="num">{money(r.perHourCents)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">Total</th>
-                <td className="num">{money(value.total.spendCents)}</td>
-                <td className="num">{money(value.total.perCompletionCents)}</td>
-                <td className="num">{money(value.total.perHourCents)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-        <p>
-          <Link to={csv("value")} reloadDocument>Download (CSV)</Link>
-        </p>
-      </section>
+      <StaticHtml html={reportsHtml} />
     </>
   );
 }
