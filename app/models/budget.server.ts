@@ -3,6 +3,8 @@ import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
 import { CATEGORIES } from "#app/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
+import { localDate } from "./clock.server.ts";
+import { getPractice } from "./practice.server.ts";
 import type { Actor } from "./team.server.ts";
 
 export interface PlanLine {
@@ -71,9 +73,11 @@ export async function employeesInPeriod(db: DB, start: string, end: string) {
     .where("user.role", "!=", "owner")
     .orderBy("user.id")
     .execute();
+  // Periods are practice dates; added and deactivated are instants, dated where the practice is.
+  const timeZone = (await getPractice(db))?.time_zone ?? "UTC";
   return rows.filter((r) => {
-    const joined = r.hired_on ?? r.created_at.slice(0, 10);
-    const left = r.status === "deactivated" ? (r.deactivated_at ?? r.created_at).slice(0, 10) : null;
+    const joined = r.hired_on ?? localDate(r.created_at, timeZone);
+    const left = r.status === "deactivated" ? localDate(r.deactivated_at ?? r.created_at, timeZone) : null;
     return joined <= end && (left === null || left >= start);
   });
 }

@@ -3,6 +3,8 @@
 // between opening the lesson and submitting it. The same seconds are also kept per person per
 // day (learning_day), so costs and hours can be counted for any period.
 import type { DB } from "#db/connection.ts";
+import { localDate } from "./clock.server.ts";
+import { getPractice } from "./practice.server.ts";
 
 /** One report never adds more than this: a tab left open over lunch is not learning. */
 export const MAX_SECONDS_PER_REPORT = 30 * 60;
@@ -14,6 +16,8 @@ export async function recordLessonTime(
   const seconds = Math.max(0, Math.min(MAX_SECONDS_PER_REPORT, Math.round(input.seconds)));
   const at = input.now.toISOString();
   const firstSeen = new Date(input.now.getTime() - seconds * 1000).toISOString();
+  // A learning day is a date where the practice is, like every period it is counted in.
+  const day = localDate(input.now, (await getPractice(db))?.time_zone ?? "UTC");
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto("lesson_visit")
@@ -34,7 +38,7 @@ export async function recordLessonTime(
     if (seconds === 0) return;
     await trx
       .insertInto("learning_day")
-      .values({ user_id: input.userId, day: at.slice(0, 10), seconds })
+      .values({ user_id: input.userId, day, seconds })
       .onConflict((oc) =>
         oc.columns(["user_id", "day"]).doUpdateSet((eb) => ({ seconds: eb(eb.ref("learning_day.seconds"), "+", seconds) })),
       )

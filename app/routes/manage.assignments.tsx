@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     jobTitles: titles,
     scoped: actor.scopeLocationId !== null,
     preselectUserId: url.searchParams.get("userId") ?? "",
-    assignments: assignments.map((a) => ({ ...a, title: titleOf(a) })),
+    assignments: assignments.map((a) => ({ ...a, title: titleOf(a), createdOn: localDate(a.createdAt, ctx.timeZone) })),
     confirmCancel: assignments.find((a) => a.id === cancelId) ? cancelId : null,
   };
 }
@@ -255,7 +255,7 @@ export default function Assignments() {
                   </td>
                   <td>{a.people}</td>
                   <td>
-                    {a.createdAt.slice(0, 10)} by {a.createdByName}
+                    {a.createdOn} by {a.createdByName}
                   </td>
                   <td>
                     {d.confirmCancel === a.id ? (

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Connection } from "#db/connection.ts";
-import { savePlan } from "#app/models/budget.server.ts";
+import { headcountOn, savePlan } from "#app/models/budget.server.ts";
 import { fiscalYear, fiscalYearOf } from "#app/models/fiscal.ts";
 import { mulDiv, splitEqually } from "#app/models/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
@@ -75,6 +75,14 @@ describe("spend and reports", () => {
     amountCents: 100_00,
     shares: { mode: "practice" },
     ...overrides,
+  });
+
+  it("dates a person added in the evening by the practice's calendar, not UTC's", async () => {
+    // 8 pm in Chicago on March 31 is already April 1 in UTC: she is on the books on March 31.
+    const ana = await createUser(connection.db, { name: "Ana" });
+    await connection.db.updateTable("user").set({ created_at: "2026-04-01T01:00:00.000Z" }).where("id", "=", ana.id).execute();
+    expect(await headcountOn(connection.db, "2026-03-31")).toBe(1);
+    expect(await headcountOn(connection.db, "2026-03-30")).toBe(0);
   });
 
   it("refuses explicit shares that do not add up, and splits equal ones exactly", async () => {
