@@ -5,6 +5,11 @@ declare module "@remix-run/node" {
     nonce?: string;
     /** The client's address, for sign-in throttling. */
     clientAddress?: string;
+    /**
+     * Present when this request renders a whole page (not a `.data` request): markup a loader
+     * puts here is rendered into the page but left out of the hydration data (static-html.server.tsx).
+     */
+    pageHtml?: Map<string, string>;
   }
   // Loaders return plain objects under single fetch; this makes useLoaderData infer them.
   interface Future {

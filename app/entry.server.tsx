@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { PageHtmlContext } from "./components/static-html.tsx";
 import { NonceContext } from "./nonce.tsx";
 import "./context.ts";
 
@@ -47,7 +48,9 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <PageHtmlContext.Provider value={loadContext.pageHtml ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </PageHtmlContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

@@ -5,11 +5,13 @@ import { z } from "zod";
 import { requireUser } from "#app/auth.server.ts";
 import { QuizForm } from "#app/components/quiz-form.tsx";
 import { useReadingTime } from "#app/components/reading-time.ts";
+import { StaticHtml } from "#app/components/static-html.tsx";
 import type { CatalogLesson } from "#app/models/catalog.server.ts";
 import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
+import { staticHtmlData } from "#app/static-html.server.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
@@ -21,7 +23,7 @@ function findLesson(slug: string | undefined): CatalogLesson {
   return lesson;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
   const module = services.catalog.module(lesson.moduleSlug);
@@ -34,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       title: lesson.title,
       minutes: lesson.minutes,
       objectives: lesson.objectives,
-      html: lesson.html,
+      body: staticHtmlData(context, "lesson-body", lesson.html),
       moduleTitle: module?.title ?? "",
     },
     // Prompts and choices only: the key and the feedback stay on the server.
@@ -141,7 +143,7 @@ export default function LessonPage() {
         </ul>
       </section>
       {/* Our own content, compiled and rendered to HTML on the server at start-up. */}
-      <div className="lesson-body" dangerouslySetInnerHTML={{ __html: lesson.html }} />
+      <StaticHtml className="lesson-body" data={lesson.body} />
       {result?.formError ? (
         <div className="form-error" role="alert">
           {result.formError}

@@ -13,7 +13,7 @@ import { jobTitles, listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { readMatrixFilters } from "#app/progress-filters.server.ts";
 import { services } from "#app/services.server.ts";
-import { staticHtml } from "#app/static-html.server.tsx";
+import { staticHtml, staticHtmlData } from "#app/static-html.server.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Progress · DeskCoach" }];
 
@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Progress · DeskCoach" }];
 // docs/decisions/0009-static-fragments-for-big-tables.md).
 const tables = createReadCache(32);
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const url = new URL(request.url);
   const filters = readMatrixFilters(url);
@@ -38,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     jobTitles(services.db, actor),
   ]);
   return {
-    tableHtml,
+    table: staticHtmlData(context, "progress-table", tableHtml),
     filters,
     locations,
     jobTitles: titles,
@@ -48,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function ProgressMatrix() {
-  const { tableHtml, filters, locations, jobTitles, scoped, query } = useLoaderData<typeof loader>();
+  const { table, filters, locations, jobTitles, scoped, query } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Progress</h1>
@@ -68,7 +68,7 @@ export default function ProgressMatrix() {
           Download this table (CSV)
         </Link>
       </p>
-      <StaticHtml html={tableHtml} />
+      <StaticHtml data={table} />
     </>
   );
 }

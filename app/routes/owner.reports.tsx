@@ -9,19 +9,19 @@ import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
 import { createReadCache } from "#app/models/read-cache.server.ts";
 import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
-import { staticHtml } from "#app/static-html.server.tsx";
+import { staticHtml, staticHtmlData } from "#app/static-html.server.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Cost reports · DeskCoach" }];
 
 // The reports are worked out and rendered once per database version, day and year, and kept
 // (see docs/decisions/0009-static-fragments-for-big-tables.md).
-const reports = createReadCache(16);
+const reportCache = createReadCache(16);
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireMoneyAccess(request, "see-costs");
   const ctx = await fiscalContext(request);
   const key = ["cost-reports", ctx.fy.year, ctx.startMonth, ctx.today, ctx.labour].join("|");
-  const reportsHtml = await reports.read(services.db, key, async () => {
+  const reportsHtml = await reportCache.read(services.db, key, async () => {
     const period = yearToDate(ctx.fy, ctx.today);
     const [budget, employees, value] = await Promise.all([
       budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today),
@@ -32,11 +32,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       <CostReports year={ctx.fy.year} startMonth={ctx.startMonth} labour={ctx.labour} budget={budget} employees={employees} value={value} />,
     );
   });
-  return { year: ctx.fy.year, current: ctx.current, startMonth: ctx.startMonth, reportsHtml };
+  return { year: ctx.fy.year, current: ctx.current, startMonth: ctx.startMonth, reports: staticHtmlData(context, "cost-reports", reportsHtml) };
 }
 
 export default function Reports() {
-  const { year, current, startMonth, reportsHtml } = useLoaderData<typeof loader>();
+  const { year, current, startMonth, reports } = useLoaderData<typeof loader>();
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   return (
     <>
@@ -45,7 +45,7 @@ export default function Reports() {
       <p className="muted">
         <Link to="/owner/summary">Monthly summary (printable)</Link> · <Link to="/manage/completion">Completion report</Link>
       </p>
-      <StaticHtml html={reportsHtml} />
+      <StaticHtml data={reports} />
     </>
   );
 }

@@ -400,7 +400,12 @@ async function main(): Promise<void> {
         // A client that left while waiting gets nothing done for it.
         if (res.destroyed || req.socket.destroyed) return;
         const request = toRequest(req, res, origin);
-        const response = await handle(request, { nonce, clientAddress: req.socket.remoteAddress ?? "unknown" });
+        const response = await handle(request, {
+          nonce,
+          clientAddress: req.socket.remoteAddress ?? "unknown",
+          // A whole page, not a client navigation's `.data` request.
+          pageHtml: pathname.endsWith(".data") ? undefined : new Map(),
+        });
         await sendResponse(req, res, response, release);
       } finally {
         release();

@@ -57,6 +57,8 @@ test("an unanswered question comes back marked, with nothing recorded @core", as
   await page.getByRole("button", { name: "Check my answers" }).click();
   await expect(page.getByText("Some questions need an answer.")).toBeVisible();
   await expect(page.getByText("Choose an answer.").first()).toBeVisible();
+  // The lesson's text comes once, in the page; hydration and the reload after the answer keep it.
+  await expect(page.locator(".lesson-body")).toContainText("Scenario");
   expect(await server.db.selectFrom("quiz_attempt").select("id").execute()).toHaveLength(before.length);
 });
 

@@ -69,7 +69,8 @@ test("a manager adds a receptionist, assigns a module due in 7 days, and sees he
 
   // The manager sees 1 of 4 done.
   await signIn(page, server.url, PEOPLE.rosa);
-  await page.goto(`${server.url}/manage/progress`);
+  await page.goto(`${server.url}/manage/team`);
+  await page.getByRole("navigation").getByRole("link", { name: "Progress", exact: true }).click();
   const row = page.getByRole("row", { name: /Jo Park/ });
   await expect(row).toContainText("In progress · 25%");
 
