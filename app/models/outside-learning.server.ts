@@ -101,6 +101,8 @@ export interface OutsideEntry {
   costCents: number;
   attendees: { id: number; name: string }[];
   createdBy: number;
+  /** Staff remove only what they logged; a location-scoped manager only entries whose attendees are all theirs. */
+  canDelete: boolean;
 }
 
 /** Entries the actor may see: their own as staff; everyone's in scope as a manager. Newest first. */
@@ -126,11 +128,17 @@ export async function listOutsideLearning(db: DB, actor: Actor, onlyUserId?: num
     db
       .selectFrom("outside_learning_attendee")
       .innerJoin("user", "user.id", "outside_learning_attendee.user_id")
-      .select(["outside_learning_attendee.outside_learning_id as entryId", "user.id", "user.name"])
+      .select(["outside_learning_attendee.outside_learning_id as entryId", "user.id", "user.name", "user.location_id"])
       .where("outside_learning_attendee.outside_learning_id", "in", ids)
       .orderBy("user.name")
       .execute(),
   ]);
+  const mayDelete = (entryId: number, createdBy: number) => {
+    if (actor.role === "staff") return createdBy === actor.id;
+    // Removing an entry removes it from every attendee's record, and its spend with it.
+    if (actor.scopeLocationId) return everyone.every((a) => a.entryId !== entryId || a.location_id === actor.scopeLocationId);
+    return true;
+  };
   return entries.map((e) => ({
     id: e.id,
     title: e.title,
@@ -141,13 +149,17 @@ export async function listOutsideLearning(db: DB, actor: Actor, onlyUserId?: num
     costCents: e.cost_cents,
     createdBy: e.created_by,
     attendees: everyone.filter((a) => a.entryId === e.id).map((a) => ({ id: a.id, name: a.name })),
+    canDelete: mayDelete(e.id, e.created_by),
   }));
 }
 
-/** Removes an entry and the expense it created. Staff may remove only what they logged themselves. */
+/**
+ * Removes an entry and the expense it created. Staff may remove only what they logged themselves;
+ * a location-scoped manager only entries attended by their location's people alone.
+ */
 export async function deleteOutsideLearning(db: DB, actor: Actor, id: number, now: Date): Promise<void> {
   const entry = (await listOutsideLearning(db, actor)).find((e) => e.id === id);
-  if (!entry || (actor.role === "staff" && entry.createdBy !== actor.id)) throw new OutsideError("entry", "No such entry.", 404);
+  if (!entry?.canDelete) throw new OutsideError("entry", "No such entry.", 404);
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("outside_learning").select("expense_id").where("id", "=", id).executeTakeFirstOrThrow();
     await trx.deleteFrom("outside_learning_attendee").where("outside_learning_id", "=", id).execute();

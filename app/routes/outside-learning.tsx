@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     me: user.id,
     manager,
     today: localDate(ctx.now, ctx.timeZone),
-    entries: entries.map((e) => ({ ...e, canDelete: manager || e.createdBy === user.id })),
+    entries,
     people: people.filter((p) => p.status === "active").map((p) => ({ id: p.id, name: p.name })),
     confirmDelete: entries.some((e) => e.id === confirm) ? confirm : null,
   };

@@ -45,6 +45,11 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!copied) return data({ errors: { form: "Last year has no plan to copy, or this year already has one." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
     throw redirect(`/owner/budget?fy=${ctx.fy.year}`);
   }
+  // Empty fields mean zero, so only the plan's own form may save one: a post without it (a stray
+  // or forged request) must not wipe the year's plan.
+  if (form.get("intent") !== "save") {
+    return data({ errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+  }
   const errors: Record<string, string> = {};
   const values: Record<string, string> = {};
   const lines: PlanLine[] = [];

@@ -19,6 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const owner = await requireRole(request, "owner");
   const form = await request.formData();
+  // An unticked box sends nothing, so an empty post would read as "turn everything off": only
+  // the settings form itself (which says intent=save) may save.
+  if (form.get("intent") !== "save") throw new Response("Unknown action.", { status: 400 });
   await saveMoneySettings(
     services.db,
     owner.id,
@@ -38,6 +41,7 @@ export default function Settings() {
     <>
       <h1>Settings</h1>
       <Form method="post" className="stack">
+        <input type="hidden" name="intent" value="save" />
         <fieldset>
           <legend>Reports</legend>
           <div className="choice">

@@ -1,0 +1,247 @@
+// Objects named in URLs and forms: someone without a right to an object is told it does not
+// exist (404), whatever id they try, and the database does not change. A whole area a role may
+// not use (staff on manager pages, managers on money pages without the owner's say-so) answers
+// 403 for every id alike, as in the role matrix.
+import { randomUUID } from "node:crypto";
+import { expect, request as apiRequest, test, type APIRequestContext } from "@playwright/test";
+import { sql } from "kysely";
+import type { DB } from "#db/connection.ts";
+import { logOutsideLearning } from "#app/models/outside-learning.server.ts";
+import { startServer, type TestServer } from "#tests/support/server.ts";
+import { ACTORS, PASSWORD, sameSite, seedTrustPractice, signInAs, type TrustIds } from "#tests/support/trust-practice.ts";
+
+interface Extra {
+  /** Outside learning: one entry per case. */
+  outside: { mapleOnly: number; mixed: number; jamesOwn: number };
+  /** An open assignment aimed at Maple Street only. */
+  mapleAssignmentId: number;
+  /** A feedback item from Maple Street. */
+  mapleFeedbackId: number;
+  /** The module of Maria's certificate link. */
+  certificateModule: string;
+}
+
+let server: TestServer;
+let ids: TrustIds;
+let extra: Extra;
+const as: Record<"maria" | "james" | "manager" | "scoped" | "owner", APIRequestContext> = {} as never;
+
+async function seed(db: DB) {
+  ids = await seedTrustPractice(db);
+  const now = new Date();
+  const heldOn = new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
+  const owner = { id: ids.users.owner as number, role: "owner" as const, scopeLocationId: null };
+  const james = { id: ids.users.james as number, role: "staff" as const, scopeLocationId: null };
+  const entry = (title: string, attendeeIds: number[]) => ({ title, provider: "County Medical Society", kind: "workshop" as const, heldOn, minutes: 90, costCents: 12_000, attendeeIds });
+  const outside = {
+    mapleOnly: await logOutsideLearning(db, owner, entry("Phone etiquette", [ids.users.maria as number, ids.users.omar as number]), now),
+    mixed: await logOutsideLearning(db, owner, entry("Calm conversations", [ids.users.maria as number, ids.users.james as number]), now),
+    jamesOwn: await logOutsideLearning(db, james, { ...entry("Billing basics", [james.id]), costCents: 0 }, now),
+  };
+  const mapleAssignment = await db
+    .selectFrom("assignment")
+    .select("id")
+    .where("target_location_id", "=", ids.locations.maple)
+    .where("cancelled_at", "is", null)
+    .executeTakeFirstOrThrow();
+  const mapleFeedback = await db.selectFrom("feedback_item").select("id").where("location_id", "=", ids.locations.maple).executeTakeFirstOrThrow();
+  const link = await db.selectFrom("certificate_link").select("module_slug").where("user_id", "=", ids.users.maria as number).executeTakeFirstOrThrow();
+  extra = { outside, mapleAssignmentId: mapleAssignment.id, mapleFeedbackId: mapleFeedback.id, certificateModule: link.module_slug };
+}
+
+/** Signs in through the real form as any seeded account (James is not one of the matrix's actors). */
+async function signInEmail(email: string): Promise<APIRequestContext> {
+  const context = await apiRequest.newContext({ baseURL: server.url });
+  const response = await context.post("/login", { form: { email, password: PASSWORD }, headers: sameSite(server.url), maxRedirects: 0 });
+  if (response.status() !== 302) throw new Error(`Sign-in as ${email} answered ${response.status()}`);
+  return context;
+}
+
+test.beforeAll(async () => {
+  server = await startServer({ seed });
+  for (const actor of ["manager", "scoped", "owner"] as const) {
+    as[actor] = await apiRequest.newContext({ baseURL: server.url });
+    await signInAs(as[actor], server.url, actor);
+  }
+  as.maria = await signInEmail(ACTORS.staff);
+  as.james = await signInEmail("james@demo.test");
+});
+test.afterAll(async () => {
+  for (const context of Object.values(as)) await context.dispose();
+  await server?.stop();
+});
+
+const get = async (who: APIRequestContext, path: string) => (await who.get(path, { maxRedirects: 0 })).status();
+const post = async (who: APIRequestContext, path: string, form: Record<string, string>) =>
+  (await who.post(path, { form, headers: sameSite(server.url), maxRedirects: 0 })).status();
+/** The single-fetch data request for one route's loader. */
+const data = (path: string, routeId: string) => `${path}.data?_routes=${encodeURIComponent(routeId)}`;
+
+/**
+ * Every row of every table, to compare before and after. Sessions lose their expiry columns: any
+ * request may extend its own session.
+ */
+async function snapshot(db: DB, except: string[] = []): Promise<Record<string, string[]>> {
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const out: Record<string, string[]> = {};
+  for (const { name } of tables.rows) {
+    if (except.includes(name)) continue;
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+    out[name] = rows
+      .map((row) => {
+        if (name !== "session") return JSON.stringify(row);
+        const { expires_at: _idle, absolute_expires_at: _absolute, ...rest } = row;
+        return JSON.stringify(rest);
+      })
+      .sort();
+  }
+  return out;
+}
+
+async function expectNoChange(attempt: () => Promise<void>, except: string[] = []) {
+  const before = await snapshot(server.db, except);
+  await attempt();
+  expect(await snapshot(server.db, except), "the database changed").toEqual(before);
+}
+
+const MADE_UP = "999999";
+
+test("someone else's quiz attempt does not exist, for a colleague or a manager", async () => {
+  expect(await get(as.maria, `/attempts/${ids.attempts.maria}`)).toBe(200);
+  await expectNoChange(async () => {
+    for (const who of [as.maria, as.manager, as.scoped, as.owner]) {
+      expect(await get(who, `/attempts/${ids.attempts.james}`)).toBe(404);
+      expect(await get(who, data(`/attempts/${ids.attempts.james}`, "routes/attempts.$id"))).toBe(404);
+    }
+    expect(await get(as.maria, `/attempts/${MADE_UP}`)).toBe(404);
+  });
+});
+
+test("a Riverside manager cannot see, export, edit, deactivate or reset a Maple Street person", async () => {
+  const omar = ids.users.omar as number;
+  const gail = ids.users.gone as number;
+  // James works at Riverside: his page is theirs.
+  expect(await get(as.scoped, `/manage/people/${ids.users.james}`)).toBe(200);
+  await expectNoChange(async () => {
+    for (const id of [String(omar), String(ids.users.maria), MADE_UP]) {
+      for (const path of [`/manage/people/${id}`, `/manage/people/${id}?confirm=deactivate`, `/manage/people/${id}/export.csv`, data(`/manage/people/${id}`, "routes/manage.people.$id")]) {
+        expect(await get(as.scoped, path), path).toBe(404);
+      }
+    }
+    const update = { intent: "update", name: "Omar Haddad", email: "omar@demo.test", jobTitle: "Receptionist", locationId: String(ids.locations.riverside), role: "staff" };
+    for (const form of [update, { intent: "deactivate" }, { intent: "reset-code" }]) {
+      expect(await post(as.scoped, `/manage/people/${omar}`, form), form.intent).toBe(404);
+    }
+    // Gail (Maple Street) is deactivated: not theirs to bring back.
+    expect(await post(as.scoped, `/manage/people/${gail}`, { intent: "reactivate" })).toBe(404);
+  });
+  // Filtering the progress export by Maple Street's id finds nobody.
+  const csv = await (await as.scoped.get(`/manage/progress.csv?locationId=${ids.locations.maple}`)).text();
+  expect(csv).not.toContain("Maria Lopez");
+  expect(csv).not.toContain("Omar Haddad");
+  expect(await (await as.scoped.get("/manage/progress.csv")).text()).toContain("James Carter");
+});
+
+test("a Riverside manager cannot cancel or create assignments outside Riverside", async () => {
+  await expectNoChange(async () => {
+    // The practice-wide assignment and the Maple Street one, then one that does not exist.
+    for (const id of [ids.assignmentId, extra.mapleAssignmentId, MADE_UP]) {
+      expect(await post(as.scoped, "/manage/assignments", { intent: "cancel", assignmentId: String(id) }), String(id)).toBe(404);
+    }
+    const create = { intent: "create", item: "module:first-impressions", dueKind: "days", dueDays: "7" };
+    expect(await post(as.scoped, "/manage/assignments", { ...create, targetKind: "person", userId: String(ids.users.omar) })).toBe(404);
+    expect(await post(as.scoped, "/manage/assignments", { ...create, targetKind: "location", locationId: String(ids.locations.maple) })).toBe(404);
+    // Staff may not cancel anything at all.
+    expect(await post(as.maria, "/manage/assignments", { intent: "cancel", assignmentId: String(ids.assignmentId) })).toBe(403);
+  });
+});
+
+test("an expense is out of reach without the money settings, and says nothing about whether it exists", async () => {
+  expect(await get(as.owner, `/owner/spend/${ids.expenseId}`)).toBe(200);
+  const edit = { intent: "update", spentOn: "2025-01-15", category: "other", vendor: "Changed", description: "Changed", amount: "1.00", belongsTo: "practice" };
+  await expectNoChange(async () => {
+    for (const who of [as.manager, as.scoped, as.maria]) {
+      for (const id of [String(ids.expenseId), MADE_UP]) {
+        for (const path of [`/owner/spend/${id}`, `/owner/spend/${id}?confirm=delete`, data(`/owner/spend/${id}`, "routes/owner.spend.$id")]) {
+          expect(await get(who, path), path).toBe(403);
+        }
+        expect(await post(who, `/owner/spend/${id}`, edit), `edit ${id}`).toBe(403);
+        expect(await post(who, `/owner/spend/${id}`, { intent: "delete" }), `delete ${id}`).toBe(403);
+      }
+    }
+  });
+});
+
+test("feedback items: staff cannot remove one, and a Riverside manager cannot remove Maple Street's", async () => {
+  await expectNoChange(async () => {
+    expect(await post(as.maria, "/manage/feedback/items", { intent: "remove", id: String(ids.feedbackItemId) })).toBe(403);
+    for (const id of [extra.mapleFeedbackId, MADE_UP]) {
+      expect(await post(as.scoped, "/manage/feedback/items", { intent: "remove", id: String(id) }), String(id)).toBe(404);
+    }
+  });
+});
+
+test("outside learning: nobody removes an entry that is not theirs to remove", async () => {
+  await expectNoChange(async () => {
+    // Maria attended these, but did not log them; James logged his own.
+    for (const id of [extra.outside.mapleOnly, extra.outside.mixed, extra.outside.jamesOwn]) {
+      expect(await post(as.maria, "/outside-learning", { intent: "delete", entryId: String(id) }), String(id)).toBe(404);
+    }
+    // A Riverside manager: not Maple Street's entry, nor one that Maple Street people share.
+    for (const id of [extra.outside.mapleOnly, extra.outside.mixed, Number(MADE_UP)]) {
+      expect(await post(as.scoped, "/outside-learning", { intent: "delete", entryId: String(id) }), String(id)).toBe(404);
+    }
+    const log = { intent: "log", title: "Webinar", provider: "Someone", kind: "webinar", heldOn: "2025-01-10", hours: "1", attendees: String(ids.users.omar) };
+    expect(await post(as.scoped, "/outside-learning", log)).toBe(404);
+  });
+  // The Riverside manager does not see a way to remove the shared entry either.
+  const page = await (await as.scoped.get("/outside-learning")).text();
+  expect(page).toContain("Calm conversations");
+  expect(page).toContain(`confirm=${extra.outside.jamesOwn}"`);
+  expect(page).not.toContain(`confirm=${extra.outside.mixed}"`);
+});
+
+test("a reset code signs in its own person and nobody else", async () => {
+  const code = { code: ids.resetCode, password: "a brand new password", confirmPassword: "a brand new password" };
+  const anonymous = await apiRequest.newContext({ baseURL: server.url });
+  try {
+    // Omar's code with someone else's email: refused. Only the throttle notes the failure.
+    await expectNoChange(async () => {
+      for (const email of [ACTORS.staff, ACTORS.manager, ACTORS.owner]) {
+        expect(await post(anonymous, "/login/code", { ...code, email }), email).toBe(400);
+      }
+    }, ["login_failure"]);
+    // Signed in as Maria, the code page is not for her: nothing happens at all.
+    await expectNoChange(async () => {
+      expect(await post(as.maria, "/login/code", { ...code, email: "omar@demo.test" })).toBe(302);
+    });
+    const sessionsBefore = await server.db.selectFrom("session").select(["id", "user_id"]).execute();
+    // Omar's own: he is signed in, as himself.
+    const response = await anonymous.post("/login/code", { form: { ...code, email: "omar@demo.test" }, headers: sameSite(server.url), maxRedirects: 0 });
+    expect(response.status()).toBe(302);
+    const sessionsAfter = await server.db.selectFrom("session").select(["id", "user_id"]).execute();
+    const added = sessionsAfter.filter((s) => !sessionsBefore.some((b) => b.id === s.id));
+    expect(added.map((s) => s.user_id)).toEqual([ids.users.omar]);
+    expect(await (await anonymous.get("/progress")).text()).toContain("Omar Haddad");
+  } finally {
+    await anonymous.dispose();
+  }
+});
+
+test("certificates: a made-up or revoked link shows nothing, and nobody turns off someone else's", async () => {
+  const link = `/certificates/${ids.certificateToken}`;
+  expect(await get(as.james, link)).toBe(200);
+  await expectNoChange(async () => {
+    for (const token of ["A".repeat(43), "not-a-token", randomUUID()]) {
+      expect(await get(as.james, `/certificates/${token}`), token).toBe(404);
+    }
+    // James asks to turn off (or print) a certificate of a module he has not finished: Maria's.
+    expect(await post(as.james, "/progress", { intent: "revoke", module: extra.certificateModule })).toBe(404);
+    expect(await post(as.james, "/progress", { intent: "print", module: extra.certificateModule })).toBe(404);
+  });
+  expect(await get(as.owner, link)).toBe(200);
+  // Maria turns it off herself: from then on the link shows nothing.
+  expect(await post(as.maria, "/progress", { intent: "revoke", module: extra.certificateModule })).toBe(302);
+  expect(await get(as.owner, link)).toBe(404);
+  expect(await get(as.maria, data(link, "routes/certificates.$token"))).toBe(404);
+});
