@@ -1,0 +1,161 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Connection } from "#db/connection.ts";
+import {
+  backupDatabase,
+  backupSettings,
+  listBackups,
+  restoreDatabase,
+  verifyDatabaseFile,
+} from "#app/models/backup.server.ts";
+import { createTestDb, removeTempDirs, tempDir } from "#tests/support/db.ts";
+import { createPractice, createUser } from "#tests/support/factories.ts";
+
+let connection: Connection;
+let dir: string;
+
+beforeEach(async () => {
+  connection = await createTestDb();
+  await createPractice(connection.db, { name: "Oak Street Clinic" });
+  await createUser(connection.db, { email: "maria@practice.test", name: "Maria Lopez", role: "staff" });
+  dir = path.join(tempDir(), "backups");
+});
+afterEach(async () => {
+  await connection.close();
+  removeTempDirs();
+});
+
+const at = (day: number) => new Date(Date.UTC(2026, 2, day, 2, 0));
+
+function emails(file: string): string[] {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    return db.prepare("select email from user order by email").pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+describe("backups", () => {
+  it("copies the open database into one timestamped, verified file with the source's row counts", async () => {
+    const result = await backupDatabase(connection.file, { dir, keep: 14, now: at(2) });
+    expect(path.basename(result.file)).toBe("deskcoach-2026-03-02T02-00-00-000Z.sqlite");
+    expect(result.verification.ok).toBe(true);
+    expect(result.verification.counts).toEqual(result.sourceCounts);
+    expect(result.verification.counts.user).toBe(1);
+    expect(result.verification.practiceName).toBe("Oak Street Clinic");
+    // One self-contained file: nothing left in a -wal beside it, and nothing half-written.
+    expect(fs.readdirSync(dir)).toEqual([path.basename(result.file)]);
+    expect(emails(result.file)).toEqual(["maria@practice.test"]);
+    expect(verifyDatabaseFile(result.file)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it("includes what was committed but not yet checkpointed out of the WAL", async () => {
+    await createUser(connection.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
+    expect(fs.statSync(`${connection.file}-wal`).size).toBeGreaterThan(0);
+    const result = await backupDatabase(connection.file, { dir, keep: 14 });
+    expect(emails(result.file)).toEqual(["maria@practice.test", "rosa@practice.test"]);
+  });
+
+  it("refuses a damaged file, a file that is not a database, and one with broken references", async () => {
+    const { file } = await backupDatabase(connection.file, { dir, keep: 14, now: at(2) });
+
+    const damaged = path.join(tempDir(), "damaged.sqlite");
+    fs.copyFileSync(file, damaged);
+    const probe = new SQLite(damaged, { readonly: true });
+    const pageSize = Number(probe.pragma("page_size", { simple: true }));
+    const userPage = Number(probe.prepare("select rootpage from sqlite_master where name = 'user'").pluck().get());
+    probe.close();
+    const fd = fs.openSync(damaged, "r+");
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (userPage - 1) * pageSize);
+    fs.closeSync(fd);
+    const broken = verifyDatabaseFile(damaged);
+    expect(broken.ok).toBe(false);
+    expect(broken.problems.join(" ")).toMatch(/integrity check failed|malformed|cannot be read/);
+
+    const notDb = path.join(tempDir(), "notes.sqlite");
+    fs.writeFileSync(notDb, "these are not the rows you are looking for\n".repeat(200));
+    expect(verifyDatabaseFile(notDb)).toMatchObject({ ok: false, problems: [expect.stringMatching(/not a SQLite database/)] });
+
+    const truncated = path.join(tempDir(), "truncated.sqlite");
+    fs.writeFileSync(truncated, fs.readFileSync(file).subarray(0, 3 * pageSize + 100));
+    expect(verifyDatabaseFile(truncated).ok).toBe(false);
+
+    const orphaned = path.join(tempDir(), "orphaned.sqlite");
+    fs.copyFileSync(file, orphaned);
+    const db = new SQLite(orphaned);
+    db.pragma("foreign_keys = OFF");
+    db.prepare("insert into session (id, user_id, created_at, expires_at, absolute_expires_at) values ('x', 9999, '', '', '')").run();
+    db.close();
+    expect(verifyDatabaseFile(orphaned)).toMatchObject({ ok: false, problems: [expect.stringMatching(/1 row\(s\) point at missing rows \(first: session/)] });
+
+    // None of them is restored, and the database stays as it was.
+    await connection.close();
+    for (const bad of [damaged, notDb, truncated, orphaned]) {
+      expect(() => restoreDatabase(bad, connection.file, { keepDir: dir })).toThrow(/cannot be restored/);
+    }
+    expect(emails(connection.file)).toEqual(["maria@practice.test"]);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("pre-restore"))).toEqual([]);
+    connection = await createTestDb();
+  });
+
+  it("keeps the newest N backups and leaves every other file alone", async () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "pre-restore-2026-01-01T00-00-00-000Z.sqlite"), "kept by hand");
+    fs.writeFileSync(path.join(dir, "notes.txt"), "kept by hand");
+    const made: string[] = [];
+    for (let day = 1; day <= 5; day++) {
+      const result = await backupDatabase(connection.file, { dir, keep: 3, now: at(day) });
+      made.push(result.file);
+      expect(listBackups(dir).length).toBe(Math.min(day, 3));
+    }
+    expect(listBackups(dir)).toEqual(made.slice(2));
+    expect(fs.existsSync(path.join(dir, "pre-restore-2026-01-01T00-00-00-000Z.sqlite"))).toBe(true);
+    expect(fs.existsSync(path.join(dir, "notes.txt"))).toBe(true);
+  });
+
+  it("prunes nothing when the new backup cannot be made", async () => {
+    for (let day = 1; day <= 3; day++) await backupDatabase(connection.file, { dir, keep: 3, now: at(day) });
+    const before = listBackups(dir);
+    await expect(backupDatabase(path.join(tempDir(), "missing.sqlite"), { dir, keep: 1, now: at(4) })).rejects.toThrow(/no database/);
+    expect(listBackups(dir)).toEqual(before);
+  });
+
+  it("reads BACKUP_DIR and BACKUP_KEEP with their defaults, and refuses a keep below one", () => {
+    expect(backupSettings({})).toEqual({ dir: path.resolve("data/backups"), keep: 14 });
+    expect(backupSettings({ BACKUP_DIR: "/srv/backups", BACKUP_KEEP: "30" })).toEqual({ dir: "/srv/backups", keep: 30 });
+    expect(() => backupSettings({ BACKUP_KEEP: "0" })).toThrow("BACKUP_KEEP must be at least 1");
+    expect(() => backupSettings({ BACKUP_KEEP: "two" })).toThrow("BACKUP_KEEP must be a whole number");
+  });
+});
+
+describe("restore", () => {
+  it("replaces the database with the backup and keeps the one it replaced", async () => {
+    const { file } = await backupDatabase(connection.file, { dir, keep: 14, now: at(2) });
+    await createUser(connection.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
+    const target = connection.file;
+    await connection.close();
+
+    const result = restoreDatabase(file, target, { keepDir: dir, now: at(3) });
+    expect(emails(target)).toEqual(["maria@practice.test"]);
+    expect(result.previous).toBe(path.join(dir, "pre-restore-2026-03-03T02-00-00-000Z.sqlite"));
+    expect(emails(result.previous as string)).toEqual(["maria@practice.test", "rosa@practice.test"]);
+    // Nothing stale or temporary is left beside the database.
+    expect(fs.readdirSync(path.dirname(target)).sort()).toEqual([path.basename(target)]);
+    expect(verifyDatabaseFile(target).ok).toBe(true);
+    // The backup itself is untouched, and the previous copy is not counted as a backup.
+    expect(listBackups(dir)).toEqual([file]);
+    connection = await createTestDb();
+  });
+
+  it("refuses while the database is open elsewhere, changing nothing", async () => {
+    const { file } = await backupDatabase(connection.file, { dir, keep: 14 });
+    await createUser(connection.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
+    expect(() => restoreDatabase(file, connection.file, { keepDir: dir })).toThrow(/is in use\. Stop DeskCoach/);
+    const rows = await connection.db.selectFrom("user").select("email").orderBy("email").execute();
+    expect(rows.map((r) => r.email)).toEqual(["maria@practice.test", "rosa@practice.test"]);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("pre-restore"))).toEqual([]);
+  });
+});
