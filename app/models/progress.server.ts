@@ -1,5 +1,6 @@
 // A learner's own progress: lesson states for /learn and the record on /progress.
 import type { DB } from "#db/connection.ts";
+import { precompiled } from "#db/precompiled.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 
@@ -57,38 +58,36 @@ export async function lessonProgress(db: DB, userId: number): Promise<Map<string
  * `lessonProgress(db, userId).get(lessonSlug)`, in one query over that lesson's rows only, where
  * the library-wide version reads every attempt and completion the learner ever made.
  */
+// Every lesson page asks this: compiled once.
+const oneLessonProgress = precompiled((db: DB, { userId, lessonSlug }: { userId: number; lessonSlug: string }) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom("quiz_attempt")
+      .select((sub) => sub.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId)
+      .where("lesson_slug", "=", lessonSlug)
+      .as("attempts"),
+    eb
+      .selectFrom("quiz_attempt")
+      .select((sub) => sub.fn.max("score").as("best"))
+      .where("user_id", "=", userId)
+      .where("lesson_slug", "=", lessonSlug)
+      .as("best_score"),
+    eb
+      .selectFrom("completion")
+      .select((sub) => sub.fn.min("completed_at").as("first"))
+      .where("user_id", "=", userId)
+      .where("lesson_slug", "=", lessonSlug)
+      .as("completed_at"),
+    eb
+      .exists(eb.selectFrom("lesson_visit").select("lesson_slug").where("user_id", "=", userId).where("lesson_slug", "=", lessonSlug))
+      .as("visited"),
+  ]),
+);
+
 export async function lessonProgressFor(db: DB, userId: number, lessonSlug: string): Promise<LessonProgress | undefined> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("quiz_attempt")
-        .select((sub) => sub.fn.countAll<number>().as("n"))
-        .where("user_id", "=", userId)
-        .where("lesson_slug", "=", lessonSlug)
-        .as("attempts"),
-      eb
-        .selectFrom("quiz_attempt")
-        .select((sub) => sub.fn.max("score").as("best"))
-        .where("user_id", "=", userId)
-        .where("lesson_slug", "=", lessonSlug)
-        .as("best_score"),
-      eb
-        .selectFrom("completion")
-        .select((sub) => sub.fn.min("completed_at").as("first"))
-        .where("user_id", "=", userId)
-        .where("lesson_slug", "=", lessonSlug)
-        .as("completed_at"),
-      eb
-        .exists(
-          eb
-            .selectFrom("lesson_visit")
-            .select("lesson_slug")
-            .where("user_id", "=", userId)
-            .where("lesson_slug", "=", lessonSlug),
-        )
-        .as("visited"),
-    ])
-    .executeTakeFirstOrThrow();
+  const [row] = await oneLessonProgress(db, { userId, lessonSlug });
+  if (!row) return undefined;
   const attempts = Number(row.attempts ?? 0);
   const completedAt = row.completed_at ?? null;
   if (!completedAt && attempts === 0 && !row.visited) return undefined;

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { DB } from "#db/connection.ts";
+import { precompiled } from "#db/precompiled.ts";
 import type { Role, UserStatus } from "#db/schema.ts";
 
 declare module "lucia" {
@@ -45,26 +46,30 @@ export interface SessionOptions {
 // the practice clock that tests may move (clock.server.ts) is for dates and due days only.
 const now = () => new Date();
 
+// Every signed-in request makes this lookup: compiled once.
+const sessionAndUser = precompiled((db: DB, args: { id: string }) =>
+  db
+    .selectFrom("session")
+    .innerJoin("user", "user.id", "session.user_id")
+    .select([
+      "session.expires_at",
+      "session.absolute_expires_at",
+      "user.id as user_id",
+      "user.email",
+      "user.name",
+      "user.role",
+      "user.status",
+      "user.location_id",
+      "user.scope_location_id",
+    ])
+    .where("session.id", "=", args.id),
+);
+
 function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
   const iso = (d: Date) => d.toISOString();
   return {
     async getSessionAndUser(token): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-      const row = await db
-        .selectFrom("session")
-        .innerJoin("user", "user.id", "session.user_id")
-        .select([
-          "session.expires_at",
-          "session.absolute_expires_at",
-          "user.id as user_id",
-          "user.email",
-          "user.name",
-          "user.role",
-          "user.status",
-          "user.location_id",
-          "user.scope_location_id",
-        ])
-        .where("session.id", "=", hashToken(token))
-        .executeTakeFirst();
+      const [row] = await sessionAndUser(db, { id: hashToken(token) });
       if (!row) return [null, null];
       // Whichever comes first ends the session; a deactivated user has no valid session at all.
       const ends = row.expires_at < row.absolute_expires_at ? row.expires_at : row.absolute_expires_at;

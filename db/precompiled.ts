@@ -1,0 +1,35 @@
+// Queries built and compiled once. Kysely builds and compiles a query every time it runs; for the
+// small lookups every page makes (the session, a lesson's progress) that costs twenty to thirty
+// times what SQLite spends running them (about 450 µs against 16 µs for a lesson's progress).
+import { CompiledQuery, type Compilable } from "kysely";
+import type { DB } from "./connection.ts";
+
+type Args = Record<string, string | number | null>;
+const MARK = "\u0000precompiled-argument:";
+
+/**
+ * `build` is called once per database handle with placeholder arguments, which must reach the SQL
+ * as parameters (as `where(col, "=", value)` does); each call then runs the same SQL with the
+ * real values in their places.
+ */
+export function precompiled<A extends Args, R>(build: (db: DB, args: A) => Compilable<R>) {
+  const compiled = new WeakMap<DB, { sql: string; slots: ({ arg: string } | { value: unknown })[] }>();
+  return async (db: DB, args: A): Promise<R[]> => {
+    let query = compiled.get(db);
+    if (!query) {
+      const marks = Object.fromEntries(Object.keys(args).map((k) => [k, `${MARK}${k}`])) as A;
+      const { sql, parameters } = build(db, marks).compile();
+      const slots = parameters.map((p) =>
+        typeof p === "string" && p.startsWith(MARK) ? { arg: p.slice(MARK.length) } : { value: p },
+      );
+      const used = new Set(slots.flatMap((s) => ("arg" in s ? [s.arg] : [])));
+      const unused = Object.keys(args).filter((k) => !used.has(k));
+      if (unused.length > 0) throw new Error(`precompiled: ${unused.join(", ")} did not become parameters`);
+      query = { sql, slots };
+      compiled.set(db, query);
+    }
+    const parameters = query.slots.map((s) => ("arg" in s ? args[s.arg] : s.value));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(query.sql, parameters));
+    return result.rows;
+  };
+}
