@@ -131,6 +131,9 @@ function plausible(route: ActionRoute): Attempt {
       return { path: "/owner/spend", body: form(expense), changes: true };
     case "routes/owner.spend_.import":
       return { path: "/owner/spend/import", body: form({ intent: "commit", csv: `date,description,amount,category\n${daysAgo(5)},Evil course,5000.00,online-courses\n`, requestId: requestId() }), changes: true };
+    // Addresses no page claims answer 404 to every method.
+    case "routes/$":
+      return { path: "/no-such-page", body: form({ intent: "anything" }), changes: false };
     case "routes/progress":
       return { path: "/progress", body: form({ intent: "print", module: module.slug }), changes: false };
     default:
