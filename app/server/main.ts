@@ -127,6 +127,21 @@ function securityHeaders(res: ServerResponse, nonce: string, https: boolean): vo
   if (https) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }
 
+/**
+ * DeskCoach changes state only through forms, so a request is GET, HEAD, or a POST with a form
+ * body. Anything else (PUT, a JSON or text body, a multipart type without its boundary) would
+ * reach an action's `request.formData()` and fail there as a 500; it gets a plain 4xx here.
+ */
+function unsupportedRequest(method: string, contentType: string | undefined): { status: 405 | 415; message: string } | null {
+  if (method === "GET" || method === "HEAD") return null;
+  if (method !== "POST") return { status: 405, message: "DeskCoach accepts only GET, HEAD and POST." };
+  const type = (contentType ?? "").toLowerCase();
+  const urlEncoded = /^application\/x-www-form-urlencoded\s*(;|$)/.test(type);
+  const multipart = /^multipart\/form-data\s*;.*\bboundary=\S/.test(type);
+  if (urlEncoded || multipart) return null;
+  return { status: 415, message: "DeskCoach accepts only forms: send the form from its own page." };
+}
+
 /** Whether the client accepts this content coding (Accept-Encoding, with q=0 meaning no). */
 function acceptsEncoding(req: IncomingMessage, encoding: "br" | "gzip"): boolean {
   const header = req.headers["accept-encoding"];
@@ -415,6 +430,14 @@ async function main(): Promise<void> {
         res.statusCode = 403;
         res.setHeader("Content-Type", "text/plain; charset=utf-8");
         res.end("Forbidden: this request did not come from DeskCoach's own pages.");
+        return;
+      }
+      const unsupported = unsupportedRequest(method, header("content-type"));
+      if (unsupported) {
+        res.statusCode = unsupported.status;
+        if (unsupported.status === 405) res.setHeader("Allow", "GET, HEAD, POST");
+        res.setHeader("Content-Type", "text/plain; charset=utf-8");
+        res.end(unsupported.message);
         return;
       }
       const release = await admission.enter();
