@@ -71,6 +71,8 @@ export const EXPECTED: Record<string, RouteExpectation> = {
   // A page that says "DeskCoach is running" and nothing else, for the benchmark.
   "routes/bench.trivial": { get: everyone(200), data: everyone(200), post: NO_ACTION },
   "routes/healthz": { get: everyone(200), data: everyone(200), post: NO_ACTION },
+  // Any address no route claims: "Page not found" for everyone, whatever the method.
+  "routes/$": { params: () => ({ "*": "no-such-page" }), get: everyone(404), data: everyone(404), post: everyone(404) },
   // Public by design: the token is the key (decision 0004).
   "routes/certificates.$token": {
     params: (ids) => ({ token: ids.certificateToken }),

@@ -49,9 +49,11 @@ export function builtRoutes(root = path.resolve(import.meta.dirname, "../../..")
 
 /** Fills ":name" segments; a pattern naming a param that is not given is an error. */
 export function fillPattern(pattern: string, params: Record<string, string>): string {
-  return pattern.replace(/:(\w+)/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`No value for :${name} in ${pattern}`);
+  return pattern.replace(/:(\w+)|\*$/g, (match, name: string | undefined) => {
+    // A splat (the catch-all route's "*") takes the "*" param, as Remix names it.
+    const key = name ?? "*";
+    const value = params[key];
+    if (value === undefined) throw new Error(`No value for ${match} in ${pattern}`);
     return encodeURIComponent(value);
   });
 }
