@@ -14,7 +14,7 @@ import { hashPassword } from "#app/models/passwords.server.ts";
 import { PASSWORD, realCatalog, seedTrustPractice } from "#tests/support/trust-practice.ts";
 import { killAllApps, prepareDatabase, startApp, type AppProcess } from "./support/app-process.ts";
 import { fileHealth, halfWrittenResults, withDatabase } from "./support/checks.ts";
-import { attemptIdFrom, postForm, quizForm, signIn } from "./support/http.ts";
+import { attemptIdFrom, getPage, postForm, quizForm, signIn } from "./support/http.ts";
 import { seededRandom, trustSeed } from "./support/random.ts";
 
 const ROUNDS = 20;
@@ -194,6 +194,12 @@ describe(`kill -9 during ${SUBMISSIONS} concurrent quiz submissions (seed ${seed
           .execute();
         expect(strangers.filter((r) => !sentIds.has(r.request_id)), "attempts nobody sent").toEqual([]);
       });
+
+      // The result pages learners were sent to are there after the restart.
+      for (const a of acknowledged.slice(-5)) {
+        const page = await getPage(server.url, `/attempts/${a.attemptId}`, a.learner.cookie);
+        expect(page.status, `/attempts/${a.attemptId} after the restart`).toBe(200);
+      }
 
       // The learner sends the same form again (a cut-off one, or one already answered): it is
       // answered with the attempt it already made, or recorded now, and never recorded twice.
