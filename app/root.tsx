@@ -18,6 +18,7 @@ import { getPractice } from "./models/practice.server.ts";
 import { roleAtLeast } from "./models/users.server.ts";
 import { useNonce } from "./nonce.tsx";
 import { services } from "./services.server.ts";
+import { STORAGE_FULL } from "#app/storage-full.ts";
 import stylesHref from "./styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -118,6 +119,9 @@ export function ErrorBoundary() {
     } else if (error.status === 403) {
       title = "Not available to you";
       message = "Your account does not have access to this page.";
+    } else if (error.status === 503) {
+      title = STORAGE_FULL.title;
+      message = STORAGE_FULL.message;
     } else if (error.status < 500) {
       title = error.statusText || title;
     }

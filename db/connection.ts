@@ -67,8 +67,24 @@ export function verifyPragmas(sqlite: SQLite.Database): void {
  */
 export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
+  // On SQLITE_FULL, SQLITE_IOERR and a few others SQLite may roll the transaction back itself.
+  // Kysely then sends its own ROLLBACK, which fails with "no transaction is active" and is
+  // thrown in place of the error that mattered (a full disk would answer as a plain 500). A
+  // rollback with no transaction left to roll back has nothing to do.
+  let rollback: SQLite.Statement | null = null;
+  const rollbackIfActive = {
+    reader: false,
+    all: () => [],
+    iterate: () => [][Symbol.iterator](),
+    run() {
+      if (!sqlite.inTransaction) return { changes: 0, lastInsertRowid: 0 };
+      rollback ??= sqlite.prepare("rollback");
+      return rollback.run();
+    },
+  };
   return {
     prepare(sql) {
+      if (sql === "rollback") return rollbackIfActive;
       const cached = cache.get(sql);
       if (cached && !cached.busy) return cached;
       const statement = sqlite.prepare(sql);

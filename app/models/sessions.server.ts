@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { DB } from "#db/connection.ts";
 import { precompiled } from "#db/precompiled.ts";
+import { isStorageFailure } from "#db/storage-errors.ts";
 import type { Role, UserStatus } from "#db/schema.ts";
 
 declare module "lucia" {
@@ -110,6 +111,10 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
         .execute();
     },
     async updateSessionExpiration(token, expiresAt) {
+      // Lucia and `validate` below both extend a session as a side effect of reading a page. On
+      // a full disk the session keeps its current end instead: the page must not fail for want
+      // of this write, and a later request extends it once there is room again. (Ending a
+      // session is never skipped like this.)
       await db
         .updateTable("session")
         .set((eb) => ({
@@ -121,7 +126,10 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
             .end(),
         }))
         .where("id", "=", hashToken(token))
-        .execute();
+        .execute()
+        .catch((error: unknown) => {
+          if (!isStorageFailure(error)) throw error;
+        });
     },
     async deleteSession(token) {
       await db.deleteFrom("session").where("id", "=", hashToken(token)).execute();

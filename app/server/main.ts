@@ -16,7 +16,10 @@ import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { isStorageFailure } from "#db/storage-errors.ts";
+import { STORAGE_FULL } from "#app/storage-full.ts";
 import { isForeignRequest } from "./same-origin.ts";
+import { answerStorageFailures, storageFullResponse } from "./storage-failures.ts";
 
 process.env.NODE_ENV ??= "production";
 
@@ -392,7 +395,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Importing the build opens and migrates the database and loads the catalog.
-  const build = (await import(pathToFileURL(serverBuildFile).href)) as ServerBuild;
+  // A full disk makes any route's write fail: those answer 503, not 500 (storage-failures.ts).
+  const build = answerStorageFailures((await import(pathToFileURL(serverBuildFile).href)) as ServerBuild);
   // Always production mode: other modes put stack traces into error responses. NODE_ENV=test
   // only unlocks test-only settings such as DESKCOACH_NOW.
   const handle = createRequestHandler(build, "production");
@@ -465,7 +469,12 @@ async function main(): Promise<void> {
     } catch (error) {
       // Never a stack trace to the client; the log has it.
       console.error(error);
-      if (!res.headersSent) {
+      if (!res.headersSent && isStorageFailure(error)) {
+        const answer = storageFullResponse();
+        res.statusCode = answer.status;
+        for (const [key, value] of answer.headers) res.setHeader(key, value);
+        res.end(STORAGE_FULL.message);
+      } else if (!res.headersSent) {
         res.statusCode = 500;
         res.setHeader("Content-Type", "text/plain; charset=utf-8");
         res.end("Something went wrong on our side. Please try again.");

@@ -1,0 +1,43 @@
+// A full or failing disk is answered as "try again shortly" (503), never as a crash of ours
+// (500). Every loader and action of the build is wrapped here, in one place: a storage error it
+// throws becomes a thrown 503 response, which Remix renders with the root error boundary (or
+// returns as is from a resource route). SQLite has already rolled the failed transaction back.
+import type { ServerBuild } from "@remix-run/node";
+import { isStorageFailure } from "#db/storage-errors.ts";
+import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/storage-full.ts";
+
+export function storageFullResponse(): Response {
+  return new Response(STORAGE_FULL.message, {
+    status: 503,
+    statusText: "Service Unavailable",
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) },
+  });
+}
+
+type DataFunction = (args: never) => unknown;
+
+function guard<F extends DataFunction>(routeId: string, fn: F): F {
+  const guarded = async (args: never) => {
+    try {
+      return await fn(args);
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      // The log keeps the detail the person is spared.
+      console.error(`Storage failure in ${routeId}:`, error);
+      throw storageFullResponse();
+    }
+  };
+  return guarded as unknown as F;
+}
+
+export function answerStorageFailures(build: ServerBuild): ServerBuild {
+  const routes: ServerBuild["routes"] = {};
+  for (const [id, route] of Object.entries(build.routes)) {
+    if (!route) continue;
+    const module = { ...route.module };
+    if (module.loader) module.loader = guard(id, module.loader);
+    if (module.action) module.action = guard(id, module.action);
+    routes[id] = { ...route, module };
+  }
+  return { ...build, routes };
+}

@@ -1,0 +1,15 @@
+// The slow durability rounds (`npm run test:trust`): the production build killed mid-write and
+// run on a full disk. Kept out of vitest.config.ts, whose `include` covers tests/unit only.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/trust/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    // Each file starts servers and hammers one database file: one file at a time.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
