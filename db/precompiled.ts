@@ -8,14 +8,14 @@ type Args = Record<string, string | number | null>;
 const MARK = "\u0000precompiled-argument:";
 
 /**
- * `build` is called once per database handle with placeholder arguments, which must reach the SQL
- * as parameters (as `where(col, "=", value)` does); each call then runs the same SQL with the
- * real values in their places.
+ * `build` is called once, on the first call's handle, with placeholder arguments, which must
+ * reach the SQL as parameters (as `where(col, "=", value)` and `values({...})` do); each call then
+ * runs the same SQL with the real values in their places, on its own handle (a transaction's too).
+ * Every handle speaks SQLite, so the SQL is the same for all.
  */
 export function precompiled<A extends Args, R>(build: (db: DB, args: A) => Compilable<R>) {
-  const compiled = new WeakMap<DB, { sql: string; slots: ({ arg: string } | { value: unknown })[] }>();
+  let query: { sql: string; slots: ({ arg: string } | { value: unknown })[] } | null = null;
   return async (db: DB, args: A): Promise<R[]> => {
-    let query = compiled.get(db);
     if (!query) {
       const marks = Object.fromEntries(Object.keys(args).map((k) => [k, `${MARK}${k}`])) as A;
       const { sql, parameters } = build(db, marks).compile();
@@ -26,7 +26,6 @@ export function precompiled<A extends Args, R>(build: (db: DB, args: A) => Compi
       const unused = Object.keys(args).filter((k) => !used.has(k));
       if (unused.length > 0) throw new Error(`precompiled: ${unused.join(", ")} did not become parameters`);
       query = { sql, slots };
-      compiled.set(db, query);
     }
     const parameters = query.slots.map((s) => ("arg" in s ? args[s.arg] : s.value));
     const result = await db.executeQuery<R>(CompiledQuery.raw(query.sql, parameters));

@@ -2,6 +2,7 @@
 // ids, and everything it learns about right and wrong comes back after the attempt is stored.
 import { createHash } from "node:crypto";
 import type { DB } from "#db/connection.ts";
+import { precompiled } from "#db/precompiled.ts";
 import type { CatalogLesson } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
 
@@ -104,46 +105,76 @@ export interface SubmitInput {
   now: Date;
 }
 
+// A submission is the busiest write: its three statements are compiled once.
+const attemptByRequest = precompiled((db: DB, a: { userId: number; requestId: string }) =>
+  db.selectFrom("quiz_attempt").select("id").where("user_id", "=", a.userId).where("request_id", "=", a.requestId),
+);
+const insertAttempt = precompiled(
+  (
+    db: DB,
+    a: {
+      userId: number;
+      lessonSlug: string;
+      contentHash: string;
+      answers: string;
+      correctCount: number;
+      questionCount: number;
+      score: number;
+      passed: number;
+      submittedAt: string;
+      requestId: string;
+    },
+  ) =>
+    db
+      .insertInto("quiz_attempt")
+      .values({
+        user_id: a.userId,
+        lesson_slug: a.lessonSlug,
+        content_hash: a.contentHash,
+        answers: a.answers,
+        correct_count: a.correctCount,
+        question_count: a.questionCount,
+        score: a.score,
+        passed: a.passed,
+        submitted_at: a.submittedAt,
+        request_id: a.requestId,
+      })
+      .returning("id"),
+);
+const insertCompletion = precompiled(
+  (db: DB, a: { userId: number; lessonSlug: string; completedAt: string; attemptId: number; contentHash: string }) =>
+    db.insertInto("completion").values({
+      user_id: a.userId,
+      lesson_slug: a.lessonSlug,
+      completed_at: a.completedAt,
+      attempt_id: a.attemptId,
+      content_hash: a.contentHash,
+    }),
+);
+
 export async function submitQuiz(db: DB, input: SubmitInput): Promise<{ attemptId: number; grade: Grade }> {
   const { lesson } = input;
   if (!lesson.quiz) throw new Error(`Lesson ${lesson.slug} has no quiz`);
   const grade = gradeQuiz(lesson.quiz, input.answers);
   const attemptId = await db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom("quiz_attempt")
-      .select("id")
-      .where("user_id", "=", input.userId)
-      .where("request_id", "=", input.requestId)
-      .executeTakeFirst();
+    const [existing] = await attemptByRequest(trx, { userId: input.userId, requestId: input.requestId });
     if (existing) return existing.id;
     const at = input.now.toISOString();
-    const attempt = await trx
-      .insertInto("quiz_attempt")
-      .values({
-        user_id: input.userId,
-        lesson_slug: lesson.slug,
-        content_hash: lesson.contentHash,
-        answers: JSON.stringify(input.answers),
-        correct_count: grade.correctCount,
-        question_count: grade.questionCount,
-        score: grade.score,
-        passed: grade.passed ? 1 : 0,
-        submitted_at: at,
-        request_id: input.requestId,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const [attempt] = await insertAttempt(trx, {
+      userId: input.userId,
+      lessonSlug: lesson.slug,
+      contentHash: lesson.contentHash,
+      answers: JSON.stringify(input.answers),
+      correctCount: grade.correctCount,
+      questionCount: grade.questionCount,
+      score: grade.score,
+      passed: grade.passed ? 1 : 0,
+      submittedAt: at,
+      requestId: input.requestId,
+    });
+    if (!attempt) throw new Error("The attempt was not stored");
     if (grade.passed) {
-      await trx
-        .insertInto("completion")
-        .values({
-          user_id: input.userId,
-          lesson_slug: lesson.slug,
-          completed_at: at,
-          attempt_id: attempt.id,
-          content_hash: lesson.contentHash,
-        })
-        .execute();
+      await insertCompletion(trx, { userId: input.userId, lessonSlug: lesson.slug, completedAt: at, attemptId: attempt.id, contentHash: lesson.contentHash });
     }
     return attempt.id;
   });
