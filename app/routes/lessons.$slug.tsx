@@ -10,6 +10,7 @@ import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
@@ -64,7 +65,7 @@ async function recordUntrackedTime(userId: number, lessonSlug: string, fields: z
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
-  const form = await request.formData();
+  const form = await readForm(request);
   const fields = common.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
   if (!fields.success) {
     return data(
