@@ -12,6 +12,7 @@ import { jobTitles, listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { readMatrixFilters } from "#app/progress-filters.server.ts";
 import { services } from "#app/services.server.ts";
+import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Progress · DeskCoach" }];
 
@@ -89,9 +90,11 @@ export default function ProgressMatrix() {
               {matrix.rows.map((r) => (
                 <tr key={r.person.id}>
                   <th scope="row">
-                    <Link to={`/manage/people/${r.person.id}`}>{r.person.name}</Link>
+                    <Link to={`/manage/people/${r.person.id}`}>
+                      <bdi>{r.person.name}</bdi>
+                    </Link>
                     <span className="muted cell-note">
-                      {[r.person.jobTitle, r.person.locationName].filter(Boolean).join(" · ")}
+                      <TypedList items={[r.person.jobTitle, r.person.locationName]} separator=" · " />
                     </span>
                   </th>
                   <td>
