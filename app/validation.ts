@@ -1,5 +1,5 @@
 // Form validation with zod, shaped for forms: one message per field, ready to show beside it.
-import type { z } from "zod";
+import { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
@@ -7,6 +7,16 @@ export type FieldErrors = Record<string, string>;
 const MAX_ECHOED_LENGTH = 10_000;
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
+
+/**
+ * zod says "Required" for a field a request left out, wherever a schema is checked; the person at
+ * the desk gets a sentence instead. Set once for the whole server (every action imports this file).
+ */
+z.setErrorMap((issue, ctx) =>
+  issue.code === "invalid_type" && issue.received === "undefined"
+    ? { message: "This field was missing from the form. Reload the page and try again." }
+    : { message: ctx.defaultError },
+);
 
 export function parseForm<S extends z.ZodTypeAny>(form: FormData, schema: S): FormResult<z.infer<S>> {
   const values: Record<string, string> = {};

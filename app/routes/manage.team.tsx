@@ -91,6 +91,7 @@ export default function Team() {
   return (
     <>
       <h1>Team</h1>
+      {result && result.intent !== "add-person" && result.intent !== "add-location" ? <FormError error={result.errors.form} /> : null}
       {result?.added ? <CodesTable people={result.added} /> : null}
       {people.length === 0 ? (
         <p>No one has been added yet. Add your first person below.</p>
