@@ -395,6 +395,7 @@ test("the owner sees every hostile value as text on every page and export", asyn
   for (const person of hostilePeople) await visit(page, `/manage/people/${person.id}`, dialogs);
   const expense = await server.db.selectFrom("expense").select("id").where("spent_on", "=", today).where("vendor", "like", "%__pwned%").executeTakeFirstOrThrow();
   await visit(page, `/owner/spend/${expense.id}`, dialogs);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Edit expense: ");
   // The kept names are on the page as typed, not as markup.
   await page.goto(`${server.url}/manage/team`);
   for (const name of SCRIPT_PAYLOADS.map((p) => p.value).filter((v) => kept.names.includes(v))) {
