@@ -3,6 +3,7 @@
 // so a confirm sent twice imports once.
 import { randomUUID } from "node:crypto";
 import { MAX_IMPORT_BYTES } from "./models/csv.server.ts";
+import { readForm } from "./validation.ts";
 
 export type Upload =
   | { intent: "preview" | "commit"; bytes: Uint8Array; requestId: string }
@@ -14,7 +15,7 @@ export async function readUpload(request: Request): Promise<Upload> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES * 2) {
     return { error: "The file is larger than 2 MB.", status: 413 };
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "preview") {
     const file = form.get("file");

@@ -44,7 +44,7 @@ function Header({ data }: { data: Awaited<ReturnType<typeof loader>> | undefined
     <header className="site-header">
       <div className="site-header-inner">
         <Link to="/" className="brand">
-          DeskCoach{data?.practiceName ? <span className="brand-practice"> · {data.practiceName}</span> : null}
+          DeskCoach{data?.practiceName ? <span className="brand-practice"> · <bdi>{data.practiceName}</bdi></span> : null}
         </Link>
         {user ? (
           <nav aria-label="Main">
@@ -66,7 +66,7 @@ function Header({ data }: { data: Awaited<ReturnType<typeof loader>> | undefined
               <li>
                 <Form method="post" action="/logout" className="inline-form">
                   <button type="submit" className="link-button">
-                    Sign out <span className="visually-hidden">{user.name}</span>
+                    Sign out <span className="visually-hidden"><bdi>{user.name}</bdi></span>
                   </button>
                 </Form>
               </li>
@@ -123,7 +123,9 @@ export function ErrorBoundary() {
       title = STORAGE_FULL.title;
       message = STORAGE_FULL.message;
     } else if (error.status < 500) {
-      title = error.statusText || title;
+      // A refused request: say why, in the words the action answered with.
+      title = error.statusText || "This could not be done";
+      if (typeof error.data === "string" && error.data.trim() !== "") message = error.data;
     }
   }
   return (

@@ -2,6 +2,7 @@
 // per database version and send the same bytes to every manager who asks (see
 // docs/decisions/0009-static-fragments-for-big-tables.md).
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
+import { TypedList } from "#app/components/typed-list.tsx";
 import type { Cell } from "#app/models/team-progress.server.ts";
 import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
 
@@ -44,8 +45,12 @@ export function ProgressTable({ columns, rows }: ProgressTableProps) {
           {rows.map((r) => (
             <tr key={r.person.id}>
               <th scope="row">
-                <a href={`/manage/people/${r.person.id}`}>{r.person.name}</a>
-                <span className="muted cell-note">{[r.person.jobTitle, r.person.locationName].filter(Boolean).join(" · ")}</span>
+                <a href={`/manage/people/${r.person.id}`}>
+                  <bdi>{r.person.name}</bdi>
+                </a>
+                <span className="muted cell-note">
+                  <TypedList items={[r.person.jobTitle, r.person.locationName]} separator=" · " />
+                </span>
               </th>
               <td>
                 {r.percent}%{r.overdue > 0 ? <span className="cell-note">{r.overdue} overdue</span> : null}

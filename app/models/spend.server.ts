@@ -1,7 +1,9 @@
 // Training spend: expenses, practice-wide or belonging to named people, and CSV imports of card or
 // bank exports. Integer cents throughout; shares always add up to the expense exactly.
+import { z } from "zod";
 import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
+import { plainText } from "#app/forms.ts";
 import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
 import { CATEGORIES, CATEGORY_LABEL, isCategory } from "#app/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -232,6 +234,8 @@ export type ExpenseImportCheck =
   | { ok: true; rows: ExpenseImportRow[]; inputs: ExpenseInput[] }
   | { ok: false; fileError: string | null; rows: ExpenseImportRow[] };
 
+const IMPORTED_DESCRIPTION = plainText("The description", 200).pipe(z.string().min(1, "The description is empty."));
+
 export function checkExpenseCsv(bytes: Uint8Array, today: string): ExpenseImportCheck {
   let records: Record<string, string>[];
   try {
@@ -252,10 +256,10 @@ export function checkExpenseCsv(bytes: Uint8Array, today: string): ExpenseImport
     else if (amount.cents === 0) row.errors.push("The amount is zero.");
     const category = readCategory(row.category);
     if (!category) row.errors.push(`Unknown category "${row.category}". Use one of: ${CATEGORIES.map((c) => c.label).join(", ")}.`);
-    const description = row.description.trim();
-    if (!description) row.errors.push("The description is empty.");
-    else if (description.length > 200) row.errors.push("The description is longer than 200 characters.");
-    else if (/^[=+\-@]/.test(description)) row.errors.push("The description cannot start with =, +, - or @.");
+    // The same rule as the expense form's description, so an import cannot keep what typing cannot.
+    const checked = IMPORTED_DESCRIPTION.safeParse(row.description);
+    const description = checked.success ? checked.data : "";
+    if (!checked.success) row.errors.push(checked.error.issues[0]?.message ?? "The description is not valid.");
     if (row.errors.length === 0 && date && amount.ok && category) {
       inputs.push({ spentOn: date, category, vendor: description, description, amountCents: amount.cents, shares: { mode: "practice" } });
     }

@@ -14,6 +14,7 @@ import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/review-rules.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Learn · DeskCoach" }];
 
@@ -46,7 +47,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   const requestId = String(form.get("requestId") ?? "");
   if (form.get("intent") !== "review" || !UUID.test(requestId)) {
     return data({ message: "This form is out of date. Here is today's review again.", errors: {}, selected: {} }, { status: 400 });
@@ -237,7 +238,7 @@ function TeamGoal({ team }: { team: Awaited<ReturnType<typeof loader>>["team"] }
             <ol>
               {team.ranking.map((r, i) => (
                 <li key={i}>
-                  {r.name}: {r.lessons} {r.lessons === 1 ? "lesson" : "lessons"}
+                  <bdi>{r.name}</bdi>: {r.lessons} {r.lessons === 1 ? "lesson" : "lessons"}
                 </li>
               ))}
             </ol>

@@ -12,6 +12,7 @@ import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/mo
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
 import { staticHtmlData } from "#app/static-html.server.tsx";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
@@ -66,7 +67,7 @@ async function recordUntrackedTime(userId: number, lessonSlug: string, fields: z
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
-  const form = await request.formData();
+  const form = await readForm(request);
   const fields = common.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
   if (!fields.success) {
     return data(

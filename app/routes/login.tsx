@@ -10,7 +10,7 @@ import { isSetupOpen } from "#app/models/practice.server.ts";
 import { findUserForSignIn } from "#app/models/users.server.ts";
 import { safeRedirect } from "#app/safe-redirect.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · DeskCoach" }];
 
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const form = parseForm(await request.formData(), schema);
+  const form = parseForm(await readForm(request), schema);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const { email, password } = form.data;
   const now = services.clock.now();

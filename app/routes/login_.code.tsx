@@ -9,7 +9,7 @@ import { hashPassword } from "#app/models/passwords.server.ts";
 import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
 import { services } from "#app/services.server.ts";
 import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Use a code · DeskCoach" }];
 
@@ -29,7 +29,7 @@ const schema = z
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const form = parseForm(await request.formData(), schema);
+  const form = parseForm(await readForm(request), schema);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const now = services.clock.now();
   // Codes are guessable only by brute force: the same throttle as sign-in applies.

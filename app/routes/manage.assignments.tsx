@@ -3,13 +3,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requireRole } from "#app/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
-import { dateString } from "#app/forms.ts";
+import { dateString, plainText } from "#app/forms.ts";
 import { AssignmentError, cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Assignments · DeskCoach" }];
 
@@ -47,7 +47,7 @@ const schema = z
     item: z.string().regex(/^(module|lesson):[a-z0-9-]+$/, "Choose a module or lesson from the list."),
     targetKind: z.enum(["person", "jobTitle", "location", "everyone"], { errorMap: () => ({ message: "Choose who it is for." }) }),
     userId: z.string().optional(),
-    jobTitle: z.string().optional(),
+    jobTitle: plainText("The job title", 80).optional(),
     locationId: z.string().optional(),
     dueKind: z.enum(["date", "days"], { errorMap: () => ({ message: "Choose how the due date is set." }) }),
     dueOn: z.string().optional(),
@@ -87,7 +87,7 @@ function toInput(v: z.infer<typeof schema>): AssignmentInput {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   try {
     if (intent === "cancel") {
@@ -114,10 +114,16 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 function describeTarget(a: { targetUserName: string | null; targetJobTitle: string | null; targetLocationName: string | null }) {
-  if (a.targetUserName) return a.targetUserName;
-  if (a.targetJobTitle && a.targetLocationName) return `${a.targetJobTitle}s at ${a.targetLocationName}`;
-  if (a.targetJobTitle) return `Every ${a.targetJobTitle}`;
-  if (a.targetLocationName) return `Everyone at ${a.targetLocationName}`;
+  if (a.targetUserName) return <bdi>{a.targetUserName}</bdi>;
+  if (a.targetJobTitle && a.targetLocationName) {
+    return (
+      <>
+        <bdi>{a.targetJobTitle}</bdi>s at <bdi>{a.targetLocationName}</bdi>
+      </>
+    );
+  }
+  if (a.targetJobTitle) return <>Every <bdi>{a.targetJobTitle}</bdi></>;
+  if (a.targetLocationName) return <>Everyone at <bdi>{a.targetLocationName}</bdi></>;
   return "Everyone";
 }
 

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -20,6 +21,7 @@ import { analysisStart, listFeedback } from "#app/models/feedback.server.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Patient feedback · DeskCoach" }];
 
@@ -88,7 +90,7 @@ const assignSchema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") !== "assign") return data({ error: "Unknown action.", item: null }, { status: 400 });
   const parsed = assignSchema.safeParse({ item: form.get("item"), target: form.get("target") });
   if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? "Choose who it is for.", item: String(form.get("item") ?? "") }, { status: 400 });
@@ -268,7 +270,7 @@ export default function Feedback() {
         <h2 id="recommendations-heading">What to train next</h2>
         {d.assigned ? (
           <p className="notice" role="status">
-            <span aria-hidden="true">✓ </span>Assigned {d.assigned.title} to {d.assigned.group} ({d.assigned.people}{" "}
+            <span aria-hidden="true">✓ </span>Assigned {d.assigned.title} to <bdi>{d.assigned.group}</bdi> ({d.assigned.people}{" "}
             {d.assigned.people === 1 ? "person" : "people"}), due {RECOMMENDED_DUE_DAYS} days after it reaches each person. It now
             shows first on their Learn page.
           </p>
@@ -303,7 +305,13 @@ export default function Feedback() {
                         </p>
                         {m.assigned.length > 0 ? (
                           <p className="muted">
-                            Already assigned: {m.assigned.map((a) => `to ${a.group} on ${a.on} (${a.people} ${a.people === 1 ? "person" : "people"})`).join("; ")}.
+                            Already assigned:{" "}
+                            {m.assigned.map((a, i) => (
+                              <Fragment key={a.id}>
+                                {i > 0 ? "; " : null}to <bdi>{a.group}</bdi> on {a.on} ({a.people} {a.people === 1 ? "person" : "people"})
+                              </Fragment>
+                            ))}
+                            .
                           </p>
                         ) : null}
                         <Form method="post" className="inline-fields" preventScrollReset>
@@ -347,7 +355,7 @@ export default function Feedback() {
             {d.rollouts.map((r) => (
               <section key={r.assignmentId} aria-labelledby={`rollout-${r.assignmentId}`}>
                 <h3 id={`rollout-${r.assignmentId}`}>
-                  {r.moduleTitle}, given to {r.target} on {r.on}
+                  {r.moduleTitle}, given to <bdi>{r.target}</bdi> on {r.on}
                 </h3>
                 {r.themes.length === 0 ? (
                   <p className="muted">Its skills have no theme rules, so there is nothing to compare.</p>

@@ -13,6 +13,7 @@ import { listLocations } from "#app/models/team.server.ts";
 import { compileThemes, matchThemes } from "#app/models/themes.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Feedback items · DeskCoach" }];
 
@@ -73,7 +74,7 @@ const entrySchema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const strings = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
   try {
@@ -222,7 +223,7 @@ export default function FeedbackItems() {
                         </Form>
                       ) : (
                         <Link to={`${query(d.page)}&remove=${f.id}`}>
-                          Remove<span className="visually-hidden"> the item of {f.receivedOn} from {f.source}</span>
+                          Remove<span className="visually-hidden"> the item of {f.receivedOn} from <bdi>{f.source}</bdi></span>
                         </Link>
                       )}
                     </td>

@@ -8,7 +8,7 @@ import { canSetGoal, getLearningSettings, GoalError, monthProgress, setMonthlyGo
 import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team goal · DeskCoach" }];
 
@@ -46,7 +46,7 @@ const rankingsSchema = z.object({ rankings: z.enum(["on", "off"], { errorMap: ()
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   try {
     if (intent === "goal") {

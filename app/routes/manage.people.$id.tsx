@@ -26,7 +26,8 @@ import {
 import { practiceContext } from "#app/practice-context.server.ts";
 import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
+import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} · DeskCoach` }];
 
@@ -84,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const person = await personFor(actor, params.id);
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   try {
     switch (intent) {
@@ -157,11 +158,13 @@ export default function PersonPage() {
   return (
     <>
       <p className="eyebrow">
-        <Link to="/manage/team">Team</Link> <span aria-hidden="true">›</span> {person.name}
+        <Link to="/manage/team">Team</Link> <span aria-hidden="true">›</span> <bdi>{person.name}</bdi>
       </p>
-      <h1>{person.name}</h1>
+      <h1>
+        <bdi>{person.name}</bdi>
+      </h1>
       <p className="muted">
-        {[person.jobTitle, person.locationName, person.role === "staff" ? null : person.role].filter(Boolean).join(" · ")}
+        <TypedList items={[person.jobTitle, person.locationName, person.role === "staff" ? null : person.role]} separator=" · " />
         {person.status === "deactivated" ? " · Deactivated" : ""} · Last active {person.lastActive ?? "never"}
       </p>
       {result?.code ? <CodesTable people={[{ name: person.name, email: person.email, code: result.code }]} /> : null}

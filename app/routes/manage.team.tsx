@@ -10,7 +10,7 @@ import { localDate } from "#app/models/clock.server.ts";
 import { addLocation, addPeople, jobTitles, listLocations, listPeople, TeamError } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
 
@@ -53,7 +53,7 @@ const reply = (result: Result, status = 200) => data(result, { status });
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const ctx = await practiceContext();
   try {
@@ -91,6 +91,7 @@ export default function Team() {
   return (
     <>
       <h1>Team</h1>
+      {result && result.intent !== "add-person" && result.intent !== "add-location" ? <FormError error={result.errors.form} /> : null}
       {result?.added ? <CodesTable people={result.added} /> : null}
       {people.length === 0 ? (
         <p>No one has been added yet. Add your first person below.</p>
@@ -111,11 +112,13 @@ export default function Team() {
               {people.map((p) => (
                 <tr key={p.id}>
                   <td>
-                    <Link to={`/manage/people/${p.id}`}>{p.name}</Link>
+                    <Link to={`/manage/people/${p.id}`}>
+                      <bdi>{p.name}</bdi>
+                    </Link>
                   </td>
                   <td>{ROLE[p.role]}</td>
-                  <td>{p.jobTitle ?? "—"}</td>
-                  <td>{p.locationName ?? "—"}</td>
+                  <td>{p.jobTitle ? <bdi>{p.jobTitle}</bdi> : "—"}</td>
+                  <td>{p.locationName ? <bdi>{p.locationName}</bdi> : "—"}</td>
                   <td>
                     {p.status === "active" ? (p.hasPassword ? "Active" : "Waiting for first sign-in") : "Deactivated"}
                   </td>
@@ -154,7 +157,9 @@ export default function Team() {
         {locations.length === 0 ? <p>No locations yet.</p> : (
           <ul>
             {locations.map((l) => (
-              <li key={l.id}>{l.name}</li>
+              <li key={l.id}>
+                <bdi>{l.name}</bdi>
+              </li>
             ))}
           </ul>
         )}

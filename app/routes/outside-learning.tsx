@@ -11,7 +11,8 @@ import { listPeople } from "#app/models/team.server.ts";
 import { OUTSIDE_KINDS } from "#app/outside-kinds.ts";
 import { practiceContext } from "#app/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
+import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Outside learning · DeskCoach" }];
 
@@ -51,7 +52,7 @@ const schema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     if (form.get("intent") === "delete") {
       const id = Number(form.get("entryId"));
@@ -128,10 +129,14 @@ export default function OutsideLearning() {
                 <tr key={e.id}>
                   <td>{e.heldOn}</td>
                   <td>
-                    {e.title} <span className="muted">({e.provider})</span>
+                    <bdi>{e.title}</bdi> <span className="muted">
+                      (<bdi>{e.provider}</bdi>)
+                    </span>
                   </td>
                   <td>{OUTSIDE_KINDS.find((k) => k.id === e.kind)?.label}</td>
-                  <td>{e.attendees.map((a) => a.name).join(", ")}</td>
+                  <td>
+                    <TypedList items={e.attendees.map((a) => a.name)} />
+                  </td>
                   <td className="num">{(e.minutes / 60).toFixed(1)}</td>
                   <td className="num">{formatCents(e.costCents)}</td>
                   <td>
@@ -148,7 +153,7 @@ export default function OutsideLearning() {
                       </Form>
                     ) : (
                       <Link to={`?confirm=${e.id}`}>
-                        Delete<span className="visually-hidden"> {e.title}</span>
+                        Delete<span className="visually-hidden"> <bdi>{e.title}</bdi></span>
                       </Link>
                     )}
                   </td>

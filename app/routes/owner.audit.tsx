@@ -40,9 +40,11 @@ export default function AuditLog() {
                   <td>{e.at.slice(0, 19).replace("T", " ")}</td>
                   <td>{e.actorName ?? "System"}</td>
                   <td>{e.action}</td>
-                  <td>{e.subjectLabel ?? "—"}</td>
+                  <td>{e.subjectLabel ? <bdi>{e.subjectLabel}</bdi> : "—"}</td>
                   <td>
-                    <code className="details">{e.details === "{}" ? "" : e.details}</code>
+                    <code className="details">
+                      <bdi>{e.details === "{}" ? "" : e.details}</bdi>
+                    </code>
                   </td>
                 </tr>
               ))}

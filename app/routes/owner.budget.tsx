@@ -9,6 +9,7 @@ import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
 import { formatCents, parseAmount } from "#app/models/money.ts";
 import { services } from "#app/services.server.ts";
 import { CATEGORIES } from "#app/spend-categories.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Budget · DeskCoach" }];
 
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const owner = await requireRole(request, "owner");
   const ctx = await fiscalContext(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const now = services.clock.now();
   if (form.get("intent") === "copy") {
     const copied = !(await hasPlan(services.db, ctx.fy.year)) && (await copyPlan(services.db, owner, ctx.fy.year - 1, ctx.fy.year, now));

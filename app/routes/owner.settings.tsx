@@ -3,6 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { requireRole } from "#app/auth.server.ts";
 import { getPractice, saveMoneySettings } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · DeskCoach" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const owner = await requireRole(request, "owner");
-  const form = await request.formData();
+  const form = await readForm(request);
   // An unticked box sends nothing, so an empty post would read as "turn everything off": only
   // the settings form itself (which says intent=save) may save.
   if (form.get("intent") !== "save") throw new Response("Unknown action.", { status: 400 });

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/auth.server.ts";
@@ -12,6 +13,7 @@ import { createExpense, listExpenses, SpendError } from "#app/models/spend.serve
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
 import { CATEGORY_LABEL } from "#app/spend-categories.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
 
@@ -36,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireMoneyAccess(request, "record-spend");
   const ctx = await fiscalContext(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const read = readExpenseForm(form, ctx.today);
   if (!read.ok) return data({ errors: read.errors, values: read.values, savedId: null }, { status: 400 });
   let savedId: number;
@@ -94,13 +96,25 @@ export default function Spend() {
                   <td>
                     <Link to={`/owner/spend/${e.id}`}>
                       {e.spentOn}
-                      <span className="visually-hidden"> {e.vendor}: edit</span>
+                      <span className="visually-hidden">
+                        {" "}
+                        <bdi>{e.vendor}</bdi>: edit
+                      </span>
                     </Link>
                   </td>
                   <td>{CATEGORY_LABEL[e.category]}</td>
                   <td>{e.vendor}</td>
                   <td>{e.description}</td>
-                  <td>{e.shares.length === 0 ? "Practice" : e.shares.map((s) => `${s.name} (${formatCents(s.cents)})`).join(", ")}</td>
+                  <td>
+                    {e.shares.length === 0
+                      ? "Practice"
+                      : e.shares.map((s, i) => (
+                          <Fragment key={s.userId}>
+                            {i > 0 ? ", " : null}
+                            <bdi>{s.name}</bdi> ({formatCents(s.cents)})
+                          </Fragment>
+                        ))}
+                  </td>
                   <td className="num">{formatCents(e.amountCents)}</td>
                 </tr>
               ))}

@@ -102,7 +102,7 @@ export default function MonthlySummaryPage() {
               <ul>
                 {s.behind.map((b) => (
                   <li key={b.name}>
-                    {b.name}: {b.overdue} overdue
+                    <bdi>{b.name}</bdi>: {b.overdue} overdue
                   </li>
                 ))}
               </ul>

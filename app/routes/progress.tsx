@@ -6,6 +6,7 @@ import { CertificateError, completedModules, issueCertificateLink, revokeCertifi
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "My progress · DeskCoach" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // A certificate link is made when it is printed: the token exists only in the address it opens.
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const moduleSlug = String(form.get("module") ?? "");
   const practice = await getPractice(services.db);
   const context = { now: services.clock.now(), timeZone: practice?.time_zone ?? "UTC" };

@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
 import { isSetupOpen, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
 import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
-import { parseForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Set up your practice · DeskCoach" }];
 
@@ -37,7 +37,7 @@ export async function loader(_: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (!(await isSetupOpen(services.db))) throw new Response("Not found", { status: 404 });
-  const form = parseForm(await request.formData(), schema);
+  const form = parseForm(await readForm(request), schema);
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   try {
     const ownerId = await setupPractice(

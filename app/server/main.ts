@@ -220,6 +220,7 @@ async function sendResponse(
   onStreaming: () => void,
 ): Promise<void> {
   res.statusCode = response.status;
+  closeIfBodyUnread(req, res);
   for (const [key, value] of response.headers) {
     if (key !== "set-cookie") res.setHeader(key, value);
   }
@@ -367,6 +368,15 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/**
+ * An answer sent before the request's body has all arrived (an action that refuses without
+ * reading the form, a cross-site POST) ends its connection. Otherwise the unread rest of the body
+ * stays in the socket, unread, and the next request on that keep-alive connection never starts.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.complete) res.setHeader("Connection", "close");
+}
+
 /** Request log lines, written in batches so that logging never throttles serving. */
 function createLog() {
   let buffer: string[] = [];
@@ -432,6 +442,7 @@ async function main(): Promise<void> {
       };
       if (isForeignRequest(method, { origin: header("origin"), secFetchSite: header("sec-fetch-site") }, origin)) {
         res.statusCode = 403;
+        closeIfBodyUnread(req, res);
         res.setHeader("Content-Type", "text/plain; charset=utf-8");
         res.end("Forbidden: this request did not come from DeskCoach's own pages.");
         return;

@@ -9,6 +9,7 @@ import { formatCents } from "#app/models/money.ts";
 import { deleteExpense, findExpense, SpendError, updateExpense } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
+import { readForm } from "#app/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Edit expense · DeskCoach" }];
 
@@ -47,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireMoneyAccess(request, "record-spend");
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     if (form.get("intent") === "delete") {
       await deleteExpense(services.db, user, expense.id, ctx.now);
@@ -75,16 +76,16 @@ export default function EditExpense() {
   return (
     <>
       <p className="eyebrow">
-        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> {d.expense.vendor}
+        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> <bdi>{d.expense.vendor}</bdi>
       </p>
       <h1>
-        Edit expense: {d.expense.vendor}, {formatCents(d.expense.amountCents)}
+        Edit expense: <bdi>{d.expense.vendor}</bdi>, {formatCents(d.expense.amountCents)}
       </h1>
       {d.confirmDelete ? (
         <section className="card confirm" role="alertdialog" aria-labelledby="delete-heading">
           <h2 id="delete-heading">Delete this expense?</h2>
           <p>
-            {d.expense.spentOn}, {d.expense.vendor}, {formatCents(d.expense.amountCents)}. The deletion is kept in the audit log.
+            {d.expense.spentOn}, <bdi>{d.expense.vendor}</bdi>, {formatCents(d.expense.amountCents)}. The deletion is kept in the audit log.
           </p>
           <Form method="post" className="actions" replace>
             <input type="hidden" name="intent" value="delete" />
