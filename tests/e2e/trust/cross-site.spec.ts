@@ -125,7 +125,7 @@ function plausible(route: ActionRoute): Attempt {
       return { path: "/owner/budget", body: form({ intent: "save", "amount.other": "98765.00" }), changes: true };
     case "routes/owner.settings":
       return { path: "/owner/settings", body: form({ intent: "save", labourCostEnabled: "on", managersRecordSpend: "on", managersSeeCosts: "on" }), changes: true };
-    case "routes/owner.spend.$id":
+    case "routes/owner.spend_.$id":
       return { path: `/owner/spend/${ids.expenseId}`, body: form({ intent: "delete" }), changes: true };
     case "routes/owner.spend":
       return { path: "/owner/spend", body: form(expense), changes: true };

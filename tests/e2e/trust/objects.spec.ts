@@ -162,7 +162,7 @@ test("an expense is out of reach without the money settings, and says nothing ab
   await expectNoChange(async () => {
     for (const who of [as.manager, as.scoped, as.maria]) {
       for (const id of [String(ids.expenseId), MADE_UP]) {
-        for (const path of [`/owner/spend/${id}`, `/owner/spend/${id}?confirm=delete`, data(`/owner/spend/${id}`, "routes/owner.spend.$id")]) {
+        for (const path of [`/owner/spend/${id}`, `/owner/spend/${id}?confirm=delete`, data(`/owner/spend/${id}`, "routes/owner.spend_.$id")]) {
           expect(await get(who, path), path).toBe(403);
         }
         expect(await post(who, `/owner/spend/${id}`, edit), `edit ${id}`).toBe(403);

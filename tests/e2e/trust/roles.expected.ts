@@ -162,7 +162,7 @@ export const EXPECTED: Record<string, RouteExpectation> = {
   "routes/owner.budget": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
   "routes/owner.spend": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
   "routes/owner.spend_.import": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
-  "routes/owner.spend.$id": {
+  "routes/owner.spend_.$id": {
     params: (ids) => ({ id: String(ids.expenseId) }),
     get: ownerOnly(200),
     data: ownerOnly(200, true),
