@@ -91,3 +91,16 @@ export async function signOut(request: Request): Promise<Response> {
 export function homeFor(user: Pick<SessionUser, "role">): string {
   return user.role === "staff" ? "/learn" : "/manage";
 }
+
+/**
+ * Money access for one object's own address (an expense): without it the object does not exist
+ * (404), as a person or an attempt does not for someone without the right to them.
+ */
+export async function requireMoneyAccessToObject(request: Request, grant: "see-costs" | "record-spend"): Promise<SessionUser> {
+  try {
+    return await requireMoneyAccess(request, grant);
+  } catch (error) {
+    if (error instanceof Response && error.status === 403) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}

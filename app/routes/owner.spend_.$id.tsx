@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { requireMoneyAccessToObject } from "#app/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { readExpenseForm } from "#app/expense-form.server.ts";
@@ -21,7 +21,7 @@ async function expenseFor(id: string | undefined) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireMoneyAccess(request, "record-spend");
+  const user = await requireMoneyAccessToObject(request, "record-spend");
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
   const people = await listPeople(services.db, user);
@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireMoneyAccess(request, "record-spend");
+  const user = await requireMoneyAccessToObject(request, "record-spend");
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
   const form = await readForm(request);

@@ -73,15 +73,17 @@ test("the owner plans, records three expenses and reads figures that match a han
   expect(csv).toContain("Total,550.00,350.50,199.50");
 });
 
-test("a manager gets 403 on every owner page, export, data request and post", async ({ page }) => {
+test("a manager gets 403 on every owner page, export, data request and post, and 404 for an expense", async ({ page }) => {
   await signIn(page, server.url, PEOPLE.rosa);
-  const pages = ["/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/spend/1", "/owner/reports", "/owner/reports.csv?table=budget", "/owner/summary", "/owner/planner", "/owner/settings", "/owner/audit"];
+  const pages = ["/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/reports", "/owner/reports.csv?table=budget", "/owner/summary", "/owner/planner", "/owner/settings", "/owner/audit"];
   for (const path of pages) {
     expect((await page.request.get(`${server.url}${path}`, { maxRedirects: 0 })).status(), path).toBe(403);
   }
   for (const path of ["/owner/budget.data", "/owner/reports.data", "/owner/spend.data"]) {
     expect((await page.request.get(`${server.url}${path}`, { maxRedirects: 0 })).status(), path).toBe(403);
   }
+  // An expense's own address does not say whether the expense exists.
+  expect((await page.request.get(`${server.url}/owner/spend/1`, { maxRedirects: 0 })).status()).toBe(404);
   const before = await server.db.selectFrom("expense").select("id").execute();
   for (const [path, form] of [
     ["/owner/spend", { spentOn: "2026-01-01", category: "other", vendor: "X", description: "X", amount: "5", belongsTo: "practice" }],

@@ -162,11 +162,13 @@ export const EXPECTED: Record<string, RouteExpectation> = {
   "routes/owner.budget": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
   "routes/owner.spend": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
   "routes/owner.spend_.import": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
+  // An expense's own address: to anyone signed in without the money settings it does not exist.
+  // Staff opening the page meet the owner area's layout first, which refuses them all of it.
   "routes/owner.spend_.$id": {
     params: (ids) => ({ id: String(ids.expenseId) }),
-    get: ownerOnly(200),
-    data: ownerOnly(200, true),
-    post: ownerOnly(400),
+    get: { ...ownerOnly(200), staff: 403, manager: 404, scoped: 404 },
+    data: { ...ownerOnly(200, true), staff: 404, manager: 404, scoped: 404 },
+    post: { ...ownerOnly(400), staff: 404, manager: 404, scoped: 404 },
   },
   // The owner's own: practice settings and the audit log.
   "routes/owner.settings": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
