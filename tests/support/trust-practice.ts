@@ -10,6 +10,7 @@ import { issueCertificateLink } from "#app/models/certificates.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { DEMO_PASSWORD, seedDemo } from "#app/models/demo.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
+import { startServer, type ServerOptions, type TestServer } from "./server.ts";
 
 export const PASSWORD = DEMO_PASSWORD;
 
@@ -100,6 +101,19 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     certificateToken,
     resetCode,
   };
+}
+
+/** The production build serving a fresh trust practice, and the ids in it. */
+export async function startTrustServer(options: Omit<ServerOptions, "seed" | "dbFile"> = {}): Promise<{ server: TestServer; ids: TrustIds }> {
+  let ids: TrustIds | undefined;
+  const server = await startServer({
+    ...options,
+    seed: async (db) => {
+      ids = await seedTrustPractice(db);
+    },
+  });
+  if (!ids) throw new Error("The trust practice was not seeded");
+  return { server, ids };
 }
 
 /** Origin headers a same-site browser form would send. */

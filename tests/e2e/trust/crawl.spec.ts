@@ -7,8 +7,8 @@
 // someone working stays signed in. The comparison leaves out exactly that column.
 import type { APIRequestContext } from "@playwright/test";
 import { snapshotChanges, snapshotDatabase, type IgnoredColumns } from "#tests/support/db-snapshot.ts";
-import { startServer, type TestServer } from "#tests/support/server.ts";
-import { seedTrustPractice, signInAs, type Actor, type TrustIds } from "#tests/support/trust-practice.ts";
+import type { TestServer } from "#tests/support/server.ts";
+import { startTrustServer, signInAs, type Actor, type TrustIds } from "#tests/support/trust-practice.ts";
 import { expect, test } from "../fixtures.ts";
 
 const SESSION_EXTENSION: IgnoredColumns = { session: ["expires_at"] };
@@ -16,11 +16,7 @@ const SESSION_EXTENSION: IgnoredColumns = { session: ["expires_at"] };
 let server: TestServer;
 let ids: TrustIds;
 test.beforeAll(async () => {
-  server = await startServer({
-    seed: async (db) => {
-      ids = await seedTrustPractice(db);
-    },
-  });
+  ({ server, ids } = await startTrustServer());
 });
 test.afterAll(async () => {
   await server.stop();

@@ -9,18 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { snapshotChanges, snapshotDatabase } from "#tests/support/db-snapshot.ts";
-import { startServer, type TestServer } from "#tests/support/server.ts";
-import { ACTORS, PASSWORD, realCatalog, requestId, sameSite, seedTrustPractice, signInAs, type TrustIds } from "#tests/support/trust-practice.ts";
+import type { TestServer } from "#tests/support/server.ts";
+import { ACTORS, PASSWORD, realCatalog, requestId, sameSite, startTrustServer, signInAs, type TrustIds } from "#tests/support/trust-practice.ts";
 import { expect, FIRST_LESSON, quizKey, signIn, test } from "../fixtures.ts";
 
 let server: TestServer;
 let ids: TrustIds;
 test.beforeAll(async () => {
-  server = await startServer({
-    seed: async (db) => {
-      ids = await seedTrustPractice(db);
-    },
-  });
+  ({ server, ids } = await startTrustServer());
 });
 test.afterAll(async () => {
   await server.stop();

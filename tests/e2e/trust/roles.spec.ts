@@ -1,14 +1,14 @@
 // The role matrix: every route the build serves, asked by every kind of visitor as a page, as a
 // data request and as a form post, against the reviewed answers in roles.expected.ts.
 import { expect, request as apiRequest, test } from "@playwright/test";
-import { startServer, type TestServer } from "#tests/support/server.ts";
+import type { TestServer } from "#tests/support/server.ts";
 import {
   ACTORS,
   ALL_ACTORS,
   realCatalog,
   sameSite,
-  seedTrustPractice,
   signInAs,
+  startTrustServer,
   signInThenDeactivate,
   type Actor,
   type TrustIds,
@@ -58,11 +58,7 @@ test.describe("against the running build", () => {
   let server: TestServer;
   let ids: TrustIds;
   test.beforeAll(async () => {
-    server = await startServer({
-      seed: async (db) => {
-        ids = await seedTrustPractice(db);
-      },
-    });
+    ({ server, ids } = await startTrustServer());
   });
   test.afterAll(async () => {
     await server?.stop();

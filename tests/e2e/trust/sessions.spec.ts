@@ -13,7 +13,7 @@ import type { Page } from "@playwright/test";
 import { issueCode } from "#app/models/access-codes.server.ts";
 import { MAX_FAILURES, WINDOW_MINUTES } from "#app/models/login-throttle.server.ts";
 import { SESSION_COOKIE } from "#app/models/sessions.server.ts";
-import { ACTORS, PASSWORD, seedTrustPractice, type TrustIds } from "#tests/support/trust-practice.ts";
+import { ACTORS, PASSWORD, startTrustServer, type TrustIds } from "#tests/support/trust-practice.ts";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { expect, signIn, test } from "../fixtures.ts";
 
@@ -110,11 +110,7 @@ test.describe("sessions", () => {
   let server: TestServer;
   let ids: TrustIds;
   test.beforeAll(async () => {
-    server = await startServer({
-      seed: async (db) => {
-        ids = await seedTrustPractice(db);
-      },
-    });
+    ({ server, ids } = await startTrustServer());
   });
   test.afterAll(async () => {
     await server.stop();
@@ -322,7 +318,7 @@ test.describe("sign-in throttling", () => {
   let server: TestServer;
   let dir: string;
   test.beforeAll(async () => {
-    server = await startServer({ seed: async (db) => void (await seedTrustPractice(db)) });
+    ({ server } = await startTrustServer());
     dir = path.dirname(server.dbFile);
   });
   test.afterAll(async () => {
@@ -369,12 +365,7 @@ test.describe("request log", () => {
   let server: TestServer;
   let ids: TrustIds;
   test.beforeAll(async () => {
-    server = await startServer({
-      env: { LOG_REQUESTS: "1" },
-      seed: async (db) => {
-        ids = await seedTrustPractice(db);
-      },
-    });
+    ({ server, ids } = await startTrustServer({ env: { LOG_REQUESTS: "1" } }));
   });
   test.afterAll(async () => {
     await server.stop();
