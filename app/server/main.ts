@@ -17,9 +17,9 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { isStorageFailure } from "#db/storage-errors.ts";
-import { STORAGE_FULL } from "#app/storage-full.ts";
+import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/storage-full.ts";
 import { isForeignRequest } from "./same-origin.ts";
-import { answerStorageFailures, storageFullResponse } from "./storage-failures.ts";
+import { answerStorageFailures } from "./storage-failures.ts";
 
 process.env.NODE_ENV ??= "production";
 
@@ -377,6 +377,15 @@ function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
   if (!req.complete) res.setHeader("Connection", "close");
 }
 
+/** One of the server's own short answers (a refusal, busy, an error), before or instead of Remix. */
+function answerPlain(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  res.statusCode = status;
+  closeIfBodyUnread(req, res);
+  for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.end(message);
+}
+
 /** Request log lines, written in batches so that logging never throttles serving. */
 function createLog() {
   let buffer: string[] = [];
@@ -441,26 +450,17 @@ async function main(): Promise<void> {
         return Array.isArray(v) ? v[0] : v;
       };
       if (isForeignRequest(method, { origin: header("origin"), secFetchSite: header("sec-fetch-site") }, origin)) {
-        res.statusCode = 403;
-        closeIfBodyUnread(req, res);
-        res.setHeader("Content-Type", "text/plain; charset=utf-8");
-        res.end("Forbidden: this request did not come from DeskCoach's own pages.");
+        answerPlain(req, res, 403, "Forbidden: this request did not come from DeskCoach's own pages.");
         return;
       }
       const unsupported = unsupportedRequest(method, header("content-type"));
       if (unsupported) {
-        res.statusCode = unsupported.status;
-        if (unsupported.status === 405) res.setHeader("Allow", "GET, HEAD, POST");
-        res.setHeader("Content-Type", "text/plain; charset=utf-8");
-        res.end(unsupported.message);
+        answerPlain(req, res, unsupported.status, unsupported.message, unsupported.status === 405 ? { Allow: "GET, HEAD, POST" } : {});
         return;
       }
       const release = await admission.enter();
       if (!release) {
-        res.statusCode = 503;
-        res.setHeader("Retry-After", "1");
-        res.setHeader("Content-Type", "text/plain; charset=utf-8");
-        res.end("DeskCoach is busy. Please try again in a moment.");
+        answerPlain(req, res, 503, "DeskCoach is busy. Please try again in a moment.", { "Retry-After": "1" });
         return;
       }
       try {
@@ -481,14 +481,9 @@ async function main(): Promise<void> {
       // Never a stack trace to the client; the log has it.
       console.error(error);
       if (!res.headersSent && isStorageFailure(error)) {
-        const answer = storageFullResponse();
-        res.statusCode = answer.status;
-        for (const [key, value] of answer.headers) res.setHeader(key, value);
-        res.end(STORAGE_FULL.message);
+        answerPlain(req, res, 503, STORAGE_FULL.message, { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
       } else if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader("Content-Type", "text/plain; charset=utf-8");
-        res.end("Something went wrong on our side. Please try again.");
+        answerPlain(req, res, 500, "Something went wrong on our side. Please try again.");
       } else {
         res.destroy();
       }

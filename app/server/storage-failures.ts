@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { isStorageFailure } from "#db/storage-errors.ts";
 import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/storage-full.ts";
 
-export function storageFullResponse(): Response {
+function storageFullResponse(): Response {
   return new Response(STORAGE_FULL.message, {
     status: 503,
     statusText: "Service Unavailable",
