@@ -91,14 +91,8 @@ export async function logOutsideLearning(db: DB, actor: Actor, input: OutsideInp
   });
 }
 
-export interface OutsideEntry {
+export interface OutsideEntry extends Omit<OutsideInput, "attendeeIds"> {
   id: number;
-  title: string;
-  provider: string;
-  kind: OutsideKind;
-  heldOn: string;
-  minutes: number;
-  costCents: number;
   attendees: { id: number; name: string }[];
   createdBy: number;
   /** Staff remove only what they logged; a location-scoped manager only entries whose attendees are all theirs. */
