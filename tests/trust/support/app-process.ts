@@ -1,13 +1,10 @@
 // The production build as a child process whose pid the durability rounds can reach: they
-// `kill -9` it mid-write and start another on the same database file. Modelled on
-// tests/support/server.ts, which hides its child process. Every child started here is killed
+// `kill -9` it mid-write and start another on the same database file (tests/support/server.ts
+// starts it; its own TestServer hides the process). Every child started here is killed
 // when the test process ends, however it ends, so a failed round leaves no server behind.
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { migrateToLatest, openDatabase, type DB } from "#db/connection.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+import { spawnApp } from "#tests/support/server.ts";
 
 const live = new Set<ChildProcess>();
 process.once("exit", () => {
@@ -38,51 +35,9 @@ export async function prepareDatabase(dbFile: string, seed?: (db: DB) => Promise
 }
 
 export async function startApp(dbFile: string, env: Record<string, string> = {}): Promise<AppProcess> {
-  if (!fs.existsSync(path.join(ROOT, "build/start.js"))) {
-    throw new Error("No production build: run `npm run build` first.");
-  }
-  let output = "";
-  const child = spawn(process.execPath, ["build/start.js"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "test",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATABASE_URL: `file:${dbFile}`,
-      LOG_REQUESTS: "0",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { child, url, output, exited } = await spawnApp(dbFile, env);
   live.add(child);
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      live.delete(child);
-      resolve();
-    }),
-  );
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`The server did not start in time:\n${output}`));
-    }, 30_000);
-    child.stdout?.on("data", () => {
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`The server exited with ${child.exitCode ?? child.signalCode}:\n${output}`));
-    });
-  });
+  void exited.then(() => live.delete(child));
 
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -91,7 +46,7 @@ export async function startApp(dbFile: string, env: Record<string, string> = {})
   return {
     url,
     pid: child.pid as number,
-    output: () => output,
+    output,
     kill9: () => end("SIGKILL"),
     stop: () => end("SIGTERM"),
     running: () => child.exitCode === null && child.signalCode === null,
