@@ -1,7 +1,7 @@
 // The catalog a running server serves: the validated content with each lesson's rendered HTML,
 // held in memory, and its mirror in the `module` / `lesson` tables for queries and history.
 import type { DB } from "#db/connection.ts";
-import { publicQuiz, type Content, type PublicQuestion, type Quiz, type Skill } from "./content.server.ts";
+import { publicQuiz, reviewDueOn, type Content, type LessonSourceRef, type PublicQuestion, type Quiz, type Skill } from "./content.server.ts";
 import type { ThemeRule } from "./themes.ts";
 
 export interface CatalogLesson {
@@ -14,6 +14,9 @@ export interface CatalogLesson {
   objectives: string[];
   skills: string[];
   contentHash: string;
+  /** When the lesson was last checked for accuracy (YYYY-MM-DD), and where its rules come from. */
+  reviewed: string;
+  sources: LessonSourceRef[];
   html: string;
   /** Server only: the answer key. */
   quiz: Quiz | null;
@@ -58,6 +61,8 @@ export function buildCatalog(content: Content, htmlFor: (contentHash: string) =>
       objectives: l.objectives,
       skills: l.skills,
       contentHash: l.contentHash,
+      reviewed: l.reviewed,
+      sources: l.sources,
       html: htmlFor(l.contentHash),
       quiz: l.quiz,
       questions: l.quiz ? publicQuiz(l.quiz) : null,
@@ -72,6 +77,28 @@ export function buildCatalog(content: Content, htmlFor: (contentHash: string) =>
     lesson: (slug) => lessons.get(slug),
     module: (slug) => bySlug.get(slug),
   };
+}
+
+export interface LessonReview {
+  slug: string;
+  title: string;
+  moduleTitle: string;
+  reviewed: string;
+  dueOn: string;
+  due: boolean;
+  sources: number;
+}
+
+/** Every lesson with its next accuracy review: those due first (longest overdue first), then by due date. */
+export function lessonReviews(catalog: Pick<Catalog, "modules">, today: string): LessonReview[] {
+  return catalog.modules
+    .flatMap((m) =>
+      m.lessons.map((l) => {
+        const dueOn = reviewDueOn(l.reviewed);
+        return { slug: l.slug, title: l.title, moduleTitle: m.title, reviewed: l.reviewed, dueOn, due: dueOn <= today, sources: l.sources.length };
+      }),
+    )
+    .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.title.localeCompare(b.title));
 }
 
 /** What syncing needs: the catalog's modules, or the content they were built from. */

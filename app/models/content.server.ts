@@ -1,88 +1,46 @@
-// The curriculum on disk: reading, validating and hashing modules, lessons and quizzes.
-// Compilation lives in lesson-compiler.server.ts; the database catalog in catalog.server.ts.
+// The curriculum on disk: reading and validating modules, lessons and quizzes, naming the file and
+// line of every problem, and hashing each lesson. The shapes are content-schema.server.ts's, prose
+// measures readability.server.ts's, quiz quality quiz-quality.server.ts's; compilation lives in
+// lesson-compiler.server.ts and the database catalog in catalog.server.ts.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fleschKincaid } from "flesch-kincaid";
-import { syllable } from "syllable";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import { z } from "zod";
+import type { z } from "zod";
+import {
+  frontmatterSchema,
+  LESSON_COMPONENTS,
+  moduleSchema,
+  quizSchema,
+  skillsFileSchema,
+  slug,
+  type LessonSource,
+  type ModuleSource,
+  type Problem,
+  type Quiz,
+  type Skill,
+} from "./content-schema.server.ts";
+import { describeFigures, figureProblems, libraryFigures, reviewQuiz, type LibraryFigures, type QuizReview } from "./quiz-quality.server.ts";
+import { countWords, MAX_READING_GRADE, proseOf, readingGrade, WORDS_PER_MINUTE } from "./readability.server.ts";
+import { addMonthsTo } from "./dates.ts";
 import { phraseProblem, type ThemeRule } from "./themes.ts";
 
-export const LESSON_COMPONENTS = [
-  "Scenario",
-  "SayThis",
-  "NotThis",
-  "Tip",
-  "KeyPoint",
-  "Practice",
-  "Takeaways",
-] as const;
+export type {
+  LessonSource,
+  LessonSourceRef,
+  ModuleSource,
+  Problem,
+  PublicQuestion,
+  Quiz,
+  QuizChoice,
+  QuizQuestion,
+  Skill,
+} from "./content-schema.server.ts";
+export { LESSON_COMPONENTS, publicQuiz } from "./content-schema.server.ts";
+export { MAX_READING_GRADE, readingGrade } from "./readability.server.ts";
 
-/** A relaxed reading pace for a five-minute lesson: 500–900 words read in 4–6 minutes. */
-export const WORDS_PER_MINUTE = 150;
-export const MAX_READING_GRADE = 10;
-
-export interface Problem {
-  file: string;
-  line: number;
-  message: string;
-}
-
-export interface Skill {
-  id: string;
-  label: string;
-}
-
-export interface QuizChoice {
-  id: string;
-  text: string;
-  correct: boolean;
-  feedback: string;
-}
-
-export interface QuizQuestion {
-  id: string;
-  type: "single" | "multiple";
-  prompt: string;
-  choices: QuizChoice[];
-  explanation?: string;
-}
-
-export interface Quiz {
-  passPercent: number;
-  questions: QuizQuestion[];
-}
-
-export interface LessonSource {
-  slug: string;
-  moduleSlug: string;
-  title: string;
-  summary: string;
-  minutes: number;
-  order: number;
-  objectives: string[];
-  skills: string[];
-  /** The MDX file as written, frontmatter included (mdx-bundler wants the whole file). */
-  source: string;
-  quiz: Quiz | null;
-  /** SHA-256 over the lesson and its quiz: a completion records the version it was earned on. */
-  contentHash: string;
-  words: number;
-  estimatedMinutes: number;
-  readingGrade: number;
-  file: string;
-}
-
-export interface ModuleSource {
-  slug: string;
-  title: string;
-  summary: string;
-  order: number;
-  skills: string[];
-  contentHash: string;
-  lessons: LessonSource[];
-}
+/** A lesson is due for another accuracy review this many months after its `reviewed` date. */
+export const REVIEW_MONTHS = 12;
 
 export interface Content {
   skills: Skill[];
@@ -93,91 +51,14 @@ export interface Content {
 
 export interface ContentResult {
   content: Content;
+  /** Errors: the content may not be served until they are fixed. */
   problems: Problem[];
+  /** Advice with a line (quiz quality per quiz, a review that is due): printed, never fatal. */
+  warnings: Problem[];
+  /** The library's quiz-quality figures, as content:check prints them. */
+  quizFigures: string[];
+  figures: LibraryFigures;
 }
-
-const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lowercase words joined by hyphens");
-const text = z.string().trim().min(1, "must not be empty");
-
-const skillsFileSchema = z.array(z.object({ id: slug, label: text }).strict()).min(1);
-
-const moduleSchema = z
-  .object({
-    title: text,
-    summary: text,
-    order: z.number().int().positive(),
-    skills: z.array(z.string()).min(1, "needs at least one skill"),
-  })
-  .strict();
-
-const frontmatterSchema = z
-  .object({
-    title: text,
-    summary: text,
-    minutes: z.number().int().min(1).max(15),
-    order: z.number().int().positive(),
-    objectives: z.array(text).min(1, "needs at least one objective").max(6),
-    skills: z.array(z.string()).min(1, "needs at least one skill").max(4),
-  })
-  .strict();
-
-const choiceSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]+$/, "must be lowercase letters, digits or hyphens"),
-    text,
-    correct: z.boolean().optional().default(false),
-    feedback: z.string({ required_error: "every choice needs feedback" }).trim().min(1, "every choice needs feedback"),
-  })
-  .strict();
-
-const questionSchema = z
-  .object({
-    id: slug,
-    type: z.enum(["single", "multiple"], {
-      errorMap: () => ({ message: 'type must be "single" or "multiple"' }),
-    }),
-    prompt: text,
-    choices: z.array(choiceSchema).min(2, "needs at least two choices").max(6),
-    explanation: text.optional(),
-  })
-  .strict()
-  .superRefine((q, ctx) => {
-    const correct = q.choices.filter((c) => c.correct).length;
-    if (correct === 0) {
-      ctx.addIssue({ code: "custom", message: `question "${q.id}" has no correct choice`, path: ["choices"] });
-    } else if (q.type === "single" && correct !== 1) {
-      ctx.addIssue({
-        code: "custom",
-        message: `single-answer question "${q.id}" has ${correct} correct choices; it needs exactly one`,
-        path: ["choices"],
-      });
-    }
-    const seen = new Set<string>();
-    q.choices.forEach((c, i) => {
-      if (seen.has(c.id)) {
-        ctx.addIssue({ code: "custom", message: `duplicate choice id "${c.id}"`, path: ["choices", i, "id"] });
-      }
-      seen.add(c.id);
-    });
-  });
-
-const quizSchema = z
-  .object({
-    passPercent: z.number().int().min(1).max(100).optional().default(80),
-    questions: z.array(questionSchema).min(3, "a quiz has 3–5 questions").max(5, "a quiz has 3–5 questions"),
-  })
-  .strict()
-  .superRefine((quiz, ctx) => {
-    const seen = new Set<string>();
-    quiz.questions.forEach((q, i) => {
-      if (seen.has(q.id)) {
-        ctx.addIssue({ code: "custom", message: `duplicate question id "${q.id}"`, path: ["questions", i, "id"] });
-      }
-      seen.add(q.id);
-    });
-  });
 
 function sha256(...parts: string[]): string {
   const hash = createHash("sha256");
@@ -237,59 +118,6 @@ function lineOfPath(doc: Document, lineCounter: LineCounter, p: readonly Propert
   return 1;
 }
 
-/** The words a learner reads: markup, component tags and their attributes removed. */
-export function proseOf(body: string): string {
-  return body
-    .replace(/<[^>]*>/g, " ")
-    .replace(/`{3}[\s\S]*?`{3}/g, " ")
-    .replace(/^\s{0,3}(#{1,6}|[-*+]|\d+\.|>)\s+/gm, "")
-    .replace(/[*_`]/g, "");
-}
-
-export function countWords(prose: string): number {
-  return prose.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-}
-
-/**
- * Sentences of an MDX body for the reading grade. Hard-wrapped lines join into their paragraph;
- * a heading or list item stands as a sentence of its own.
- */
-export function sentencesOf(body: string): string[] {
-  const units: string[] = [];
-  let paragraph: string[] = [];
-  const flush = () => {
-    if (paragraph.length > 0) units.push(paragraph.join(" "));
-    paragraph = [];
-  };
-  for (const raw of body.replace(/<[^>]*>/g, " ").split("\n")) {
-    const line = raw.trim();
-    if (line === "") {
-      flush();
-    } else if (/^(#{1,6}|[-*+]|\d+\.)\s+/.test(line)) {
-      flush();
-      units.push(line);
-    } else {
-      paragraph.push(line);
-    }
-  }
-  flush();
-  return units
-    .map((u) => u.replace(/^(#{1,6}|[-*+]|\d+\.|>)\s+/, "").replace(/[*_`]/g, ""))
-    .flatMap((u) => u.split(/(?<=[.!?])["”’)]*\s+/))
-    .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s));
-}
-
-/** Flesch–Kincaid grade of an MDX body, to one decimal. */
-export function readingGrade(body: string): number {
-  const sentences = sentencesOf(body);
-  const words = sentences.flatMap((s) => s.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)));
-  if (words.length === 0) return 0;
-  const syllables = words.reduce((sum, w) => sum + Math.max(1, syllable(w.replace(/[^\p{L}'-]/gu, "") || "a")), 0);
-  const grade = fleschKincaid({ sentence: sentences.length, word: words.length, syllable: syllables });
-  return Math.round(grade * 10) / 10;
-}
-
 function splitFrontmatter(source: string): { frontmatter: string; body: string; bodyLine: number } | null {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(source);
   if (!match) return null;
@@ -307,17 +135,26 @@ function readFile(file: string): string {
 
 /**
  * Reads and validates the whole content folder. Never throws for bad content: every problem is
- * returned with its file and line, and whatever was valid is in `content`.
+ * returned with its file and line, and whatever was valid is in `content`. `today` (YYYY-MM-DD)
+ * decides which lessons are due for review.
  */
-export function loadContent(contentDir: string): ContentResult {
+export function loadContent(contentDir: string, options: { today?: string } = {}): ContentResult {
   const root = path.resolve(contentDir);
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   const rel = (file: string) => path.relative(process.cwd(), file) || file;
   const modules: ModuleSource[] = [];
+  const reviews: QuizReview[] = [];
+  const finish = (skills: Skill[], themes?: ThemeRule[]): ContentResult => {
+    const figures = libraryFigures(reviews);
+    for (const message of figureProblems(figures)) problems.push({ file: rel(root), line: 1, message });
+    return { content: { skills, modules, themes }, problems, warnings, quizFigures: describeFigures(figures), figures };
+  };
 
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     problems.push({ file: rel(root), line: 1, message: "content folder not found" });
-    return { content: { skills: [], modules }, problems };
+    return finish([]);
   }
 
   // Skills
@@ -386,8 +223,24 @@ export function loadContent(contentDir: string): ContentResult {
         problems.push({ file: rel(path.join(dir, entry)), line: 1, message: "unexpected file (lessons are .mdx, quizzes .quiz.yaml)" });
         continue;
       }
-      const lesson = loadLesson(dir, moduleSlug, entry.slice(0, -".mdx".length), problems, rel, checkSkills);
+      const lessonSlug = entry.slice(0, -".mdx".length);
+      const quizPath = path.join(dir, `${lessonSlug}.quiz.yaml`);
+      const checked = checkLesson(
+        {
+          moduleSlug,
+          lessonSlug,
+          source: readFile(path.join(dir, entry)),
+          quizText: fs.existsSync(quizPath) ? readFile(quizPath) : null,
+          file: rel(path.join(dir, entry)),
+          quizFile: rel(quizPath),
+        },
+        { skills, today },
+      );
+      problems.push(...checked.problems);
+      warnings.push(...checked.warnings);
+      const lesson = checked.lesson;
       if (!lesson) continue;
+      if (checked.review) reviews.push(checked.review);
       const earlier = lessonFiles.get(lesson.slug);
       if (earlier) {
         problems.push({
@@ -425,7 +278,7 @@ export function loadContent(contentDir: string): ContentResult {
 
   modules.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
   const themes = loadThemes(path.join(root, "themes.yaml"), skillIds, problems, rel);
-  return { content: { skills, modules, themes }, problems };
+  return finish(skills, themes);
 }
 
 /** content/themes.yaml: skill id → phrases. The file is optional; without it nothing is matched. */
@@ -471,36 +324,70 @@ function loadThemes(file: string, skillIds: Set<string>, problems: Problem[], re
   return themes;
 }
 
-function loadLesson(
-  dir: string,
-  moduleSlug: string,
-  lessonSlug: string,
-  problems: Problem[],
-  rel: (file: string) => string,
-  checkSkills: (report: FileReport, list: string[], line: number) => void,
-): LessonSource | null {
-  const file = path.join(dir, `${lessonSlug}.mdx`);
-  const report = new FileReport(problems, rel(file));
-  if (!slug.safeParse(lessonSlug).success) {
+/** One lesson as written: its MDX file and, if it has one, its quiz file. */
+export interface LessonInput {
+  moduleSlug: string;
+  lessonSlug: string;
+  source: string;
+  quizText: string | null;
+  /** The names problems are reported under. */
+  file: string;
+  quizFile: string;
+}
+
+export interface LessonCheck {
+  lesson: LessonSource | null;
+  problems: Problem[];
+  warnings: Problem[];
+  review: QuizReview | null;
+}
+
+/**
+ * Every rule for one lesson and its quiz, without touching the file system: content:check and
+ * the server's start use it for the library, and anything else that accepts a lesson must too.
+ */
+export function checkLesson(input: LessonInput, context: { skills: Skill[]; today: string }): LessonCheck {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const none = (): LessonCheck => ({ lesson: null, problems, warnings, review: null });
+  const report = new FileReport(problems, input.file);
+  if (!slug.safeParse(input.lessonSlug).success) {
     report.add("lesson file name must be lowercase words joined by hyphens");
-    return null;
+    return none();
   }
-  const source = readFile(file);
-  const split = splitFrontmatter(source);
+  const split = splitFrontmatter(input.source);
   if (!split) {
-    report.add("missing frontmatter (a --- block with title, summary, minutes, order, objectives, skills)");
-    return null;
+    report.add("missing frontmatter (a --- block with title, summary, minutes, order, objectives, skills, reviewed)");
+    return none();
   }
   // Frontmatter starts on line 2 of the file.
-  const fmReport = new FileReport(problems, rel(file), 1);
+  const fmReport = new FileReport(problems, input.file, 1);
   const parsed = fmReport.parseYaml(split.frontmatter);
-  if (!parsed) return null;
+  if (!parsed) return none();
   const fm = frontmatterSchema.safeParse(parsed.value ?? {});
   if (!fm.success) {
     fmReport.zodIssues(fm.error, parsed.lineOf, "frontmatter: ");
-    return null;
+    return none();
   }
-  checkSkills(fmReport, fm.data.skills, parsed.lineOf(["skills"]));
+  const skillsById = new Map(context.skills.map((s) => [s.id, s] as const));
+  for (const id of fm.data.skills) {
+    if (!skillsById.has(id)) fmReport.add(`unknown skill "${id}" (see content/skills.yaml)`, parsed.lineOf(["skills"]));
+  }
+  const ruleSkills = fm.data.skills.filter((id) => skillsById.get(id)?.rules);
+  if (ruleSkills.length > 0 && fm.data.sources.length === 0) {
+    fmReport.add(
+      `frontmatter: this lesson teaches a rule (skill ${ruleSkills.map((id) => `"${id}"`).join(", ")}): list its sources (sources: a title with a citation or url)`,
+      parsed.lineOf(["skills"]),
+    );
+  }
+  if (reviewDueOn(fm.data.reviewed) <= context.today) {
+    new FileReport(warnings, input.file, 1).add(
+      `reviewed ${fm.data.reviewed}: more than ${REVIEW_MONTHS} months ago; check the lesson is still accurate and update the date`,
+      parsed.lineOf(["reviewed"]),
+    );
+  } else if (fm.data.reviewed > context.today) {
+    fmReport.add(`frontmatter: reviewed ${fm.data.reviewed} is in the future`, parsed.lineOf(["reviewed"]));
+  }
 
   // Component names used in the body must be ones the lesson page provides.
   const known = new Set<string>(LESSON_COMPONENTS);
@@ -517,6 +404,13 @@ function loadLesson(
   });
 
   const prose = proseOf(split.body);
+  const deferrals = prose.match(/\boffice['’]s (own )?polic(y|ies)\b/gi)?.length ?? 0;
+  if (deferrals > 1) {
+    new FileReport(warnings, input.file).add(
+      `"your office's policy" ${deferrals} times: at most once a lesson; say what the policy usually is and who decides`,
+      split.bodyLine,
+    );
+  }
   const words = countWords(prose);
   const estimatedMinutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
   const grade = readingGrade(split.body);
@@ -530,49 +424,45 @@ function loadLesson(
     report.add(`reading grade ${grade} is above ${MAX_READING_GRADE}: use shorter sentences and plainer words`, split.bodyLine);
   }
 
-  const quizFile = path.join(dir, `${lessonSlug}.quiz.yaml`);
   let quiz: Quiz | null = null;
-  let quizText = "";
-  if (fs.existsSync(quizFile)) {
-    quizText = readFile(quizFile);
-    const quizReport = new FileReport(problems, rel(quizFile));
-    const parsedQuiz = quizReport.parseYaml(quizText);
-    if (!parsedQuiz) return null;
+  let review: QuizReview | null = null;
+  if (input.quizText !== null) {
+    const quizReport = new FileReport(problems, input.quizFile);
+    const parsedQuiz = quizReport.parseYaml(input.quizText);
+    if (!parsedQuiz) return none();
     const result = quizSchema.safeParse(parsedQuiz.value ?? {});
     if (!result.success) {
       quizReport.zodIssues(result.error, parsedQuiz.lineOf);
-      return null;
+      return none();
     }
     quiz = result.data;
+    review = reviewQuiz(quiz, split.body);
+    const warn = new FileReport(warnings, input.quizFile);
+    for (const finding of review.findings) warn.add(finding.message, parsedQuiz.lineOf(finding.path));
   }
+  if (problems.length > 0) return { lesson: null, problems, warnings, review: null };
 
   return {
-    slug: lessonSlug,
-    moduleSlug,
-    ...fm.data,
-    source,
-    quiz,
-    contentHash: sha256(source, quizText),
-    words,
-    estimatedMinutes,
-    readingGrade: grade,
-    file: rel(file),
+    lesson: {
+      slug: input.lessonSlug,
+      moduleSlug: input.moduleSlug,
+      ...fm.data,
+      source: input.source,
+      quiz,
+      contentHash: sha256(input.source, input.quizText ?? ""),
+      words,
+      estimatedMinutes,
+      readingGrade: grade,
+      file: input.file,
+      quizFile: input.quizText === null ? null : input.quizFile,
+    },
+    problems,
+    warnings,
+    review,
   };
 }
 
-/** The quiz as the browser may see it: prompts and choices, never the key or the feedback. */
-export interface PublicQuestion {
-  id: string;
-  type: "single" | "multiple";
-  prompt: string;
-  choices: { id: string; text: string }[];
-}
-
-export function publicQuiz(quiz: Quiz): PublicQuestion[] {
-  return quiz.questions.map((q) => ({
-    id: q.id,
-    type: q.type,
-    prompt: q.prompt,
-    choices: q.choices.map((c) => ({ id: c.id, text: c.text })),
-  }));
+/** The day a lesson reviewed on `reviewed` (YYYY-MM-DD) is due for its next accuracy review. */
+export function reviewDueOn(reviewed: string): string {
+  return addMonthsTo(reviewed, REVIEW_MONTHS);
 }

@@ -45,7 +45,7 @@ export const DEMO_COMMENTS: Record<Kind, { text: string; themes: string[] }[]> =
     { text: "Felt ignored at the desk while two staff members chatted.", themes: ["greeting"] },
   ],
   billing: [
-    { text: "Got a bill for a visit my insurance should have covered and nobody could explain it.", themes: ["billing"] },
+    { text: "Got a bill for a visit my insurance should have covered and nobody could explain it.", themes: ["billing", "insurance"] },
     { text: "Was charged my copay twice. Took three calls to fix.", themes: ["billing", "phone"] },
     { text: "Nobody told me the cost up front. The statement was a shock.", themes: ["billing"] },
     { text: "Asked for an estimate and got a shrug. My acct #[number] still shows a balance I paid.", themes: ["billing"] },
@@ -64,7 +64,7 @@ export const DEMO_COMMENTS: Record<Kind, { text: string; themes: string[] }[]> =
   ],
   praise: [
     { text: "Front desk was friendly and quick. Great experience.", themes: ["empathy"] },
-    { text: "Hi [name], thank you for helping me sort out my insurance card!", themes: ["check-in"] },
+    { text: "Hi [name], thank you for helping me sort out my insurance card!", themes: ["check-in", "insurance"] },
     { text: "Everyone was kind and the visit was on time.", themes: ["empathy"] },
     { text: "Love this office. Dr. [name] listens and the staff are warm.", themes: ["empathy"] },
     { text: "Quick check-in, clean office, no complaints.", themes: ["check-in", "feedback"] },

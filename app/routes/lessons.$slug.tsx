@@ -39,6 +39,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       objectives: lesson.objectives,
       body: staticHtmlData(context, "lesson-body", lesson.html),
       moduleTitle: module?.title ?? "",
+      reviewed: lesson.reviewed,
+      sources: lesson.sources,
     },
     // Prompts and choices only: the key and the feedback stay on the server.
     questions: lesson.questions ? choiceOrderFor(lesson.questions, `${user.id}:${lesson.contentHash}`) : null,
@@ -114,6 +116,39 @@ function MarkDone({ requestId, openedAt, slug }: { requestId: string; openedAt: 
   );
 }
 
+function LessonSources({ sources, reviewed }: { sources: CatalogLesson["sources"]; reviewed: string }) {
+  return (
+    <footer className="lesson-sources" aria-labelledby="sources-heading">
+      {sources.length > 0 ? (
+        <>
+          <h2 id="sources-heading">Sources</h2>
+          <ul>
+            {sources.map((s) => (
+              <li key={`${s.title}|${s.citation ?? ""}|${s.url ?? ""}`}>
+                {s.title}
+                {s.citation ? <>, {s.citation}</> : null}
+                {s.url ? (
+                  <>
+                    {" "}
+                    (<a href={s.url} rel="noopener noreferrer">
+                      {s.url.replace(/^https:\/\//, "")}
+                    </a>)
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <h2 id="sources-heading" className="visually-hidden">
+          About this lesson
+        </h2>
+      )}
+      <p className="muted">Checked for accuracy on {reviewed}. This lesson is training, not legal advice.</p>
+    </footer>
+  );
+}
+
 export default function LessonPage() {
   const { lesson, questions, status, attempts, bestScore, next, requestId, openedAt } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -145,6 +180,7 @@ export default function LessonPage() {
       </section>
       {/* Our own content, compiled and rendered to HTML on the server at start-up. */}
       <StaticHtml className="lesson-body" data={lesson.body} />
+      <LessonSources sources={lesson.sources} reviewed={lesson.reviewed} />
       {result?.formError ? (
         <div className="form-error" role="alert">
           {result.formError}

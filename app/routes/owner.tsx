@@ -48,6 +48,9 @@ export default function OwnerLayout() {
                 <NavLink to="/owner/settings">Settings</NavLink>
               </li>
               <li>
+                <NavLink to="/owner/library">Lesson reviews</NavLink>
+              </li>
+              <li>
                 <NavLink to="/owner/audit">Audit log</NavLink>
               </li>
             </>

@@ -75,7 +75,7 @@ test("the owner plans, records three expenses and reads figures that match a han
 
 test("a manager gets 403 on every owner page, export, data request and post, and 404 for an expense", async ({ page }) => {
   await signIn(page, server.url, PEOPLE.rosa);
-  const pages = ["/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/reports", "/owner/reports.csv?table=budget", "/owner/summary", "/owner/planner", "/owner/settings", "/owner/audit"];
+  const pages = ["/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/reports", "/owner/reports.csv?table=budget", "/owner/summary", "/owner/planner", "/owner/settings", "/owner/library", "/owner/audit"];
   for (const path of pages) {
     expect((await page.request.get(`${server.url}${path}`, { maxRedirects: 0 })).status(), path).toBe(403);
   }

@@ -125,6 +125,9 @@ function lessonSource(slug: string, order: number, quiz: Quiz | null) {
     estimatedMinutes: 5,
     readingGrade: 6,
     file: `content/basics/${slug}.mdx`,
+    reviewed: "2026-01-05",
+    sources: [],
+    quizFile: quiz ? `content/basics/${slug}.quiz.yaml` : null,
   };
 }
 

@@ -19,6 +19,7 @@ function lesson(fields: Record<string, string> = {}, words = 700) {
     order: "1",
     objectives: "\n  - Greet every patient.",
     skills: "[greeting]",
+    reviewed: "2026-06-01",
     ...fields,
   };
   const lines = Object.entries(fm)
@@ -37,7 +38,7 @@ const QUIZ = `questions:
         correct: true
         feedback: They feel seen.
       - id: b
-        text: Wait
+        text: Stare
         feedback: A wait feels long.
   - id: q-two
     type: multiple
@@ -50,6 +51,12 @@ const QUIZ = `questions:
       - id: b
         text: Weather
         feedback: Delays.
+      - id: c
+        text: Their diagnosis
+        feedback: Private.
+      - id: d
+        text: Insurance plan
+        feedback: Not now.
   - id: q-three
     type: single
     prompt: Hold?
@@ -99,12 +106,20 @@ describe("content validation", () => {
     expect(content.modules[0]?.lessons[0]?.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("accepts the real library: at least 8 modules and 32 lessons, each within the rules", () => {
-    const { problems, content } = loadContent("content");
+  it("accepts the real library: at least 10 modules and 52 lessons, each within the rules", () => {
+    const { problems, content, figures } = loadContent("content");
     expect(problems).toEqual([]);
     const lessons = content.modules.flatMap((m) => m.lessons);
-    expect(content.modules.length).toBeGreaterThanOrEqual(8);
-    expect(lessons.length).toBeGreaterThanOrEqual(32);
+    expect(content.modules.length).toBeGreaterThanOrEqual(10);
+    expect(lessons.length).toBeGreaterThanOrEqual(52);
+    // Quizzes that measure learning: a learner who never reads a lesson fails.
+    expect(figures.testWisePass).toBeLessThanOrEqual(0.05);
+    expect(figures.testWiseScore).toBeLessThanOrEqual(0.4);
+    const rules = new Set(content.skills.filter((s) => s.rules).map((s) => s.id));
+    for (const l of lessons) {
+      expect(l.reviewed, l.slug).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      if (l.skills.some((s) => rules.has(s))) expect(l.sources.length, l.slug).toBeGreaterThan(0);
+    }
     for (const l of lessons) {
       expect(l.quiz?.questions.length ?? 0, l.slug).toBeGreaterThanOrEqual(3);
       expect(l.readingGrade, l.slug).toBeLessThanOrEqual(10);
@@ -133,7 +148,7 @@ describe("content validation", () => {
   it("refuses a question with no correct choice, and a single-answer one with two", () => {
     const none = QUIZ.replace("        text: Name\n        correct: true\n", "        text: Name\n");
     expectProblem(problemsFor({ "basics/first-ten-seconds.quiz.yaml": none }), "first-ten-seconds.quiz.yaml", /"q-two" has no correct choice/);
-    const two = QUIZ.replace("        text: Wait\n", "        text: Wait\n        correct: true\n");
+    const two = QUIZ.replace("        text: Stare\n", "        text: Stare\n        correct: true\n");
     expectProblem(problemsFor({ "basics/first-ten-seconds.quiz.yaml": two }), "first-ten-seconds.quiz.yaml", /has 2 correct choices; it needs exactly one/);
   });
 
@@ -170,6 +185,50 @@ describe("content validation", () => {
     const text = lesson().replace(/<Scenario[\s\S]*<\/Scenario>/, hard.repeat(40));
     expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": text }), "first-ten-seconds.mdx", /reading grade [\d.]+ is above 10/);
     expect(readingGrade("The cat sat on the mat. It was warm.")).toBeLessThan(3);
+  });
+
+  it("asks a rule-teaching lesson for its sources, and checks each source", () => {
+    const skills = "- id: greeting\n  label: Greeting\n- id: privacy\n  label: Privacy\n  rules: true\n";
+    const bare = problemsFor({ "skills.yaml": skills, "basics/first-ten-seconds.mdx": lesson({ skills: "[greeting, privacy]" }) });
+    expectProblem(bare, "first-ten-seconds.mdx", /teaches a rule \(skill "privacy"\): list its sources/, 8);
+    const cited = lesson({ skills: "[greeting, privacy]", sources: "\n  - title: HIPAA Privacy Rule, minimum necessary\n    citation: 45 CFR 164.502(b)" });
+    expect(problemsFor({ "skills.yaml": skills, "basics/first-ten-seconds.mdx": cited })).toEqual([]);
+    const scripted = lesson({ sources: "\n  - title: A page\n    url: javascript:alert(1)" });
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": scripted }), "first-ten-seconds.mdx", /must (be a web address|start with https)/);
+    const untitled = lesson({ sources: "\n  - title: HHS" });
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": untitled }), "first-ten-seconds.mdx", /needs a citation .* or a url/);
+  });
+
+  it("asks every lesson for a reviewed date and warns a year after it", () => {
+    const { content } = loadContent(contentDir());
+    expect(content.modules[0]?.lessons[0]).toMatchObject({ reviewed: "2026-06-01", sources: [] });
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": lesson({ reviewed: "" }) }), "first-ten-seconds.mdx", /missing field "reviewed"/);
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": lesson({ reviewed: "2026-02-30" }) }), "first-ten-seconds.mdx", /not a real date/);
+    expect(loadContent(contentDir(), { today: "2027-05-31" }).warnings).toEqual([]);
+    const late = loadContent(contentDir(), { today: "2027-06-01" });
+    expect(late.problems).toEqual([]);
+    expect(late.warnings).toEqual([
+      expect.objectContaining({ line: 9, message: expect.stringMatching(/reviewed 2026-06-01: more than 12 months ago/) }),
+    ]);
+    expectProblem(loadContent(contentDir(), { today: "2026-05-31" }).problems, "first-ten-seconds.mdx", /in the future/);
+  });
+
+  it("warns, with the line, about a correct choice copied from the lesson and an unexplained never", () => {
+    const copied = QUIZ.replace("        text: Smile\n", "        text: You look up and smile. You say hello and use her name.\n")
+      .replace("        text: Stare\n", "        text: Stare at the screen until the patient at the window speaks to you first\n")
+      .replace(
+      "        text: Ask first\n",
+      "        text: Never hold without asking\n",
+    );
+    const { warnings, problems } = loadContent(contentDir({ "basics/first-ten-seconds.quiz.yaml": copied }));
+    expect(warnings.map((w) => [w.line, w.message.replace(/\(.*/, "").trim()])).toEqual([
+      [7, 'question "q-one": the correct choice copies the lesson word for word'],
+      [35, 'question "q-three": "Never" marks a choice to a test-wise reader; reword it, or add `absolute: <why>` when the rule really is absolute'],
+    ]);
+    // One of the library's three correct choices copied is a third: over the library's limit.
+    expect(problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/33\.3% of correct choices copy 8\+ words of their lesson \(limit 5%\)/));
+    const explained = copied.replace("        text: Never hold without asking\n", "        text: Never hold without asking\n        absolute: Holding without asking is refused by every caller.\n");
+    expect(loadContent(contentDir({ "basics/first-ten-seconds.quiz.yaml": explained })).warnings.map((w) => w.line)).toEqual([7]);
   });
 
   it("keeps the key out of what the browser gets", () => {

@@ -90,6 +90,9 @@ describe("the daily review", () => {
       estimatedMinutes: 5,
       readingGrade: 6,
       file: `content/basics/${slug}.mdx`,
+      reviewed: "2026-01-05",
+      sources: [],
+      quizFile: `content/basics/${slug}.quiz.yaml`,
     });
     catalog = buildCatalog(
       {

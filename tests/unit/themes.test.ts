@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { buildCatalog } from "#app/models/catalog.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
+import { modulesForSkill } from "#app/models/feedback-insights.server.ts";
 import { compileThemes, matchThemes, phrasePattern, phraseProblem } from "#app/models/themes.ts";
 import { removeTempDirs, tempDir } from "#tests/support/db.ts";
 
@@ -71,8 +73,19 @@ describe("matching comments to themes", () => {
       ["They said my test results out loud in front of the whole waiting room.", ["wait-times", "privacy"]],
       ["Check-in was quick and the front desk was friendly.", ["check-in", "empathy"]],
       ["Needed a Spanish interpreter and they had one ready.", ["language-access"]],
+      ["They said they take my insurance, then I got a bill because they are out of network.", ["billing", "insurance"]],
+      ["I asked for a copy of my medical records three times.", ["records"]],
+      ["A man collapsed in the waiting room and the desk dialed 911 at once.", ["wait-times", "emergencies"]],
     ];
     for (const [comment, expected] of cases) expect(matchThemes(real, comment), comment).toEqual(expected);
+  });
+
+  it("points comments about insurance, records and emergencies at the modules that teach them", () => {
+    const catalog = buildCatalog(loadContent("content").content, () => "");
+    const first = (skill: string) => modulesForSkill(catalog, skill)[0]?.slug;
+    expect(first("insurance")).toBe("insurance-and-records");
+    expect(first("records")).toBe("insurance-and-records");
+    expect(first("emergencies")).toBe("urgent-moments");
   });
 });
 

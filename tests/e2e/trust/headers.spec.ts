@@ -1,7 +1,8 @@
 // What every response says about itself: the security headers on every kind of answer, a fresh
 // CSP nonce each time, HSTS exactly when DeskCoach is served over HTTPS, error pages that tell
 // nothing of the server's insides, and none of the server's own files served.
-import http from "node:http";
+import type http from "node:http";
+import net from "node:net";
 import type { APIResponse } from "@playwright/test";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { ACTORS, PASSWORD, sameSite, seedTrustPractice, signInAs } from "#tests/support/trust-practice.ts";
@@ -28,22 +29,78 @@ interface RawResponse {
 /**
  * A request exactly as written: no URL normalising (`/../x` stays `/../x`), any method, body and
  * header, which a browser or Playwright's request client would tidy up or refuse to send.
+ *
+ * It reads the answer even when the server answers before the body is sent and closes: a 413 for
+ * a 10 MB upload arrives while the body is still being written, and writing the rest then fails
+ * with EPIPE or ECONNRESET. An HTTP client gives up on the request at that error; this one keeps
+ * what the server said (the kernel hands over what it received before the reset) and parses it.
  */
 function raw(path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
   const { hostname, port } = new URL(server.url);
+  const body = options.body === undefined ? Buffer.alloc(0) : Buffer.from(options.body);
+  // A browser says how long its form is; so do these requests.
+  const length = options.body === undefined ? {} : { "content-length": String(body.length) };
+  const headers = { host: `${hostname}:${port}`, connection: "close", ...length, ...options.headers };
+  const head = `${options.method ?? "GET"} ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
   return new Promise((resolve, reject) => {
-    // A browser says how long its form is; so do these requests.
-    const length = options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) };
-    const headers = { ...length, ...options.headers };
-    const req = http.request({ host: hostname, port, path, method: options.method ?? "GET", headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
+    const received: Buffer[] = [];
+    let writeError: Error | null = null;
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE" || error.code === "ECONNRESET") writeError = error;
+      else reject(error);
     });
-    req.on("error", reject);
-    req.end(options.body);
+    socket.on("close", () => {
+      const bytes = Buffer.concat(received);
+      if (bytes.length === 0) return reject(writeError ?? new Error(`no answer to ${path}`));
+      try {
+        resolve(parseResponse(bytes));
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+    socket.write(head);
+    // In pieces, so that an early answer stops the writing instead of racing it.
+    const send = (offset: number) => {
+      if (offset >= body.length || received.length > 0 || socket.destroyed) return;
+      const next = Math.min(body.length, offset + 64 * 1024);
+      if (socket.write(body.subarray(offset, next))) setImmediate(() => send(next));
+      else socket.once("drain", () => send(next));
+    };
+    send(0);
   });
+}
+
+/** An HTTP/1.1 answer from its bytes: status, headers (set-cookie as a list) and the body, unchunked. */
+function parseResponse(bytes: Buffer): RawResponse {
+  const end = bytes.indexOf("\r\n\r\n");
+  if (end < 0) throw new Error(`an incomplete answer: ${bytes.toString("latin1").slice(0, 200)}`);
+  const [statusLine = "", ...lines] = bytes.subarray(0, end).toString("latin1").split("\r\n");
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+  const headers: http.IncomingHttpHeaders = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === "set-cookie") headers["set-cookie"] = [...(headers["set-cookie"] ?? []), value];
+    else headers[name] = headers[name] === undefined ? value : `${String(headers[name])}, ${value}`;
+  }
+  let rest = bytes.subarray(end + 4);
+  if (/chunked/i.test(String(headers["transfer-encoding"] ?? ""))) {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const lineEnd = rest.indexOf("\r\n");
+      const size = parseInt(rest.subarray(0, lineEnd).toString("latin1"), 16);
+      if (!(size > 0)) break;
+      chunks.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+      rest = rest.subarray(lineEnd + 2 + size + 2);
+    }
+    rest = Buffer.concat(chunks);
+  }
+  return { status, headers, body: rest.toString("utf8") };
 }
 
 /** The session cookie of a fresh sign-in, for raw requests. */

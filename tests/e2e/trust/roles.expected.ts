@@ -170,7 +170,8 @@ export const EXPECTED: Record<string, RouteExpectation> = {
     data: { ...ownerOnly(200, true), staff: 404, manager: 404, scoped: 404 },
     post: { ...ownerOnly(400), staff: 404, manager: 404, scoped: 404 },
   },
-  // The owner's own: practice settings and the audit log.
+  // The owner's own: practice settings, the lessons due for an accuracy review, and the audit log.
   "routes/owner.settings": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
+  "routes/owner.library": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
   "routes/owner.audit": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
 };
