@@ -5,7 +5,7 @@ import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
 import { plainText } from "#app/forms.ts";
 import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
-import { CATEGORIES, CATEGORY_LABEL, isCategory } from "#app/spend-categories.ts";
+import { CATEGORIES, isCategory } from "#app/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
 import { parseAmount, splitEqually } from "./money.ts";
@@ -279,8 +279,4 @@ export async function importExpenses(db: DB, actor: Actor, inputs: ExpenseInput[
     await recordAudit(trx, { actorId: actor.id, action: "expense.import", subject: "practice", details: { rows: inputs.length, totalCents: total, requestId }, at: now });
     return inputs.length;
   });
-}
-
-export function categoryLabel(category: SpendCategory): string {
-  return CATEGORY_LABEL[category];
 }
