@@ -1,4 +1,4 @@
-import { STATE_LABELS, type ItemState } from "#app/item-states.ts";
+import { STATE_LABELS, type ItemState } from "#app/rules/item-states.ts";
 
 const ICONS: Record<ItemState, string> = { "not-started": "○", "in-progress": "◐", done: "✓", "done-late": "✓", overdue: "!" };
 

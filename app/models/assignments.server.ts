@@ -6,7 +6,7 @@ import type { DB } from "#db/connection.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
-import { addDaysTo, addMonthsTo } from "./dates.ts";
+import { addDaysTo, addMonthsTo } from "#app/rules/dates.ts";
 import type { Actor } from "./team.server.ts";
 
 /** Someone joining a group after its fixed due date still gets this long. */
@@ -249,8 +249,8 @@ export async function listAssignments(db: DB, actor: Actor): Promise<AssignmentS
 // ---------------------------------------------------------------------------------------------
 // States
 
-export type { ItemState } from "#app/item-states.ts";
-import type { ItemState } from "#app/item-states.ts";
+export type { ItemState } from "#app/rules/item-states.ts";
+import type { ItemState } from "#app/rules/item-states.ts";
 
 export interface ItemProgress {
   state: ItemState;

@@ -11,9 +11,9 @@ import {
   MAX_FEEDBACK_ROWS,
   MAX_SOURCE_LENGTH,
   type RedactionCounts,
-} from "#app/feedback-rules.ts";
+} from "#app/rules/feedback.ts";
 import { recordAudit } from "./audit.server.ts";
-import { addDaysTo } from "./dates.ts";
+import { addDaysTo } from "#app/rules/dates.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
 import { scrubComment } from "./scrub.ts";
 import { listLocations, type Actor, type Location } from "./team.server.ts";

@@ -3,7 +3,7 @@
 // twice; the hours show on each attendee's record.
 import type { DB } from "#db/connection.ts";
 import type { OutsideKind } from "#db/schema.ts";
-import { OUTSIDE_KINDS } from "#app/outside-kinds.ts";
+import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
 import { recordAudit } from "./audit.server.ts";
 import { createExpenseIn, deleteExpenseIn } from "./spend.server.ts";
 import type { Actor } from "./team.server.ts";

@@ -1,8 +1,8 @@
 // Adding many people from a CSV file (name, email, job title, location): every row is checked
 // first, and either all rows are added or none.
 import type { DB } from "#db/connection.ts";
-import { personSchema } from "#app/forms.ts";
-import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/import-rules.ts";
+import { personSchema } from "#app/rules/fields.ts";
+import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
 import { listLocations, type Actor, type PersonInput } from "./team.server.ts";
 import { normalizeEmail } from "./users.server.ts";

@@ -3,12 +3,12 @@
 import { z } from "zod";
 import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
-import { plainText } from "#app/forms.ts";
-import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
-import { CATEGORIES, isCategory } from "#app/spend-categories.ts";
+import { plainText } from "#app/rules/fields.ts";
+import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
+import { CATEGORIES, isCategory } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
-import { parseAmount, splitEqually } from "./money.ts";
+import { parseAmount, splitEqually } from "#app/rules/money.ts";
 import type { Actor } from "./team.server.ts";
 
 export type Shares =

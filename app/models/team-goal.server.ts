@@ -3,13 +3,13 @@
 // pressure. A goal is set by the owner or a manager of the whole practice; the rankings switch is
 // the owner's alone.
 import type { DB } from "#db/connection.ts";
-import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
+import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
-import { addDaysTo, addMonthsTo, daysBetween } from "./dates.ts";
+import { addDaysTo, addMonthsTo, daysBetween } from "#app/rules/dates.ts";
 import type { Actor } from "./team.server.ts";
 
-export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
+export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 
 export interface LearningSettings {
   monthlyLessonGoal: number | null;

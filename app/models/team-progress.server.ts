@@ -9,7 +9,7 @@ import {
   type ItemInfo,
   type ItemProgress,
 } from "./assignments.server.ts";
-import type { ItemState } from "#app/item-states.ts";
+import type { ItemState } from "#app/rules/item-states.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 import { parseStoredAnswers, gradeQuiz } from "./quizzes.server.ts";

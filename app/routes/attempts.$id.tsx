@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { findAttempt, gradeQuiz, parseStoredAnswers } from "#app/models/quizzes.server.ts";
 import { services } from "#app/services.server.ts";
 

@@ -1,20 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { ProgressBar, StatusBadge } from "#app/components/progress-bar.tsx";
 import { ReviewForm } from "#app/components/review-form.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { localDate } from "#app/models/clock.server.ts";
-import { daysBetween } from "#app/models/dates.ts";
+import { daysBetween } from "#app/rules/dates.ts";
 import { lessonProgress, libraryWithProgress } from "#app/models/progress.server.ts";
 import { dailyReview, reviewResults, submitReview } from "#app/models/review.server.ts";
 import { monthProgress } from "#app/models/team-goal.server.ts";
-import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/review-rules.ts";
+import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Learn · DeskCoach" }];
 

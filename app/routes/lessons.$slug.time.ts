@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 const schema = z.object({ seconds: z.coerce.number().int().min(1).max(60) });
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { QuizForm } from "#app/components/quiz-form.tsx";
 import { useReadingTime } from "#app/components/reading-time.ts";
 import { StaticHtml } from "#app/components/static-html.tsx";
@@ -11,8 +11,8 @@ import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
-import { staticHtmlData } from "#app/static-html.server.tsx";
-import { readForm } from "#app/validation.ts";
+import { staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },

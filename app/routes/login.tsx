@@ -1,16 +1,16 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
+import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { DEMO_PASSWORD, DEMO_PEOPLE } from "#app/models/demo.server.ts";
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { verifyPassword } from "#app/models/passwords.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
 import { findUserForSignIn } from "#app/models/users.server.ts";
-import { safeRedirect } from "#app/safe-redirect.ts";
+import { safeRedirect } from "#app/route-helpers/safe-redirect.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · DeskCoach" }];
 

@@ -1,15 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
+import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { CodeError, redeemCode } from "#app/models/access-codes.server.ts";
 import { recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
-import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/rules/passwords.ts";
 import { services } from "#app/services.server.ts";
-import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/route-helpers/forms.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Use a code · DeskCoach" }];
 

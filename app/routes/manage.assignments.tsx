@@ -1,15 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
-import { dateString, plainText } from "#app/forms.ts";
+import { dateString, plainText } from "#app/rules/fields.ts";
 import { AssignmentError, cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Assignments · DeskCoach" }];
 

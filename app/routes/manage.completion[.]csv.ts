@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "#app/auth.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { completionReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";

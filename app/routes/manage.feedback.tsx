@@ -2,9 +2,9 @@ import { Fragment } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
-import { COMPLAINT_RATING, describeShareChange, FEW_ITEMS, formatRating, formatShare, IMPACT_WINDOW_DAYS } from "#app/feedback-rules.ts";
+import { COMPLAINT_RATING, describeShareChange, FEW_ITEMS, formatRating, formatShare, IMPACT_WINDOW_DAYS } from "#app/rules/feedback.ts";
 import { AssignmentError, createAssignment, listAssignments } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import {
@@ -19,9 +19,9 @@ import {
 } from "#app/models/feedback-insights.server.ts";
 import { analysisStart, listFeedback } from "#app/models/feedback.server.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Patient feedback · DeskCoach" }];
 

@@ -1,15 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { UploadForm } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
-import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/feedback-rules.ts";
+import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { readUpload } from "#app/csv-upload.server.ts";
+import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
 import { checkFeedbackCsv, FeedbackError, saveFeedback, type FeedbackRowView } from "#app/models/feedback.server.ts";
 import { listLocations } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Import patient feedback · DeskCoach" }];

@@ -2,18 +2,18 @@ import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FeedbackFields } from "#app/components/feedback-fields.tsx";
 import { FormError, SelectField } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
-import { describeRedactions, type RedactionCounts } from "#app/feedback-rules.ts";
+import { describeRedactions, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { checkFeedbackEntry, FeedbackError, listFeedback, removeFeedback, saveFeedback } from "#app/models/feedback.server.ts";
 import { listLocations } from "#app/models/team.server.ts";
 import { compileThemes, matchThemes } from "#app/models/themes.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Feedback items · DeskCoach" }];
 

@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { ProgressBar } from "#app/components/progress-bar.tsx";
 import { canSetGoal, getLearningSettings, GoalError, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
-import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team goal · DeskCoach" }];
 

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
-import { STATE_LABELS } from "#app/item-states.ts";
+import { STATE_LABELS } from "#app/rules/item-states.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { findPerson } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 
 // One employee's record as CSV: their assignments, then their completed lessons.

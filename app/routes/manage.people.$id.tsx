@@ -1,14 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
-import { personInput, personSchema } from "#app/forms.ts";
+import { personInput } from "#app/route-helpers/forms.ts";
+import { personSchema } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { formatCents } from "#app/models/money.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { retentionByPerson } from "#app/models/review.server.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
@@ -23,10 +24,10 @@ import {
   TeamError,
   updatePerson,
 } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
-import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
+import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} · DeskCoach` }];

@@ -1,16 +1,17 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
-import { personInput, personSchema, plainText } from "#app/forms.ts";
+import { personInput } from "#app/route-helpers/forms.ts";
+import { personSchema, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { addLocation, addPeople, jobTitles, listLocations, listPeople, TeamError } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
 

@@ -1,14 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useNavigation } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readUpload } from "#app/csv-upload.server.ts";
-import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/import-rules.ts";
+import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
+import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
 import { checkPeopleCsv } from "#app/models/people-import.server.ts";
 import { addPeople, TeamError } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Import people · DeskCoach" }];

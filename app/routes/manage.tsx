@@ -1,6 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
 

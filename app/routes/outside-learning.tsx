@@ -1,17 +1,17 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
-import { dateString, plainText } from "#app/forms.ts";
+import { dateString, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { formatCents, parseAmount } from "#app/models/money.ts";
+import { formatCents, parseAmount } from "#app/rules/money.ts";
 import { deleteOutsideLearning, listOutsideLearning, logOutsideLearning, OutsideError } from "#app/models/outside-learning.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
-import { OUTSIDE_KINDS } from "#app/outside-kinds.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Outside learning · DeskCoach" }];

@@ -1,15 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess, requireRole } from "#app/auth.server.ts";
+import { requireMoneyAccess, requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { copyPlan, getPlan, hasPlan, headcountOn, resolvePlan, savePlan, type PlanLine } from "#app/models/budget.server.ts";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents, parseAmount } from "#app/models/money.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents, parseAmount } from "#app/rules/money.ts";
 import { services } from "#app/services.server.ts";
-import { CATEGORIES } from "#app/spend-categories.ts";
-import { readForm } from "#app/validation.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Budget · DeskCoach" }];
 

@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { TextField } from "#app/components/field.tsx";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
 import { budgetReport } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
-import { FORMAT_RANGES } from "#app/spend-categories.ts";
+import { FORMAT_RANGES } from "#app/rules/spend-categories.ts";
 
 export const meta: MetaFunction = () => [{ title: "Format planner · DeskCoach" }];
 

@@ -1,19 +1,19 @@
 import { Fragment } from "react";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { readExpenseForm } from "#app/expense-form.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
+import { readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { createExpense, listExpenses, SpendError } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
-import { CATEGORY_LABEL } from "#app/spend-categories.ts";
-import { readForm } from "#app/validation.ts";
+import { CATEGORY_LABEL } from "#app/rules/spend-categories.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
 

@@ -1,15 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccessToObject } from "#app/auth.server.ts";
+import { requireMoneyAccessToObject } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readExpenseForm } from "#app/expense-form.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { formatCents } from "#app/models/money.ts";
+import { readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { deleteExpense, findExpense, SpendError, updateExpense } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Edit expense · DeskCoach" }];
 

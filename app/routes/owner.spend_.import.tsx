@@ -1,14 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readUpload } from "#app/csv-upload.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
+import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
 import { checkExpenseCsv, importExpenses } from "#app/models/spend.server.ts";
 import { services } from "#app/services.server.ts";
-import { CATEGORIES } from "#app/spend-categories.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
 
 export const meta: MetaFunction = () => [{ title: "Import spend · DeskCoach" }];
 

@@ -1,12 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
 import { CertificateError, completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "My progress · DeskCoach" }];
 

@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { signIn } from "#app/auth.server.ts";
+import { signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
 import { isValidTimeZone } from "#app/models/clock.server.ts";
-import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/rules/passwords.ts";
 import { isSetupOpen, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
-import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/route-helpers/forms.ts";
+import { parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Set up your practice · DeskCoach" }];
 

@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { isStorageFailure } from "#db/storage-errors.ts";
-import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/storage-full.ts";
+import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
 import { isForeignRequest } from "./same-origin.ts";
 import { answerStorageFailures } from "./storage-failures.ts";
 

@@ -12,7 +12,7 @@ import {
   topThemes,
   type AnalysisItem,
 } from "#app/models/feedback-insights.server.ts";
-import { describeShareChange, formatRating, formatShare } from "#app/feedback-rules.ts";
+import { describeShareChange, formatRating, formatShare } from "#app/rules/feedback.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser } from "#tests/support/factories.ts";
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { headcountOn, savePlan } from "#app/models/budget.server.ts";
-import { fiscalYear, fiscalYearOf } from "#app/models/fiscal.ts";
-import { mulDiv, splitEqually } from "#app/models/money.ts";
+import { fiscalYear, fiscalYearOf } from "#app/rules/fiscal.ts";
+import { mulDiv, splitEqually } from "#app/rules/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
 import { budgetReport, costPer, employeeSpendReport, projectYear, valueReport } from "#app/models/reports.server.ts";
 import { checkExpenseCsv, createExpense, deleteExpense, importExpenses, listExpenses, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";

@@ -2,7 +2,7 @@
 // back by the confirm form (commit). A request id made at preview travels with the confirm form,
 // so a confirm sent twice imports once.
 import { randomUUID } from "node:crypto";
-import { MAX_IMPORT_BYTES } from "./models/csv.server.ts";
+import { MAX_IMPORT_BYTES } from "#app/models/csv.server.ts";
 import { readForm } from "./validation.ts";
 
 export type Upload =

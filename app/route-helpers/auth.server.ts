@@ -5,7 +5,7 @@ import type { Role } from "#db/schema.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { roleAtLeast } from "#app/models/users.server.ts";
-import { services } from "./services.server.ts";
+import { services } from "#app/services.server.ts";
 
 const cache = new WeakMap<Request, Promise<SessionUser | null>>();
 

@@ -1,6 +1,6 @@
 // Reads the progress matrix's filters from a URL, shared by the page and its CSV export.
 import { z } from "zod";
-import type { MatrixFilters } from "./models/team-progress.server.ts";
+import type { MatrixFilters } from "#app/models/team-progress.server.ts";
 
 const schema = z.object({
   locationId: z.coerce.number().int().positive().optional().catch(undefined),

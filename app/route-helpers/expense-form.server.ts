@@ -1,10 +1,10 @@
 // Reads the expense form (shared by recording and editing spend).
 import { z } from "zod";
 import type { SpendCategory } from "#db/schema.ts";
-import { dateString, plainText } from "./forms.ts";
-import { parseAmount } from "./models/money.ts";
-import type { ExpenseInput } from "./models/spend.server.ts";
-import { isCategory } from "./spend-categories.ts";
+import { dateString, plainText } from "#app/rules/fields.ts";
+import { parseAmount } from "#app/rules/money.ts";
+import type { ExpenseInput } from "#app/models/spend.server.ts";
+import { isCategory } from "#app/rules/spend-categories.ts";
 
 const schema = z.object({
   spentOn: dateString,
