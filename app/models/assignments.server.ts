@@ -7,7 +7,7 @@ import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 import { addDaysTo, addMonthsTo } from "#app/rules/dates.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 /** Someone joining a group after its fixed due date still gets this long. */
 export const LATE_JOINER_DAYS = 14;

@@ -5,7 +5,7 @@ import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
 import { getPractice } from "./practice.server.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export interface PlanLine {
   category: SpendCategory;

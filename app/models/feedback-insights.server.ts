@@ -13,7 +13,8 @@ import { listAssignments } from "./assignments.server.ts";
 import { localDate } from "./clock.server.ts";
 import { addDaysTo, addMonthsTo, daysBetween } from "#app/rules/dates.ts";
 import type { StoredFeedback } from "./feedback.server.ts";
-import { listLocations, type Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listLocations } from "./team.server.ts";
 import { compileThemes, matchThemes } from "./themes.ts";
 
 export interface AnalysisItem {

@@ -16,7 +16,8 @@ import { recordAudit } from "./audit.server.ts";
 import { addDaysTo } from "#app/rules/dates.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
 import { scrubComment } from "./scrub.ts";
-import { listLocations, type Actor, type Location } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listLocations, type Location } from "./team.server.ts";
 
 /** One item, checked and scrubbed, ready to store. */
 export interface FeedbackInput {

@@ -6,7 +6,7 @@ import type { OutsideKind } from "#db/schema.ts";
 import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
 import { recordAudit } from "./audit.server.ts";
 import { createExpenseIn, deleteExpenseIn } from "./spend.server.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export interface OutsideInput {
   title: string;

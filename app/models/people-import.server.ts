@@ -4,7 +4,8 @@ import type { DB } from "#db/connection.ts";
 import { personSchema } from "#app/rules/fields.ts";
 import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
-import { listLocations, type Actor, type PersonInput } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listLocations, type PersonInput } from "./team.server.ts";
 import { normalizeEmail } from "./users.server.ts";
 
 

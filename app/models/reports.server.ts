@@ -10,7 +10,7 @@ import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
 import { fiscalYear, monthEnd, type FiscalYear } from "#app/rules/fiscal.ts";
 import { mulDiv, splitEqually } from "#app/rules/money.ts";
 import { progressMatrix } from "./team-progress.server.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export interface Period {
   start: string;

@@ -9,7 +9,7 @@ import { CATEGORIES, isCategory } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { CsvError, parseCsvUpload } from "./csv.server.ts";
 import { parseAmount, splitEqually } from "#app/rules/money.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export type Shares =
   | { mode: "practice" }

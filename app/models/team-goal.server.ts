@@ -7,7 +7,7 @@ import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
 import { addDaysTo, addMonthsTo, daysBetween } from "#app/rules/dates.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 

@@ -13,7 +13,8 @@ import type { ItemState } from "#app/rules/item-states.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 import { parseStoredAnswers, gradeQuiz } from "./quizzes.server.ts";
-import { listPeople, type Actor, type Person } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listPeople, type Person } from "./team.server.ts";
 
 export interface Cell extends ItemProgress {
   itemKey: string;

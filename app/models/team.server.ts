@@ -5,10 +5,8 @@ import type { Role, UserStatus } from "#db/schema.ts";
 import { issueCode } from "./access-codes.server.ts";
 import { applyGroupAssignments } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
-import { endUserSessions, type SessionUser } from "./sessions.server.ts";
+import { endUserSessions, type Actor } from "./sessions.server.ts";
 import { normalizeEmail } from "./users.server.ts";
-
-export type Actor = Pick<SessionUser, "id" | "role" | "scopeLocationId">;
 
 export interface Location {
   id: number;

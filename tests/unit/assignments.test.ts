@@ -9,7 +9,8 @@ import {
   type StateInput,
 } from "#app/models/assignments.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
-import { addPeople, type Actor } from "#app/models/team.server.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
+import { addPeople } from "#app/models/team.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 

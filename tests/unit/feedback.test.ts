@@ -9,7 +9,7 @@ import {
   saveFeedback,
   type FeedbackInput,
 } from "#app/models/feedback.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 

@@ -5,7 +5,7 @@ import { mulDiv, splitEqually } from "#app/rules/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
 import { budgetReport, costPer, employeeSpendReport, projectYear, valueReport } from "#app/models/reports.server.ts";
 import { checkExpenseCsv, createExpense, deleteExpense, importExpenses, listExpenses, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createPractice, createUser } from "#tests/support/factories.ts";
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { deleteOutsideLearning, listOutsideLearning, logOutsideLearning, type OutsideInput } from "#app/models/outside-learning.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { deleteExpense, listExpenses } from "#app/models/spend.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createPractice, createUser } from "#tests/support/factories.ts";
 

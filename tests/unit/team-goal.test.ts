@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { getLearningSettings, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser } from "#tests/support/factories.ts";
 

@@ -3,7 +3,7 @@ import { createAssignment } from "#app/models/assignments.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
 import { assignedItems, mostMissedQuestions, progressMatrix } from "#app/models/team-progress.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 

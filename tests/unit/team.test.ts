@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { hashCode, redeemCode } from "#app/models/access-codes.server.ts";
-import { createSessions } from "#app/models/sessions.server.ts";
+import { createSessions, type Actor } from "#app/models/sessions.server.ts";
 import { checkPeopleCsv } from "#app/models/people-import.server.ts";
-import { addPeople, canChange, findPerson, issueResetCode, listPeople, setStatus, updatePerson, type Actor, type PersonInput } from "#app/models/team.server.ts";
+import { addPeople, canChange, findPerson, issueResetCode, listPeople, setStatus, updatePerson, type PersonInput } from "#app/models/team.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
