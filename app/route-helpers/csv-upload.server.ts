@@ -3,13 +3,11 @@
 // so a confirm sent twice imports once.
 import { randomUUID } from "node:crypto";
 import { MAX_IMPORT_BYTES } from "#app/models/csv.server.ts";
-import { readForm } from "./validation.ts";
+import { readForm, readRequestId } from "./validation.ts";
 
 export type Upload =
   | { intent: "preview" | "commit"; bytes: Uint8Array; requestId: string }
   | { error: string; status: number };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function readUpload(request: Request): Promise<Upload> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES * 2) {
@@ -24,8 +22,8 @@ export async function readUpload(request: Request): Promise<Upload> {
   }
   if (intent === "commit") {
     const csv = form.get("csv");
-    const requestId = String(form.get("requestId") ?? "");
-    if (typeof csv !== "string" || csv === "" || !UUID.test(requestId)) {
+    const requestId = readRequestId(form.get("requestId"));
+    if (typeof csv !== "string" || csv === "" || !requestId) {
       return { error: "This form is out of date. Upload the file again.", status: 400 };
     }
     return { intent, bytes: new TextEncoder().encode(csv), requestId };

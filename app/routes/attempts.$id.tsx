@@ -3,18 +3,16 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { findAttempt, gradeQuiz, parseStoredAnswers } from "#app/models/quizzes.server.ts";
 import { services } from "#app/services.server.ts";
+import { invariantResponse, readId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Quiz result · DeskCoach" }];
 
-const notFound = () => new Response("Not found", { status: 404 });
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
-  const attempt = await findAttempt(services.db, id);
+  const id = readId(params.id);
+  const attempt = id ? await findAttempt(services.db, id) : undefined;
   // Someone else's attempt does not exist, as far as this user can tell.
-  if (!attempt || attempt.user_id !== user.id) throw notFound();
+  invariantResponse(attempt && attempt.user_id === user.id);
   const lesson = services.catalog.lesson(attempt.lesson_slug);
   // The detailed review is only meaningful against the version the attempt was graded on.
   const graded =

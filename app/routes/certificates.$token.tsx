@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { findCertificate } from "#app/models/certificates.server.ts";
 import { services } from "#app/services.server.ts";
+import { invariantResponse } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Certificate of completion · DeskCoach" }, { name: "robots", content: "noindex" }];
 
@@ -12,7 +13,7 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 // The token is the only key (256 random bits); an unknown or turned-off link answers 404.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const certificate = await findCertificate(services.db, params.token ?? "");
-  if (!certificate) throw new Response("Not found", { status: 404 });
+  invariantResponse(certificate);
   const [y, m, d] = certificate.completedOn.split("-").map(Number) as [number, number, number];
   const url = new URL(request.url);
   return {

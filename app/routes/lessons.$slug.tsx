@@ -12,7 +12,7 @@ import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/mo
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
 import { staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { formFields, invariantResponse, readForm, requestIdSchema } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
@@ -20,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 function findLesson(slug: string | undefined): CatalogLesson {
   const lesson = slug ? services.catalog.lesson(slug) : undefined;
-  if (!lesson) throw new Response("Not found", { status: 404 });
+  invariantResponse(lesson);
   return lesson;
 }
 
@@ -52,7 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const common = z.object({
-  requestId: z.string().uuid(),
+  requestId: requestIdSchema,
   openedAt: z.string().datetime().optional(),
   tracked: z.enum(["0", "1"]).optional(),
 });
@@ -68,7 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
   const form = await readForm(request);
-  const fields = common.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
+  const fields = common.safeParse(formFields(form));
   if (!fields.success) {
     return data(
       { formError: "This form is out of date. Reload the page and try again.", errors: {}, selected: {} },

@@ -1,15 +1,16 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
 import { dateString, plainText } from "#app/rules/fields.ts";
-import { AssignmentError, cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
+import { cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, formReply, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Assignments · DeskCoach" }];
 
@@ -91,26 +92,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = form.get("intent");
   try {
     if (intent === "cancel") {
-      const id = Number(form.get("assignmentId"));
-      if (!Number.isSafeInteger(id) || id <= 0) throw new AssignmentError("assignmentId", "No such assignment.", 404);
+      const id = readId(form.get("assignmentId"));
+      if (!id) throw new FieldError("assignmentId", "No such assignment.", 404);
       await cancelAssignment(services.db, actor, id, ctx.now);
       throw redirect("/manage/assignments");
     }
     if (intent === "create") {
       const parsed = parseForm(form, schema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, createdId: null }, { status: 400 });
+      if (!parsed.ok) return formReply(parsed, { createdId: null });
       const createdId = await createAssignment(services.db, actor, toInput(parsed.data), ctx);
       return { errors: {} as Record<string, string>, values: {} as Record<string, string>, createdId };
     }
   } catch (error) {
-    if (error instanceof AssignmentError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      return data({ errors: { [error.field]: error.message }, values, createdId: null }, { status: error.status });
-    }
+    if (error instanceof FieldError) return fieldErrorReply(error, form, { createdId: null });
     throw error;
   }
-  return data({ errors: { form: "Unknown action." }, values: {}, createdId: null }, { status: 400 });
+  return formReply({ errors: { form: "Unknown action." }, values: {} }, { createdId: null });
 }
 
 function describeTarget(a: { targetUserName: string | null; targetJobTitle: string | null; targetLocationName: string | null }) {

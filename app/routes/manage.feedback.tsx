@@ -5,8 +5,9 @@ import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
 import { COMPLAINT_RATING, describeShareChange, FEW_ITEMS, formatRating, formatShare, IMPACT_WINDOW_DAYS } from "#app/rules/feedback.ts";
-import { AssignmentError, createAssignment, listAssignments } from "#app/models/assignments.server.ts";
+import { createAssignment, listAssignments } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import {
   describeGroup,
   modulesForSkill,
@@ -21,7 +22,7 @@ import { analysisStart, listFeedback } from "#app/models/feedback.server.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { notFound, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Patient feedback · DeskCoach" }];
 
@@ -114,8 +115,8 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     throw redirect(`/manage/feedback?assigned=${id}#recommendations`);
   } catch (error) {
-    if (error instanceof AssignmentError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
+    if (error instanceof FieldError) {
+      if (error.status === 404) throw notFound();
       return data({ error: error.message, item }, { status: error.status });
     }
     throw error;

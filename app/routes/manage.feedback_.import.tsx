@@ -7,7 +7,8 @@ import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
 import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
-import { checkFeedbackCsv, FeedbackError, saveFeedback, type FeedbackRowView } from "#app/models/feedback.server.ts";
+import { checkFeedbackCsv, saveFeedback, type FeedbackRowView } from "#app/models/feedback.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { listLocations } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
@@ -75,7 +76,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const saved = await saveFeedback(services.db, actor, check.items, { now: ctx.now, requestId, via: "csv" });
     return reply({ imported: { count: saved.count, duplicate: saved.duplicate } });
   } catch (error) {
-    if (error instanceof FeedbackError) return reply({ error: error.message }, error.status);
+    if (error instanceof FieldError) return reply({ error: error.message }, error.status);
     throw error;
   }
 }

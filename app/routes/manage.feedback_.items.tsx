@@ -8,12 +8,13 @@ import { FormError, SelectField } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
 import { describeRedactions, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { checkFeedbackEntry, FeedbackError, listFeedback, removeFeedback, saveFeedback } from "#app/models/feedback.server.ts";
+import { checkFeedbackEntry, listFeedback, removeFeedback, saveFeedback } from "#app/models/feedback.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { listLocations } from "#app/models/team.server.ts";
 import { compileThemes, matchThemes } from "#app/models/themes.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, formFields, formReply, formValues, readForm, readId, readRequestId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Feedback items · DeskCoach" }];
 
@@ -76,35 +77,35 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  const strings = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
   try {
     if (intent === "remove") {
-      const id = Number(form.get("id"));
-      if (!Number.isSafeInteger(id) || id <= 0) throw new FeedbackError("id", "No such feedback.", 404);
+      const id = readId(form.get("id"));
+      if (!id) throw new FieldError("id", "No such feedback.", 404);
       await removeFeedback(services.db, actor, id, ctx.now);
       throw redirect("/manage/feedback/items");
     }
     if (intent === "preview" || intent === "save") {
-      const raw = entrySchema.parse(strings);
-      const values = { ...raw };
+      const raw = entrySchema.parse(formFields(form));
+      const values = formValues(raw);
       const check = await checkFeedbackEntry(services.db, actor, raw, localDate(ctx.now, ctx.timeZone));
-      if (!check.input) return reply({ errors: check.errors, values, preview: null }, 400);
+      if (!check.input) return formReply({ errors: check.errors, values }, { preview: null });
       if (intent === "preview") {
         return reply({ errors: {}, values, preview: { comment: check.view.comment, redactions: check.view.redactions, requestId: randomUUID() } });
       }
-      const requestId = z.string().uuid().safeParse(strings.requestId);
-      if (!requestId.success) return reply({ errors: { form: "This form is out of date. Check the item again." }, values, preview: null }, 400);
-      await saveFeedback(services.db, actor, [check.input], { now: ctx.now, requestId: requestId.data, via: "form" });
+      const requestId = readRequestId(form.get("requestId"));
+      if (!requestId) return formReply({ errors: { form: "This form is out of date. Check the item again." }, values }, { preview: null });
+      await saveFeedback(services.db, actor, [check.input], { now: ctx.now, requestId, via: "form" });
       throw redirect("/manage/feedback/items?saved=1");
     }
   } catch (error) {
-    if (error instanceof FeedbackError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      return reply({ errors: { [error.field === "location" ? "locationId" : "form"]: error.message }, values: strings, preview: null }, error.status);
+    if (error instanceof FieldError) {
+      // The model names the location; this page's field for it is locationId.
+      const field = error.field === "location" ? "locationId" : "form";
+      return fieldErrorReply(new FieldError(field, error.message, error.status), form, { preview: null });
     }
     throw error;
   }
-  return reply({ errors: { form: "Unknown action." }, values: {}, preview: null }, 400);
+  return formReply({ errors: { form: "Unknown action." }, values: {} }, { preview: null });
 }
 
 const stars = (rating: number) => `${rating} of 5`;

@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { ProgressBar } from "#app/components/progress-bar.tsx";
-import { canSetGoal, getLearningSettings, GoalError, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { canSetGoal, getLearningSettings, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
 import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, forbidden, formReply, parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team goal · DeskCoach" }];
 
@@ -51,25 +52,26 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     if (intent === "goal") {
       const parsed = parseForm(form, goalSchema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+      if (!parsed.ok) return formReply(parsed, {});
       await setMonthlyGoal(services.db, actor, parsed.data.goal, ctx.now);
       throw redirect("/manage/goal?saved=goal");
     }
     if (intent === "rankings") {
       const owner = await requireRole(request, "owner");
       const parsed = parseForm(form, rankingsSchema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+      if (!parsed.ok) return formReply(parsed, {});
       await setRankings(services.db, owner, parsed.data.rankings === "on", ctx.now);
       throw redirect("/manage/goal?saved=rankings");
     }
   } catch (error) {
-    if (error instanceof GoalError) {
-      if (error.status === 403) throw new Response("You do not have access to this page.", { status: 403 });
-      return data({ errors: { [error.field]: error.message }, values: { goal: String(form.get("goal") ?? "") } }, { status: error.status });
+    if (error instanceof FieldError) {
+      // Only the owner or a whole-practice manager sees these forms: anyone else sent them by hand.
+      if (error.status === 403) throw forbidden();
+      return fieldErrorReply(error, form, {});
     }
     throw error;
   }
-  return data({ errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+  return formReply({ errors: { form: "Unknown action." }, values: {} }, {});
 }
 
 export default function TeamGoal() {

@@ -9,6 +9,7 @@ import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { personInput } from "#app/route-helpers/forms.ts";
 import { personSchema } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { retentionByPerson } from "#app/models/review.server.ts";
@@ -21,22 +22,21 @@ import {
   jobTitles,
   listLocations,
   setStatus,
-  TeamError,
   updatePerson,
 } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, formReply, invariantResponse, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} · DeskCoach` }];
 
 /** The person, if the actor may see them; anyone else answers 404, whether or not they exist. */
-async function personFor(actor: SessionUser, id: string | undefined) {
-  const n = Number(id);
-  const person = Number.isSafeInteger(n) && n > 0 ? await findPerson(services.db, actor, n) : undefined;
-  if (!person) throw new Response("Not found", { status: 404 });
+async function personFor(actor: SessionUser, param: string | undefined) {
+  const id = readId(param);
+  const person = id ? await findPerson(services.db, actor, id) : undefined;
+  invariantResponse(person);
   return person;
 }
 
@@ -92,7 +92,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     switch (intent) {
       case "update": {
         const parsed = parseForm(form, personSchema);
-        if (!parsed.ok) return reply({ errors: parsed.errors, values: parsed.values, code: null }, 400);
+        if (!parsed.ok) return formReply(parsed, { code: null });
         await updatePerson(services.db, actor, person, personInput(parsed.data), ctx);
         throw redirect(`/manage/people/${person.id}`);
       }
@@ -105,13 +105,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return reply({ errors: {}, values: {}, code });
       }
       default:
-        return reply({ errors: { form: "Unknown action." }, values: {}, code: null }, 400);
+        return formReply({ errors: { form: "Unknown action." }, values: {} }, { code: null });
     }
   } catch (error) {
-    if (error instanceof TeamError) {
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      return reply({ errors: { [error.field]: error.message }, values, code: null }, error.status);
-    }
+    if (error instanceof FieldError) return fieldErrorReply(error, form, { code: null });
     throw error;
   }
 }

@@ -7,7 +7,8 @@ import { FormError } from "#app/components/field.tsx";
 import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
 import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
 import { checkPeopleCsv } from "#app/models/people-import.server.ts";
-import { addPeople, TeamError } from "#app/models/team.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { addPeople } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 
@@ -42,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const added = await addPeople(services.db, actor, check.people, { ...(await practiceContext()), via: "csv" });
     return reply({ error: null, rows: [], csv: null, requestId: null, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
   } catch (error) {
-    if (error instanceof TeamError) return reply({ error: error.message, rows, csv: null, requestId: null, added: null }, error.status);
+    if (error instanceof FieldError) return reply({ error: error.message, rows, csv: null, requestId: null, added: null }, error.status);
     throw error;
   }
 }

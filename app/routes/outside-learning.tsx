@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
@@ -6,12 +6,13 @@ import { FormError, SelectField, TextField } from "#app/components/field.tsx";
 import { dateString, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { formatCents, parseAmount } from "#app/rules/money.ts";
-import { deleteOutsideLearning, listOutsideLearning, logOutsideLearning, OutsideError } from "#app/models/outside-learning.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { deleteOutsideLearning, listOutsideLearning, logOutsideLearning } from "#app/models/outside-learning.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, formReply, formValues, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Outside learning · DeskCoach" }];
@@ -55,20 +56,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   try {
     if (form.get("intent") === "delete") {
-      const id = Number(form.get("entryId"));
-      if (!Number.isSafeInteger(id) || id <= 0) throw new OutsideError("entry", "No such entry.", 404);
+      const id = readId(form.get("entryId"));
+      if (!id) throw new FieldError("entry", "No such entry.", 404);
       await deleteOutsideLearning(services.db, user, id, ctx.now);
       throw redirect("/outside-learning");
     }
     const parsed = parseForm(form, schema);
-    const values: Record<string, string> = parsed.ok ? {} : parsed.values;
     const errors: Record<string, string> = parsed.ok ? {} : { ...parsed.errors };
     const rawCost = String(form.get("cost") ?? "").trim();
     const cost = rawCost === "" ? ({ ok: true, cents: 0 } as const) : parseAmount(rawCost);
     if (!cost.ok) errors.cost = cost.message;
     if (parsed.ok && parsed.data.heldOn > localDate(ctx.now, ctx.timeZone)) errors.heldOn = "Log it after it has happened.";
     if (!parsed.ok || !cost.ok || Object.keys(errors).length > 0) {
-      return data({ errors, values: { ...values, ...Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) } as Record<string, string>, loggedId: null }, { status: 400 });
+      return formReply({ errors, values: formValues(form) }, { loggedId: null });
     }
     const attendeeIds = user.role === "staff" ? [user.id] : form.getAll("attendees").map(Number);
     const loggedId = await logOutsideLearning(
@@ -79,10 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     return { errors: {} as Record<string, string>, values: {} as Record<string, string>, loggedId };
   } catch (error) {
-    if (error instanceof OutsideError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      return data({ errors: { [error.field]: error.message }, values: {} as Record<string, string>, loggedId: null }, { status: error.status });
-    }
+    if (error instanceof FieldError) return fieldErrorReply(error, form, { loggedId: null });
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireMoneyAccess, requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
@@ -9,7 +9,7 @@ import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { formatCents, parseAmount } from "#app/rules/money.ts";
 import { services } from "#app/services.server.ts";
 import { CATEGORIES } from "#app/rules/spend-categories.ts";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { formReply, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Budget · DeskCoach" }];
 
@@ -43,13 +43,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const now = services.clock.now();
   if (form.get("intent") === "copy") {
     const copied = !(await hasPlan(services.db, ctx.fy.year)) && (await copyPlan(services.db, owner, ctx.fy.year - 1, ctx.fy.year, now));
-    if (!copied) return data({ errors: { form: "Last year has no plan to copy, or this year already has one." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+    if (!copied) return formReply({ errors: { form: "Last year has no plan to copy, or this year already has one." }, values: {} }, {});
     throw redirect(`/owner/budget?fy=${ctx.fy.year}`);
   }
   // Empty fields mean zero, so only the plan's own form may save one: a post without it (a stray
   // or forged request) must not wipe the year's plan.
   if (form.get("intent") !== "save") {
-    return data({ errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, {});
   }
   const errors: Record<string, string> = {};
   const values: Record<string, string> = {};
@@ -62,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!parsed.ok) errors[`amount.${c.id}`] = parsed.message;
     else lines.push({ category: c.id, plannedCents: parsed.cents, perEmployee: values[`perEmployee.${c.id}`] === "on" });
   }
-  if (Object.keys(errors).length > 0) return data({ errors, values }, { status: 400 });
+  if (Object.keys(errors).length > 0) return formReply({ errors, values }, {});
   await savePlan(services.db, owner, ctx.fy.year, lines, now);
   throw redirect(`/owner/budget?fy=${ctx.fy.year}&saved=1`);
 }

@@ -4,6 +4,7 @@ import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
+import { notFound } from "#app/route-helpers/validation.ts";
 
 const dollars = (cents: number | null) => (cents === null ? "" : (cents / 100).toFixed(2));
 
@@ -42,6 +43,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ]));
     }
     default:
-      throw new Response("Not found", { status: 404 });
+      throw notFound();
   }
 }

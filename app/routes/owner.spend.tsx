@@ -1,19 +1,20 @@
 import { Fragment } from "react";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
+import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { formatCents } from "#app/rules/money.ts";
-import { createExpense, listExpenses, SpendError } from "#app/models/spend.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { createExpense, listExpenses } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
 import { CATEGORY_LABEL } from "#app/rules/spend-categories.ts";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, formReply, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
 
@@ -40,17 +41,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await fiscalContext(request);
   const form = await readForm(request);
   const read = readExpenseForm(form, ctx.today);
-  if (!read.ok) return data({ errors: read.errors, values: read.values, savedId: null }, { status: 400 });
+  if (!read.ok) return formReply(read, { savedId: null });
   let savedId: number;
   try {
     savedId = await createExpense(services.db, user, read.input, ctx.now);
   } catch (error) {
-    if (error instanceof SpendError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      values.people = form.getAll("people").map(String).join(",");
-      return data({ errors: { [error.field]: error.message }, values, savedId: null }, { status: error.status });
-    }
+    if (error instanceof FieldError) return fieldErrorReply(error, form, { savedId: null }, expenseFormValues(form));
     throw error;
   }
   return { errors: {} as Record<string, string>, values: {} as Record<string, string>, savedId };

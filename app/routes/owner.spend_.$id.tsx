@@ -1,22 +1,23 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireMoneyAccessToObject } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
+import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { formatCents } from "#app/rules/money.ts";
-import { deleteExpense, findExpense, SpendError, updateExpense } from "#app/models/spend.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { deleteExpense, findExpense, updateExpense } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { fieldErrorReply, formReply, invariantResponse, readForm, readId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Edit expense · DeskCoach" }];
 
-async function expenseFor(id: string | undefined) {
-  const n = Number(id);
-  const expense = Number.isSafeInteger(n) && n > 0 ? await findExpense(services.db, n) : undefined;
-  if (!expense) throw new Response("Not found", { status: 404 });
+async function expenseFor(param: string | undefined) {
+  const id = readId(param);
+  const expense = id ? await findExpense(services.db, id) : undefined;
+  invariantResponse(expense);
   return expense;
 }
 
@@ -55,15 +56,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw redirect("/owner/spend");
     }
     const read = readExpenseForm(form, ctx.today);
-    if (!read.ok) return data({ errors: read.errors, values: read.values }, { status: 400 });
+    if (!read.ok) return formReply(read, {});
     await updateExpense(services.db, user, expense.id, read.input, ctx.now);
   } catch (error) {
-    if (error instanceof SpendError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      values.people = form.getAll("people").map(String).join(",");
-      return data({ errors: { [error.field]: error.message }, values }, { status: error.status });
-    }
+    if (error instanceof FieldError) return fieldErrorReply(error, form, {}, expenseFormValues(form));
     throw error;
   }
   throw redirect("/owner/spend");

@@ -2,11 +2,12 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
-import { CertificateError, completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
+import { completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/route-helpers/validation.ts";
+import { invariantResponse, notFound, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "My progress · DeskCoach" }];
 
@@ -35,14 +36,13 @@ export async function action({ request }: ActionFunctionArgs) {
       throw redirect(`/certificates/${token}`);
     }
     if (form.get("intent") === "revoke") {
-      if (!(await completedModules(services.db, user.id, services.catalog, context.timeZone)).some((m) => m.slug === moduleSlug)) {
-        throw new CertificateError("No such certificate.", 404);
-      }
+      const completed = await completedModules(services.db, user.id, services.catalog, context.timeZone);
+      invariantResponse(completed.some((m) => m.slug === moduleSlug));
       await revokeCertificateLinks(services.db, user.id, moduleSlug, context.now);
       throw redirect(`/progress?revoked=${encodeURIComponent(moduleSlug)}#certificates`);
     }
   } catch (error) {
-    if (error instanceof CertificateError) throw new Response("Not found", { status: error.status });
+    if (error instanceof FieldError) throw notFound();
     throw error;
   }
   throw new Response("Unknown action.", { status: 400 });

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
-  AssignmentError,
   cancelAssignment,
   createAssignment,
   dueFor,
@@ -11,6 +10,7 @@ import {
 import type { Catalog } from "#app/models/catalog.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
 import { addPeople } from "#app/models/team.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
@@ -109,7 +109,7 @@ describe("creating assignments", () => {
     const past = createAssignment(testDb.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "person", userId: person.id }, due: { kind: "date", on: "2026-03-01" }, recurMonths: null }, ctx());
     await expect(past).rejects.toMatchObject({ field: "dueOn" });
     const unknown = createAssignment(testDb.db, owner, { item: { kind: "module", slug: "juggling" }, target: { kind: "person", userId: person.id }, due: { kind: "days", days: 3 }, recurMonths: null }, ctx());
-    await expect(unknown).rejects.toBeInstanceOf(AssignmentError);
+    await expect(unknown).rejects.toBeInstanceOf(FieldError);
     expect(await testDb.db.selectFrom("assignment").select("id").execute()).toEqual([]);
     // Today itself is fine.
     await createAssignment(testDb.db, owner, { item: { kind: "lesson", slug: "reading-only" }, target: { kind: "person", userId: person.id }, due: { kind: "date", on: "2026-03-02" }, recurMonths: null }, ctx());

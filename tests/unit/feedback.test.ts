@@ -2,7 +2,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   checkFeedbackCsv,
   checkFeedbackEntry,
-  FeedbackError,
   listFeedback,
   parseFeedbackDate,
   removeFeedback,
@@ -10,6 +9,7 @@ import {
   type FeedbackInput,
 } from "#app/models/feedback.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
@@ -163,7 +163,7 @@ describe("saving feedback", () => {
 
   it("keeps a location-scoped manager's feedback to their location", async () => {
     const sam = await scopedManager(maple);
-    await expect(saveFeedback(testDb.db, sam, [item({ locationId: river })], { now: NOW, requestId: "x", via: "form" })).rejects.toThrow(FeedbackError);
+    await expect(saveFeedback(testDb.db, sam, [item({ locationId: river })], { now: NOW, requestId: "x", via: "form" })).rejects.toThrow(FieldError);
     await saveFeedback(testDb.db, owner, [item({ locationId: river }), item({ locationId: null })], { now: NOW, requestId: "o", via: "csv" });
     await saveFeedback(testDb.db, sam, [item({ locationId: maple })], { now: NOW, requestId: "s", via: "csv" });
     expect((await listFeedback(testDb.db, sam)).map((f) => f.locationName)).toEqual(["Maple"]);
