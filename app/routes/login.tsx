@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { DEMO_PASSWORD, DEMO_PEOPLE } from "#app/models/demo.server.ts";
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { verifyPassword } from "#app/models/passwords.server.ts";
@@ -61,7 +62,7 @@ export default function Login() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <section className="narrow">
       <h1>Sign in</h1>

@@ -1,8 +1,9 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { CodeError, redeemCode } from "#app/models/access-codes.server.ts";
 import { recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
@@ -53,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function UseCode() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string> = result?.errors ?? {};
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <section className="narrow">
       <h1>Choose your password</h1>

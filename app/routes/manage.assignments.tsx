@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { dateString, plainText } from "#app/rules/fields.ts";
 import { cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
@@ -127,7 +128,7 @@ function describeTarget(a: { targetUserName: string | null; targetJobTitle: stri
 export default function Assignments() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const v: Record<string, string> = result?.values ?? {};
   const targetKind = v.targetKind ?? (d.preselectUserId ? "person" : "everyone");

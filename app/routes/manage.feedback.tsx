@@ -1,9 +1,10 @@
 import { Fragment } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { COMPLAINT_RATING, describeShareChange, FEW_ITEMS, formatRating, formatShare, IMPACT_WINDOW_DAYS } from "#app/rules/feedback.ts";
 import { createAssignment, listAssignments } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
@@ -148,7 +149,7 @@ function Figure({ figure, what }: { figure: ThemeFigure; what: "share" | "rating
 export default function Feedback() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const { table } = d;
   return (
     <>

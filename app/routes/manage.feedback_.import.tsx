@@ -1,9 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { UploadForm } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
@@ -84,7 +85,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function ImportFeedback() {
   const { locations, scoped } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const previewing = Boolean(result?.csv);
   return (
     <>

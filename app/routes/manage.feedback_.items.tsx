@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FeedbackFields } from "#app/components/feedback-fields.tsx";
 import { FormError, SelectField } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { describeRedactions, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { checkFeedbackEntry, listFeedback, removeFeedback, saveFeedback } from "#app/models/feedback.server.ts";
@@ -113,7 +114,7 @@ const stars = (rating: number) => `${rating} of 5`;
 export default function FeedbackItems() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
   const query = (page: number) => `?${new URLSearchParams({ ...(d.theme ? { theme: d.theme } : {}), page: String(page) })}`;

@@ -1,9 +1,10 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { ProgressBar } from "#app/components/progress-bar.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { FieldError } from "#app/models/field-error.ts";
 import { canSetGoal, getLearningSettings, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
 import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
@@ -77,7 +78,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function TeamGoal() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const goal = d.settings.monthlyLessonGoal;
   return (

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError } from "#app/components/field.tsx";
@@ -29,6 +29,7 @@ import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 import { services } from "#app/services.server.ts";
 import { fieldErrorReply, formReply, invariantResponse, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} · DeskCoach` }];
 
@@ -139,7 +140,7 @@ function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; 
 export default function PersonPage() {
   const { person, items, record, missed, retention, locations, jobTitles, canChange, isOwner, scopeLocationId, confirm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values && Object.keys(result.values).length > 0
     ? result.values

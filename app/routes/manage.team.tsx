@@ -1,10 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { personInput } from "#app/route-helpers/forms.ts";
 import { personSchema, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
@@ -85,7 +86,7 @@ const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;
 export default function Team() {
   const { people, locations, jobTitles, isOwner, scopeLocationId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const personErrors: Record<string, string> = result?.intent === "add-person" ? result.errors : {};
   const locationErrors: Record<string, string> = result?.intent === "add-location" ? result.errors : {};
   return (

@@ -1,9 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useNavigation } from "@remix-run/react";
+import { Link, useActionData } from "@remix-run/react";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
 import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
 import { checkPeopleCsv } from "#app/models/people-import.server.ts";
@@ -50,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ImportPeople() {
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
@@ -14,6 +14,7 @@ import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 import { fieldErrorReply, formReply, formValues, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 
 export const meta: MetaFunction = () => [{ title: "Outside learning · DeskCoach" }];
 
@@ -87,7 +88,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function OutsideLearning() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const v: Record<string, string> = result?.values ?? {};
   const totalMinutes = d.entries.reduce((s, e) => s + e.minutes, 0);

@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMoneyAccess, requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { copyPlan, getPlan, hasPlan, headcountOn, resolvePlan, savePlan, type PlanLine } from "#app/models/budget.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
@@ -70,7 +71,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Budget() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));

@@ -1,10 +1,11 @@
 import { Fragment } from "react";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
@@ -55,7 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Spend() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));
   return (
     <>

@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireMoneyAccessToObject } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { formatCents } from "#app/rules/money.ts";
@@ -68,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function EditExpense() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">

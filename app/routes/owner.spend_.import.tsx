@@ -1,8 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useNavigation } from "@remix-run/react";
+import { Link, useActionData } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
@@ -43,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ImportSpend() {
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">

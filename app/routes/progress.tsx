@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
 import { FieldError } from "#app/models/field-error.ts";
 import { getPractice } from "#app/models/practice.server.ts";
@@ -50,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Progress() {
   const r = useLoaderData<typeof loader>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <h1>My progress</h1>

@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { isValidTimeZone } from "#app/models/clock.server.ts";
 import { MIN_PASSWORD_LENGTH } from "#app/rules/passwords.ts";
 import { isSetupOpen, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
@@ -64,7 +65,7 @@ export default function Setup() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <section className="narrow">
       <h1>Set up your practice</h1>
