@@ -3,7 +3,7 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "#db/schema.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
-import { getPractice } from "#app/models/practice.server.ts";
+import { moneyAccess } from "#app/models/practice.server.ts";
 import { roleAtLeast } from "#app/models/users.server.ts";
 import { services } from "#app/services.server.ts";
 import { forbidden, notFound } from "./validation.ts";
@@ -52,10 +52,8 @@ export async function requireRole(request: Request, role: Role): Promise<Session
  */
 export async function requireMoneyAccess(request: Request, grant: "see-costs" | "record-spend"): Promise<SessionUser> {
   const user = await requireRole(request, "manager");
-  if (user.role === "owner") return user;
-  const practice = await getPractice(services.db);
-  const granted = grant === "see-costs" ? practice?.managers_see_costs : practice?.managers_record_spend;
-  if (granted !== 1) throw forbidden();
+  const access = await moneyAccess(services.db, user.role);
+  if (!(grant === "see-costs" ? access.seeCosts : access.recordSpend)) throw forbidden();
   return user;
 }
 

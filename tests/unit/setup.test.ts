@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSetupOpen, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
+import { isSetupOpen, moneyAccess, saveMoneySettings, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
 import { verifyPassword } from "#app/models/passwords.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 
@@ -26,5 +26,20 @@ describe("first-run setup", () => {
     expect(audit).toEqual([expect.objectContaining({ actor_id: ownerId, action: "practice.setup" })]);
     await expect(setupPractice(testDb.db, input, new Date())).rejects.toBeInstanceOf(SetupClosedError);
     expect(await testDb.db.selectFrom("user").selectAll().execute()).toHaveLength(1);
+  });
+});
+
+describe("training money", () => {
+  it("is the owner's; a manager gets what the owner granted, staff nothing", async () => {
+    const ownerId = await setupPractice(testDb.db, input, new Date());
+    const none = { seeCosts: false, recordSpend: false };
+    expect(await moneyAccess(testDb.db, "owner")).toEqual({ seeCosts: true, recordSpend: true });
+    expect(await moneyAccess(testDb.db, "manager")).toEqual(none);
+    expect(await moneyAccess(testDb.db, "staff")).toEqual(none);
+    await saveMoneySettings(testDb.db, ownerId, { labourCostEnabled: false, managersRecordSpend: true, managersSeeCosts: false }, new Date());
+    expect(await moneyAccess(testDb.db, "manager")).toEqual({ seeCosts: false, recordSpend: true });
+    await saveMoneySettings(testDb.db, ownerId, { labourCostEnabled: false, managersRecordSpend: true, managersSeeCosts: true }, new Date());
+    expect(await moneyAccess(testDb.db, "manager")).toEqual({ seeCosts: true, recordSpend: true });
+    expect(await moneyAccess(testDb.db, "staff")).toEqual(none);
   });
 });
