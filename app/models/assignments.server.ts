@@ -7,6 +7,7 @@ import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 import { addDaysTo, addMonthsTo } from "#app/rules/dates.ts";
+import { isDone, type ItemState } from "#app/rules/item-states.ts";
 import { FieldError } from "./field-error.ts";
 import type { Actor } from "./sessions.server.ts";
 
@@ -240,9 +241,6 @@ export async function listAssignments(db: DB, actor: Actor): Promise<AssignmentS
 // ---------------------------------------------------------------------------------------------
 // States
 
-export type { ItemState } from "#app/rules/item-states.ts";
-import type { ItemState } from "#app/rules/item-states.ts";
-
 export interface ItemProgress {
   state: ItemState;
   percent: number;
@@ -305,5 +303,5 @@ export function itemProgress(input: StateInput): ItemProgress {
 /** How far behind an item is, for sorting: overdue counts most, then what is left to do. */
 export function behindScore(progress: Pick<ItemProgress, "state" | "percent">): number {
   const left = 1 - progress.percent / 100;
-  return progress.state === "overdue" ? 2 + left : progress.state === "done" || progress.state === "done-late" ? 0 : left;
+  return progress.state === "overdue" ? 2 + left : isDone(progress.state) ? 0 : left;
 }

@@ -10,6 +10,7 @@ import { daysBetween } from "#app/rules/dates.ts";
 import { lessonProgress, libraryWithProgress } from "#app/models/progress.server.ts";
 import { dailyReview, reviewResults, submitReview } from "#app/models/review.server.ts";
 import { monthProgress } from "#app/models/team-goal.server.ts";
+import { isDone } from "#app/rules/item-states.ts";
 import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
@@ -62,8 +63,8 @@ export default function Learn() {
   const { name, library, continueWith, assigned, review, team } = useLoaderData<typeof loader>();
   const reviewAction = useActionData<typeof action>();
   const firstName = name.split(" ")[0];
-  const todo = assigned.filter((a) => a.state !== "done" && a.state !== "done-late");
-  const finished = assigned.filter((a) => a.state === "done" || a.state === "done-late");
+  const todo = assigned.filter((a) => !isDone(a.state));
+  const finished = assigned.filter((a) => isDone(a.state));
   return (
     <>
       <h1>Hello, {firstName}</h1>

@@ -1,5 +1,6 @@
 // The states an assigned item can be in, and their words. Shared by the models and the UI.
-export type ItemState = "not-started" | "in-progress" | "done" | "done-late" | "overdue";
+export const ITEM_STATES = ["not-started", "in-progress", "done", "done-late", "overdue"] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
 
 export const STATE_LABELS: Record<ItemState, string> = {
   "not-started": "Not started",
@@ -8,3 +9,8 @@ export const STATE_LABELS: Record<ItemState, string> = {
   "done-late": "Done late",
   overdue: "Overdue",
 };
+
+/** Finished, on time or late: the one place that says which states count as done. */
+export function isDone(state: ItemState): boolean {
+  return state === "done" || state === "done-late";
+}

@@ -11,10 +11,17 @@ import type { Catalog } from "#app/models/catalog.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
 import { addPeople } from "#app/models/team.server.ts";
 import { FieldError } from "#app/models/field-error.ts";
+import { isDone, ITEM_STATES } from "#app/rules/item-states.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
 const TZ = "America/Chicago";
+
+describe("item states", () => {
+  it("counts an item as done whether it finished on time or late, and nothing else", () => {
+    expect(ITEM_STATES.filter(isDone)).toEqual(["done", "done-late"]);
+  });
+});
 
 describe("due dates", () => {
   const created = "2026-03-02T15:00:00Z";
