@@ -9,7 +9,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { z } from "zod";
 import { migrations } from "#db/migrations/index.ts";
 
 const BACKUP_NAME = /^deskcoach-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)\.sqlite$/;
@@ -35,18 +34,6 @@ export interface BackupResult {
 }
 
 export class BackupError extends Error {}
-
-const settingsSchema = z.object({
-  BACKUP_DIR: z.string().min(1).default("./data/backups"),
-  BACKUP_KEEP: z.coerce.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").default(14),
-});
-
-/** Where backups go (BACKUP_DIR, made absolute) and how many are kept (BACKUP_KEEP). */
-export function backupSettings(env: Record<string, string | undefined>): { dir: string; keep: number } {
-  const parsed = settingsSchema.safeParse({ BACKUP_DIR: env.BACKUP_DIR || undefined, BACKUP_KEEP: env.BACKUP_KEEP || undefined });
-  if (!parsed.success) throw new BackupError(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
-  return { dir: path.resolve(parsed.data.BACKUP_DIR), keep: parsed.data.BACKUP_KEEP };
-}
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

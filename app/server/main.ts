@@ -17,17 +17,12 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { isStorageFailure } from "#db/storage-errors.ts";
+import { readEnvFor } from "#app/env.server.ts";
 import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
 import { isForeignRequest } from "./same-origin.ts";
 import { answerStorageFailures } from "./storage-failures.ts";
 
 process.env.NODE_ENV ??= "production";
-
-const BUILD_DIR = path.resolve(process.env.DESKCOACH_BUILD_DIR ?? "build");
-const PORT = Number(process.env.PORT ?? 3000);
-const HOST = process.env.HOST ?? "127.0.0.1";
-const APP_ORIGIN = process.env.APP_ORIGIN?.replace(/\/$/, "");
-const QUIET = process.env.LOG_REQUESTS === "0";
 
 /**
  * Pages are compressed as they are sent, so speed beats the last few percent of size: brotli at
@@ -387,7 +382,7 @@ function answerPlain(req: IncomingMessage, res: ServerResponse, status: number, 
 }
 
 /** Request log lines, written in batches so that logging never throttles serving. */
-function createLog() {
+function createLog(quiet: boolean) {
   let buffer: string[] = [];
   let timer: NodeJS.Timeout | null = null;
   const flush = () => {
@@ -398,7 +393,7 @@ function createLog() {
   };
   return {
     request(method: string, url: string, status: number, ms: number) {
-      if (QUIET) return;
+      if (quiet) return;
       buffer.push(`${new Date().toISOString()} ${method} ${loggableUrl(url)} ${status} ${ms.toFixed(1)}ms`);
       if (buffer.length >= 512) flush();
       else timer ??= setTimeout(flush, 200);
@@ -408,6 +403,9 @@ function createLog() {
 }
 
 async function main(): Promise<void> {
+  const env = readEnvFor(["DESKCOACH_BUILD_DIR", "PORT", "HOST", "APP_ORIGIN", "LOG_REQUESTS"]);
+  const BUILD_DIR = path.resolve(env.DESKCOACH_BUILD_DIR);
+  const { PORT, HOST, APP_ORIGIN } = env;
   const serverBuildFile = path.join(BUILD_DIR, "server", "index.js");
   if (!fs.existsSync(serverBuildFile)) {
     console.error(`No build at ${serverBuildFile}. Run \`npm run build\` first.`);
@@ -420,7 +418,7 @@ async function main(): Promise<void> {
   // only unlocks test-only settings such as DESKCOACH_NOW.
   const handle = createRequestHandler(build, "production");
   const assets = indexStatic(path.join(BUILD_DIR, "client"));
-  const log = createLog();
+  const log = createLog(!env.LOG_REQUESTS);
   const admission = createAdmission(MAX_IN_PROGRESS, MAX_WAITING);
 
   let stopping = false;

@@ -4,7 +4,6 @@ import SQLite from "better-sqlite3";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   backupDatabase,
-  backupSettings,
   listBackups,
   restoreDatabase,
   verifyDatabaseFile,
@@ -114,13 +113,6 @@ describe("backups", () => {
     const before = listBackups(dir);
     await expect(backupDatabase(path.join(tempDir(), "missing.sqlite"), { dir, keep: 1, now: at(4) })).rejects.toThrow(/no database/);
     expect(listBackups(dir)).toEqual(before);
-  });
-
-  it("reads BACKUP_DIR and BACKUP_KEEP with their defaults, and refuses a keep below one", () => {
-    expect(backupSettings({})).toEqual({ dir: path.resolve("data/backups"), keep: 14 });
-    expect(backupSettings({ BACKUP_DIR: "/srv/backups", BACKUP_KEEP: "30" })).toEqual({ dir: "/srv/backups", keep: 30 });
-    expect(() => backupSettings({ BACKUP_KEEP: "0" })).toThrow("BACKUP_KEEP must be at least 1");
-    expect(() => backupSettings({ BACKUP_KEEP: "two" })).toThrow("BACKUP_KEEP must be a whole number");
   });
 });
 
