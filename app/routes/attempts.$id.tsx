@@ -41,27 +41,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function AttemptResult() {
-  const r = useLoaderData<typeof loader>();
+  const attempt = useLoaderData<typeof loader>();
   return (
     <article className="result">
       <p className="eyebrow">
-        <Link to={`/lessons/${r.lesson.slug}`}>{r.lesson.title}</Link> <span aria-hidden="true">›</span> Quiz result
+        <Link to={`/lessons/${attempt.lesson.slug}`}>{attempt.lesson.title}</Link> <span aria-hidden="true">›</span> Quiz result
       </p>
-      <h1>{r.passed ? "You passed" : "Not passed yet"}</h1>
-      <div className={`result-banner ${r.passed ? "passed" : "failed"}`} role="status">
+      <h1>{attempt.passed ? "You passed" : "Not passed yet"}</h1>
+      <div className={`result-banner ${attempt.passed ? "passed" : "failed"}`} role="status">
         <p className="result-score">
-          <span aria-hidden="true">{r.passed ? "✓ " : "✗ "}</span>
-          {r.correctCount} of {r.questionCount} right · {r.score}%
+          <span aria-hidden="true">{attempt.passed ? "✓ " : "✗ "}</span>
+          {attempt.correctCount} of {attempt.questionCount} right · {attempt.score}%
         </p>
         <p>
-          {r.passed
+          {attempt.passed
             ? "This lesson is complete. Nice work."
-            : `You need ${r.passPercent}% to pass. Read the feedback below, then try again.`}
+            : `You need ${attempt.passPercent}% to pass. Read the feedback below, then try again.`}
         </p>
       </div>
-      {r.questions ? (
+      {attempt.questions ? (
         <ol className="review">
-          {r.questions.map((q) => (
+          {attempt.questions.map((q) => (
             <li key={q.id} className={`review-item ${q.correct ? "right" : "wrong"}`}>
               <h2 className="review-prompt">{q.prompt}</h2>
               <p className="review-verdict">
@@ -90,12 +90,12 @@ export default function AttemptResult() {
         <p>This lesson has changed since this attempt, so the answer review is no longer shown.</p>
       )}
       <p className="actions">
-        {r.passed ? (
+        {attempt.passed ? (
           <Link to="/learn" className="button primary">
             Back to learning
           </Link>
         ) : (
-          <Link to={`/lessons/${r.lesson.slug}#quiz`} className="button primary">
+          <Link to={`/lessons/${attempt.lesson.slug}#quiz`} className="button primary">
             Retake the quiz
           </Link>
         )}{" "}

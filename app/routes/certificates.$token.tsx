@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function Certificate() {
-  const c = useLoaderData<typeof loader>();
+  const certificate = useLoaderData<typeof loader>();
   // Printing needs JavaScript; without it the browser's own Print command does the same.
   const [canPrint, setCanPrint] = useState(false);
   useEffect(() => setCanPrint(true), []);
@@ -34,14 +34,14 @@ export default function Certificate() {
       <p className="certificate-brand">DeskCoach</p>
       <h1 id="certificate-heading">Certificate of completion</h1>
       <p>This certifies that</p>
-      <p className="certificate-name">{c.name}</p>
+      <p className="certificate-name">{certificate.name}</p>
       <p>completed the module</p>
-      <p className="certificate-module">{c.moduleTitle}</p>
+      <p className="certificate-module">{certificate.moduleTitle}</p>
       <p>
-        on <strong>{c.completedOn}</strong>
+        on <strong>{certificate.completedOn}</strong>
       </p>
       <p className="certificate-verify">
-        Verify this certificate at <span className="certificate-address">{c.address}</span>
+        Verify this certificate at <span className="certificate-address">{certificate.address}</span>
       </p>
       <p className="certificate-actions">
         {canPrint ? (

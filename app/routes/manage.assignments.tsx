@@ -126,13 +126,13 @@ function describeTarget(a: { targetUserName: string | null; targetJobTitle: stri
 }
 
 export default function Assignments() {
-  const d = useLoaderData<typeof loader>();
+  const { assignments, confirmCancel, jobTitles: titles, locations, modules, people, preselectUserId, scoped, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const v: Record<string, string> = result?.values ?? {};
-  const targetKind = v.targetKind ?? (d.preselectUserId ? "person" : "everyone");
-  const dueKind = v.dueKind ?? "days";
+  const values: Record<string, string> = result?.values ?? {};
+  const targetKind = values.targetKind ?? (preselectUserId ? "person" : "everyone");
+  const dueKind = values.dueKind ?? "days";
   return (
     <>
       <h1>Assignments</h1>
@@ -153,16 +153,16 @@ export default function Assignments() {
                 {errors.item}
               </p>
             ) : null}
-            <select id="item" name="item" defaultValue={v.item ?? ""} aria-invalid={errors.item ? true : undefined} aria-describedby={errors.item ? "item-error" : undefined}>
+            <select id="item" name="item" defaultValue={values.item ?? ""} aria-invalid={errors.item ? true : undefined} aria-describedby={errors.item ? "item-error" : undefined}>
               <option value="">Choose…</option>
               <optgroup label="Whole modules">
-                {d.modules.map((m) => (
+                {modules.map((m) => (
                   <option key={m.slug} value={`module:${m.slug}`}>
                     {m.title} ({m.lessons.length} lessons)
                   </option>
                 ))}
               </optgroup>
-              {d.modules.map((m) => (
+              {modules.map((m) => (
                 <optgroup key={m.slug} label={`Single lessons: ${m.title}`}>
                   {m.lessons.map((l) => (
                     <option key={l.slug} value={`lesson:${l.slug}`}>
@@ -179,27 +179,27 @@ export default function Assignments() {
             {errors.targetKind ? <p className="field-error">{errors.targetKind}</p> : null}
             <div className="choice">
               <input type="radio" id="t-everyone" name="targetKind" value="everyone" defaultChecked={targetKind === "everyone"} />
-              <label htmlFor="t-everyone">{d.scoped ? "Everyone at my location" : "Everyone"}, including people who join later</label>
+              <label htmlFor="t-everyone">{scoped ? "Everyone at my location" : "Everyone"}, including people who join later</label>
             </div>
             <div className="choice">
               <input type="radio" id="t-job" name="targetKind" value="jobTitle" defaultChecked={targetKind === "jobTitle"} />
               <label htmlFor="t-job">Everyone with a job title</label>
             </div>
-            <SelectField label="Job title" name="jobTitle" defaultValue={v.jobTitle ?? ""} error={errors.jobTitle} options={[{ value: "", label: "Choose…" }, ...d.jobTitles.map((t) => ({ value: t, label: t }))]} />
-            {d.scoped ? null : (
+            <SelectField label="Job title" name="jobTitle" defaultValue={values.jobTitle ?? ""} error={errors.jobTitle} options={[{ value: "", label: "Choose…" }, ...titles.map((t) => ({ value: t, label: t }))]} />
+            {scoped ? null : (
               <>
                 <div className="choice">
                   <input type="radio" id="t-location" name="targetKind" value="location" defaultChecked={targetKind === "location"} />
                   <label htmlFor="t-location">Everyone at a location</label>
                 </div>
-                <SelectField label="Location" name="locationId" defaultValue={v.locationId ?? ""} error={errors.locationId} options={[{ value: "", label: "Choose…" }, ...d.locations.map((l) => ({ value: String(l.id), label: l.name }))]} />
+                <SelectField label="Location" name="locationId" defaultValue={values.locationId ?? ""} error={errors.locationId} options={[{ value: "", label: "Choose…" }, ...locations.map((l) => ({ value: String(l.id), label: l.name }))]} />
               </>
             )}
             <div className="choice">
               <input type="radio" id="t-person" name="targetKind" value="person" defaultChecked={targetKind === "person"} />
               <label htmlFor="t-person">One person</label>
             </div>
-            <SelectField label="Person" name="userId" defaultValue={v.userId ?? d.preselectUserId} error={errors.userId} options={[{ value: "", label: "Choose…" }, ...d.people.map((p) => ({ value: String(p.id), label: p.name }))]} />
+            <SelectField label="Person" name="userId" defaultValue={values.userId ?? preselectUserId} error={errors.userId} options={[{ value: "", label: "Choose…" }, ...people.map((p) => ({ value: String(p.id), label: p.name }))]} />
           </fieldset>
 
           <fieldset>
@@ -208,21 +208,21 @@ export default function Assignments() {
               <input type="radio" id="due-days" name="dueKind" value="days" defaultChecked={dueKind === "days"} />
               <label htmlFor="due-days">A number of days after it reaches each person</label>
             </div>
-            <TextField label="Days" name="dueDays" type="number" min={1} max={366} defaultValue={v.dueDays ?? "14"} error={errors.dueDays} />
+            <TextField label="Days" name="dueDays" type="number" min={1} max={366} defaultValue={values.dueDays ?? "14"} error={errors.dueDays} />
             <div className="choice">
               <input type="radio" id="due-date" name="dueKind" value="date" defaultChecked={dueKind === "date"} />
               <label htmlFor="due-date">On a date</label>
             </div>
-            <TextField label="Due date" name="dueOn" type="date" min={d.today} defaultValue={v.dueOn} error={errors.dueOn} hint="People who join later get at least 14 days." />
+            <TextField label="Due date" name="dueOn" type="date" min={today} defaultValue={values.dueOn} error={errors.dueOn} hint="People who join later get at least 14 days." />
           </fieldset>
 
           <fieldset>
             <legend>Refresher</legend>
             <div className="choice">
-              <input type="checkbox" id="recur" name="recur" defaultChecked={v.recur === "on"} />
+              <input type="checkbox" id="recur" name="recur" defaultChecked={values.recur === "on"} />
               <label htmlFor="recur">Repeat after each completion</label>
             </div>
-            <TextField label="Months after completion" name="recurMonths" type="number" min={1} max={60} defaultValue={v.recurMonths ?? "12"} error={errors.recurMonths} />
+            <TextField label="Months after completion" name="recurMonths" type="number" min={1} max={60} defaultValue={values.recurMonths ?? "12"} error={errors.recurMonths} />
           </fieldset>
           <button type="submit" className="button primary" disabled={busy}>
             Assign
@@ -231,7 +231,7 @@ export default function Assignments() {
       </section>
 
       <h2>Open assignments</h2>
-      {d.assignments.length === 0 ? (
+      {assignments.length === 0 ? (
         <p>Nothing is assigned yet.</p>
       ) : (
         <div className="table-wrap" role="region" aria-label="Open assignments" tabIndex={0}>
@@ -249,7 +249,7 @@ export default function Assignments() {
               </tr>
             </thead>
             <tbody>
-              {d.assignments.map((a) => (
+              {assignments.map((a) => (
                 <tr key={a.id}>
                   <td>{a.title}</td>
                   <td>{describeTarget(a)}</td>
@@ -262,7 +262,7 @@ export default function Assignments() {
                     {a.createdOn} by {a.createdByName}
                   </td>
                   <td>
-                    {d.confirmCancel === a.id ? (
+                    {confirmCancel === a.id ? (
                       <Form method="post" className="inline-form" replace>
                         <input type="hidden" name="intent" value="cancel" />
                         <input type="hidden" name="assignmentId" value={a.id} />

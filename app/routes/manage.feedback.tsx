@@ -147,17 +147,16 @@ function Figure({ figure, what }: { figure: ThemeFigure; what: "share" | "rating
 }
 
 export default function Feedback() {
-  const d = useLoaderData<typeof loader>();
+  const { assigned, itemCount, recommendations, rollouts: rolloutRows, table, targets } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
-  const { table } = d;
   return (
     <>
       <h1>Patient feedback</h1>
       <p>
-        {d.itemCount === 0
+        {itemCount === 0
           ? "No feedback yet. Import a survey or review export, or add items one at a time."
-          : `${d.itemCount} ${d.itemCount === 1 ? "item" : "items"} from the last 15 months. Comments are matched to themes by the phrase rules in the lesson library.`}
+          : `${itemCount} ${itemCount === 1 ? "item" : "items"} from the last 15 months. Comments are matched to themes by the phrase rules in the lesson library.`}
       </p>
       <p className="actions">
         <Link to="/manage/feedback/import" className="button primary">
@@ -270,15 +269,15 @@ export default function Feedback() {
 
       <section aria-labelledby="recommendations-heading" id="recommendations">
         <h2 id="recommendations-heading">What to train next</h2>
-        {d.assigned ? (
+        {assigned ? (
           <p className="notice" role="status">
-            <span aria-hidden="true">✓ </span>Assigned {d.assigned.title} to <bdi>{d.assigned.group}</bdi> ({d.assigned.people}{" "}
-            {d.assigned.people === 1 ? "person" : "people"}), due {RECOMMENDED_DUE_DAYS} days after it reaches each person. It now
+            <span aria-hidden="true">✓ </span>Assigned {assigned.title} to <bdi>{assigned.group}</bdi> ({assigned.people}{" "}
+            {assigned.people === 1 ? "person" : "people"}), due {RECOMMENDED_DUE_DAYS} days after it reaches each person. It now
             shows first on their Learn page.
           </p>
         ) : null}
         <FormError error={result?.error ?? undefined} />
-        {d.recommendations.length === 0 ? (
+        {recommendations.length === 0 ? (
           <p>No theme has feedback rated {COMPLAINT_RATING} or lower in the last {IMPACT_WINDOW_DAYS} days.</p>
         ) : (
           <>
@@ -286,7 +285,7 @@ export default function Feedback() {
               The themes with the most feedback rated {COMPLAINT_RATING} or lower in the last {IMPACT_WINDOW_DAYS} days, and the
               modules whose lessons teach them.
             </p>
-            {d.recommendations.map((r) => (
+            {recommendations.map((r) => (
               <section key={r.skill} className="card" aria-labelledby={`rec-${r.skill}`}>
                 <h3 id={`rec-${r.skill}`}>{r.label}</h3>
                 <p>
@@ -322,7 +321,7 @@ export default function Feedback() {
                           <div className="field">
                             <label htmlFor={`target-${r.skill}-${m.slug}`}>Assign {m.title} to</label>
                             <select id={`target-${r.skill}-${m.slug}`} name="target" defaultValue={r.target}>
-                              {d.targets.map((t) => (
+                              {targets.map((t) => (
                                 <option key={t.value} value={t.value}>
                                   {t.label}
                                 </option>
@@ -345,7 +344,7 @@ export default function Feedback() {
 
       <section aria-labelledby="impact-heading">
         <h2 id="impact-heading">Did it work?</h2>
-        {d.rollouts.length === 0 ? (
+        {rolloutRows.length === 0 ? (
           <p>No module has been given to a group in the last year. Once one is, its themes are compared here.</p>
         ) : (
           <>
@@ -354,7 +353,7 @@ export default function Feedback() {
               average rating, in the {IMPACT_WINDOW_DAYS} days before the assignment against the {IMPACT_WINDOW_DAYS} days from it.
               Below {FEW_ITEMS} items a figure is too few to tell.
             </p>
-            {d.rollouts.map((r) => (
+            {rolloutRows.map((r) => (
               <section key={r.assignmentId} aria-labelledby={`rollout-${r.assignmentId}`}>
                 <h3 id={`rollout-${r.assignmentId}`}>
                   {r.moduleTitle}, given to <bdi>{r.target}</bdi> on {r.on}

@@ -112,19 +112,19 @@ export async function action({ request }: ActionFunctionArgs) {
 const stars = (rating: number) => `${rating} of 5`;
 
 export default function FeedbackItems() {
-  const d = useLoaderData<typeof loader>();
+  const { confirmRemove, hasMore, items, locations, page, saved, scoped, theme, themeOptions, today, total } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  const query = (page: number) => `?${new URLSearchParams({ ...(d.theme ? { theme: d.theme } : {}), page: String(page) })}`;
+  const query = (page: number) => `?${new URLSearchParams({ ...(theme ? { theme } : {}), page: String(page) })}`;
   return (
     <>
       <p className="eyebrow">
         <Link to="/manage/feedback">Patient feedback</Link> <span aria-hidden="true">›</span> Items
       </p>
       <h1>Feedback items</h1>
-      {d.saved ? (
+      {saved ? (
         <p className="notice" role="status">
           <span aria-hidden="true">✓ </span>Saved.
         </p>
@@ -136,10 +136,10 @@ export default function FeedbackItems() {
           For feedback that came by phone, letter or a comment card. To add many at once,{" "}
           <Link to="/manage/feedback/import">import a CSV file</Link>.
         </p>
-        <Form method="post" noValidate className="stack" key={d.saved ? "saved" : "form"}>
+        <Form method="post" noValidate className="stack" key={saved ? "saved" : "form"}>
           <input type="hidden" name="intent" value="preview" />
           <FormError error={errors.form} />
-          <FeedbackFields values={values} errors={errors} today={d.today} locations={d.locations} scoped={d.scoped} />
+          <FeedbackFields values={values} errors={errors} today={today} locations={locations} scoped={scoped} />
           <button type="submit" className="button" disabled={busy}>
             Check
           </button>
@@ -170,19 +170,19 @@ export default function FeedbackItems() {
         ) : null}
       </section>
 
-      <h2>{d.theme ? `Items about ${d.themeOptions.find((t) => t.value === d.theme)?.label ?? d.theme}` : "All items"}</h2>
+      <h2>{theme ? `Items about ${themeOptions.find((t) => t.value === theme)?.label ?? theme}` : "All items"}</h2>
       <Form method="get" className="filters" aria-label="Filter the items">
-        <SelectField label="Theme" name="theme" defaultValue={d.theme ?? ""} options={[{ value: "", label: "Any theme" }, ...d.themeOptions]} />
+        <SelectField label="Theme" name="theme" defaultValue={theme ?? ""} options={[{ value: "", label: "Any theme" }, ...themeOptions]} />
         <button type="submit" className="button">
           Show
         </button>
       </Form>
-      {d.items.length === 0 ? (
-        <p>{d.theme ? "No feedback mentions this theme." : "No feedback yet."}</p>
+      {items.length === 0 ? (
+        <p>{theme ? "No feedback mentions this theme." : "No feedback yet."}</p>
       ) : (
         <>
           <p className="muted">
-            {d.total} {d.total === 1 ? "item" : "items"}, newest first. Comments are shown as they were kept, after scrubbing.
+            {total} {total === 1 ? "item" : "items"}, newest first. Comments are shown as they were kept, after scrubbing.
           </p>
           <div className="table-wrap" role="region" aria-label="Feedback items" tabIndex={0}>
             <table>
@@ -200,7 +200,7 @@ export default function FeedbackItems() {
                 </tr>
               </thead>
               <tbody>
-                {d.items.map((f) => (
+                {items.map((f) => (
                   <tr key={f.id}>
                     <td>{f.receivedOn}</td>
                     <td>{f.source}</td>
@@ -212,19 +212,19 @@ export default function FeedbackItems() {
                     </td>
                     <td>{f.themes.length > 0 ? f.themes.join(", ") : "—"}</td>
                     <td>
-                      {d.confirmRemove === f.id ? (
+                      {confirmRemove === f.id ? (
                         <Form method="post" className="inline-form" replace>
                           <input type="hidden" name="intent" value="remove" />
                           <input type="hidden" name="id" value={f.id} />
                           <button type="submit" className="button">
                             Yes, remove it
                           </button>{" "}
-                          <Link to={query(d.page)} replace>
+                          <Link to={query(page)} replace>
                             Keep
                           </Link>
                         </Form>
                       ) : (
-                        <Link to={`${query(d.page)}&remove=${f.id}`}>
+                        <Link to={`${query(page)}&remove=${f.id}`}>
                           Remove<span className="visually-hidden"> the item of {f.receivedOn} from <bdi>{f.source}</bdi></span>
                         </Link>
                       )}
@@ -235,8 +235,8 @@ export default function FeedbackItems() {
             </table>
           </div>
           <p className="actions">
-            {d.page > 1 ? <Link to={query(d.page - 1)}>Newer items</Link> : null}
-            {d.hasMore ? <Link to={query(d.page + 1)}>Older items</Link> : null}
+            {page > 1 ? <Link to={query(page - 1)}>Newer items</Link> : null}
+            {hasMore ? <Link to={query(page + 1)}>Older items</Link> : null}
           </p>
         </>
       )}

@@ -76,39 +76,39 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function TeamGoal() {
-  const d = useLoaderData<typeof loader>();
+  const { canSetGoal: mayGoal, isOwner, progress, saved, settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const goal = d.settings.monthlyLessonGoal;
+  const goal = settings.monthlyLessonGoal;
   return (
     <>
       <h1>Team goal</h1>
-      {d.saved ? (
+      {saved ? (
         <p className="notice" role="status">
           <span aria-hidden="true">✓ </span>Saved.
         </p>
       ) : null}
       <FormError error={errors.form} />
       <section className="card" aria-labelledby="month-heading">
-        <h2 id="month-heading">This month ({d.progress.month})</h2>
+        <h2 id="month-heading">This month ({progress.month})</h2>
         {goal ? (
           <>
             <p>
-              The office's goal is {goal} lessons a month. So far: {d.progress.lessons}, with {d.progress.daysLeft}{" "}
-              {d.progress.daysLeft === 1 ? "day" : "days"} left.
+              The office's goal is {goal} lessons a month. So far: {progress.lessons}, with {progress.daysLeft}{" "}
+              {progress.daysLeft === 1 ? "day" : "days"} left.
             </p>
-            <ProgressBar value={Math.min(d.progress.lessons, goal)} max={goal} label={`Team goal: ${d.progress.lessons} of ${goal} lessons`} />
+            <ProgressBar value={Math.min(progress.lessons, goal)} max={goal} label={`Team goal: ${progress.lessons} of ${goal} lessons`} />
           </>
         ) : (
-          <p>No goal is set. {d.progress.lessons} lessons completed so far this month.</p>
+          <p>No goal is set. {progress.lessons} lessons completed so far this month.</p>
         )}
         <p className="muted">Everyone's completed lessons count, each lesson once per person per month. Staff see the goal on their Learn page.</p>
       </section>
 
       <section className="card" aria-labelledby="goal-heading">
         <h2 id="goal-heading">Monthly goal</h2>
-        {d.canSetGoal ? (
+        {mayGoal ? (
           <Form method="post" noValidate className="inline-fields">
             <input type="hidden" name="intent" value="goal" />
             <TextField
@@ -131,21 +131,21 @@ export default function TeamGoal() {
       <section className="card" aria-labelledby="rankings-heading">
         <h2 id="rankings-heading">Individual rankings</h2>
         <p>
-          Rankings are <strong>{d.settings.rankingsEnabled ? "on" : "off"}</strong>. When they are on, the Learn page lists the{" "}
+          Rankings are <strong>{settings.rankingsEnabled ? "on" : "off"}</strong>. When they are on, the Learn page lists the{" "}
           {RANKING_SIZE} people with the most lessons this month, by name. Off, it shows only the team's total.
         </p>
-        {d.isOwner ? (
+        {isOwner ? (
           <Form method="post" noValidate className="stack">
             <input type="hidden" name="intent" value="rankings" />
             <fieldset>
               <legend>Show rankings on the Learn page</legend>
               {errors.rankings ? <p className="field-error">{errors.rankings}</p> : null}
               <div className="choice">
-                <input type="radio" id="rankings-off" name="rankings" value="off" defaultChecked={!d.settings.rankingsEnabled} />
+                <input type="radio" id="rankings-off" name="rankings" value="off" defaultChecked={!settings.rankingsEnabled} />
                 <label htmlFor="rankings-off">Off: only the team's total</label>
               </div>
               <div className="choice">
-                <input type="radio" id="rankings-on" name="rankings" value="on" defaultChecked={d.settings.rankingsEnabled} />
+                <input type="radio" id="rankings-on" name="rankings" value="on" defaultChecked={settings.rankingsEnabled} />
                 <label htmlFor="rankings-on">On: the {RANKING_SIZE} people with the most lessons this month</label>
               </div>
             </fieldset>

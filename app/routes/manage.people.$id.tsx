@@ -170,7 +170,7 @@ export default function PersonPage() {
       {confirm && canChange ? <ConfirmPanel intent={confirm} name={person.name} /> : null}
       <FormError error={errors.form} />
 
-      <LearnerStats r={record}>
+      <LearnerStats record={record}>
         <div>
           <dt>Review right, last {RETENTION_DAYS} days</dt>
           <dd>{formatRetention(retention)}</dd>

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import type { OutsideKind } from "#db/schema.ts";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
 import { dateString, plainText } from "#app/rules/fields.ts";
@@ -37,19 +38,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const schema = z.object({
-  title: plainText("The title", 160).pipe(z.string().min(1, "Enter the title.")),
-  provider: plainText("The provider", 120).pipe(z.string().min(1, "Enter who ran it.")),
-  kind: z.enum(OUTSIDE_KINDS.map((k) => k.id) as [string, ...string[]], { errorMap: () => ({ message: "Choose what kind of learning it was." }) }),
-  heldOn: dateString,
-  hours: z
-    .string()
-    .trim()
-    .regex(/^\d{1,3}(\.\d{1,2})?$/, "Enter hours like 1.5")
-    .transform((v) => Math.round(Number(v) * 60))
-    .refine((m) => m >= 1 && m <= 10_000, "Enter between 0.02 and 166 hours."),
-  cost: z.string().optional(),
-});
+/** Time is typed in hours ("1.5") and kept in whole minutes. */
+const minutesFromHours = z
+  .string()
+  .trim()
+  .regex(/^\d{1,3}(\.\d{1,2})?$/, "Enter hours like 1.5")
+  .transform((v) => Math.round(Number(v) * 60))
+  .refine((m) => m >= 1 && m <= 10_000, "Enter between 0.02 and 166 hours.");
+
+const schema = z
+  .object({
+    title: plainText("The title", 160).pipe(z.string().min(1, "Enter the title.")),
+    provider: plainText("The provider", 120).pipe(z.string().min(1, "Enter who ran it.")),
+    kind: z.enum(OUTSIDE_KINDS.map((k) => k.id) as [OutsideKind, ...OutsideKind[]], { errorMap: () => ({ message: "Choose what kind of learning it was." }) }),
+    heldOn: dateString,
+    // The field is named for what people type; the entry gets minutes.
+    hours: minutesFromHours,
+    // Optional, so read with parseAmount below.
+    cost: z.string().optional(),
+  })
+  .transform(({ hours, cost: _cost, ...entry }) => ({ ...entry, minutes: hours }));
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -75,7 +83,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const loggedId = await logOutsideLearning(
       services.db,
       user,
-      { ...parsed.data, kind: parsed.data.kind as (typeof OUTSIDE_KINDS)[number]["id"], minutes: parsed.data.hours, costCents: cost.cents, attendeeIds },
+      { ...parsed.data, costCents: cost.cents, attendeeIds },
       ctx.now,
     );
     return { errors: {} as Record<string, string>, values: {} as Record<string, string>, loggedId };
@@ -86,12 +94,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function OutsideLearning() {
-  const d = useLoaderData<typeof loader>();
+  const { confirmDelete, entries, manager, people, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const v: Record<string, string> = result?.values ?? {};
-  const totalMinutes = d.entries.reduce((s, e) => s + e.minutes, 0);
+  const values: Record<string, string> = result?.values ?? {};
+  const totalMinutes = entries.reduce((s, e) => s + e.minutes, 0);
   return (
     <>
       <h1>Outside learning</h1>
@@ -104,7 +112,7 @@ export default function OutsideLearning() {
           <span aria-hidden="true">✓ </span>Logged.
         </p>
       ) : null}
-      {d.entries.length === 0 ? (
+      {entries.length === 0 ? (
         <p>Nothing logged yet.</p>
       ) : (
         <div className="table-wrap" role="region" aria-label="Outside learning logged" tabIndex={0}>
@@ -123,7 +131,7 @@ export default function OutsideLearning() {
               </tr>
             </thead>
             <tbody>
-              {d.entries.map((e) => (
+              {entries.map((e) => (
                 <tr key={e.id}>
                   <td>{e.heldOn}</td>
                   <td>
@@ -138,7 +146,7 @@ export default function OutsideLearning() {
                   <td className="num">{(e.minutes / 60).toFixed(1)}</td>
                   <td className="num">{formatCents(e.costCents)}</td>
                   <td>
-                    {!e.canDelete ? null : d.confirmDelete === e.id ? (
+                    {!e.canDelete ? null : confirmDelete === e.id ? (
                       <Form method="post" className="inline-form" replace>
                         <input type="hidden" name="intent" value="delete" />
                         <input type="hidden" name="entryId" value={e.id} />
@@ -167,17 +175,17 @@ export default function OutsideLearning() {
         <Form method="post" noValidate className="stack" key={result?.loggedId ?? "form"}>
           <input type="hidden" name="intent" value="log" />
           <FormError error={errors.form} />
-          <TextField label="Title" name="title" defaultValue={v.title} error={errors.title} required />
-          <TextField label="Provider" name="provider" defaultValue={v.provider} error={errors.provider} required />
-          <SelectField label="Kind" name="kind" defaultValue={v.kind ?? ""} error={errors.kind} options={[{ value: "", label: "Choose…" }, ...OUTSIDE_KINDS.map((k) => ({ value: k.id, label: k.label }))]} />
-          <TextField label="Date" name="heldOn" type="date" max={d.today} defaultValue={v.heldOn ?? d.today} error={errors.heldOn} required />
-          <TextField label="Hours" name="hours" inputMode="decimal" defaultValue={v.hours} error={errors.hours} hint="Like 1.5" required />
-          <TextField label="Cost (optional)" name="cost" inputMode="decimal" defaultValue={v.cost} error={errors.cost} hint="The whole cost for everyone who attended, like 325.00" />
-          {d.manager ? (
+          <TextField label="Title" name="title" defaultValue={values.title} error={errors.title} required />
+          <TextField label="Provider" name="provider" defaultValue={values.provider} error={errors.provider} required />
+          <SelectField label="Kind" name="kind" defaultValue={values.kind ?? ""} error={errors.kind} options={[{ value: "", label: "Choose…" }, ...OUTSIDE_KINDS.map((k) => ({ value: k.id, label: k.label }))]} />
+          <TextField label="Date" name="heldOn" type="date" max={today} defaultValue={values.heldOn ?? today} error={errors.heldOn} required />
+          <TextField label="Hours" name="hours" inputMode="decimal" defaultValue={values.hours} error={errors.hours} hint="Like 1.5" required />
+          <TextField label="Cost (optional)" name="cost" inputMode="decimal" defaultValue={values.cost} error={errors.cost} hint="The whole cost for everyone who attended, like 325.00" />
+          {manager ? (
             <fieldset>
               <legend>Who attended</legend>
               {errors.attendees ? <p className="field-error">{errors.attendees}</p> : null}
-              {d.people.map((p) => (
+              {people.map((p) => (
                 <div className="choice" key={p.id}>
                   <input type="checkbox" id={`a-${p.id}`} name="attendees" value={p.id} />
                   <label htmlFor={`a-${p.id}`}>{p.name}</label>

@@ -69,21 +69,21 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Budget() {
-  const d = useLoaderData<typeof loader>();
+  const { canCopy, canEdit, current, headcount, lines, startMonth, totalCents, year } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));
+  const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   return (
     <>
-      <h1>Training budget {label(d.year)}</h1>
-      <YearPicker year={d.year} current={d.current} label={label} />
+      <h1>Training budget {label(year)}</h1>
+      <YearPicker year={year} current={current} label={label} />
       <p className="muted">
-        Plan each category for the whole practice, or per employee (multiplied by today's headcount of {d.headcount}).
+        Plan each category for the whole practice, or per employee (multiplied by today's headcount of {headcount}).
       </p>
       <FormError error={errors.form} />
-      <Form method="post" noValidate className="stack" action={`/owner/budget?fy=${d.year}`}>
+      <Form method="post" noValidate className="stack" action={`/owner/budget?fy=${year}`}>
         <input type="hidden" name="intent" value="save" />
         <div className="table-wrap" role="region" aria-label="Plan by category" tabIndex={0}>
           <table>
@@ -96,7 +96,7 @@ export default function Budget() {
               </tr>
             </thead>
             <tbody>
-              {d.lines.map((l) => {
+              {lines.map((l) => {
                 const field = `amount.${l.category}`;
                 const label = CATEGORIES.find((c) => c.id === l.category)?.label ?? l.category;
                 return (
@@ -110,7 +110,7 @@ export default function Budget() {
                         name={field}
                         inputMode="decimal"
                         defaultValue={values[field] ?? l.amount}
-                        readOnly={!d.canEdit}
+                        readOnly={!canEdit}
                         aria-invalid={errors[field] ? true : undefined}
                         aria-describedby={errors[field] ? `${field}-error` : undefined}
                         className="money-input"
@@ -127,7 +127,7 @@ export default function Budget() {
                         name={`perEmployee.${l.category}`}
                         aria-label={`${label}: amount is per employee`}
                         defaultChecked={values[`perEmployee.${l.category}`] ? values[`perEmployee.${l.category}`] === "on" : l.perEmployee}
-                        disabled={!d.canEdit}
+                        disabled={!canEdit}
                       />
                     </td>
                     <td>{formatCents(l.resolvedCents)}</td>
@@ -141,13 +141,13 @@ export default function Budget() {
                 <td />
                 <td />
                 <td>
-                  <strong>{formatCents(d.totalCents)}</strong>
+                  <strong>{formatCents(totalCents)}</strong>
                 </td>
               </tr>
             </tfoot>
           </table>
         </div>
-        {d.canEdit ? (
+        {canEdit ? (
           <button type="submit" className="button primary" disabled={busy}>
             Save plan
           </button>
@@ -155,11 +155,11 @@ export default function Budget() {
           <p className="muted">Only the owner can change the plan.</p>
         )}
       </Form>
-      {d.canEdit && d.canCopy ? (
-        <Form method="post" action={`/owner/budget?fy=${d.year}`} className="actions">
+      {canEdit && canCopy ? (
+        <Form method="post" action={`/owner/budget?fy=${year}`} className="actions">
           <input type="hidden" name="intent" value="copy" />
           <button type="submit" className="button">
-            Copy last year's plan into {label(d.year)}
+            Copy last year's plan into {label(year)}
           </button>
         </Form>
       ) : null}

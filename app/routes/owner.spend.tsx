@@ -54,14 +54,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Spend() {
-  const d = useLoaderData<typeof loader>();
+  const { current, expenses, people, startMonth, today, totalCents, year } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
-  const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));
+  const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   return (
     <>
-      <h1>Training spend {label(d.year)}</h1>
-      <YearPicker year={d.year} current={d.current} label={label} />
+      <h1>Training spend {label(year)}</h1>
+      <YearPicker year={year} current={current} label={label} />
       <p>
         <Link to="/owner/spend/import">Import from a card or bank export (CSV)</Link>
       </p>
@@ -70,8 +70,8 @@ export default function Spend() {
           <span aria-hidden="true">✓ </span>Expense recorded.
         </p>
       ) : null}
-      {d.expenses.length === 0 ? (
-        <p>No spend recorded for {label(d.year)} yet.</p>
+      {expenses.length === 0 ? (
+        <p>No spend recorded for {label(year)} yet.</p>
       ) : (
         <div className="table-wrap" role="region" aria-label="Expenses" tabIndex={0}>
           <table>
@@ -88,7 +88,7 @@ export default function Spend() {
               </tr>
             </thead>
             <tbody>
-              {d.expenses.map((e) => (
+              {expenses.map((e) => (
                 <tr key={e.id}>
                   <td>
                     <Link to={`/owner/spend/${e.id}`}>
@@ -122,7 +122,7 @@ export default function Spend() {
                   Total
                 </th>
                 <td className="num">
-                  <strong>{formatCents(d.totalCents)}</strong>
+                  <strong>{formatCents(totalCents)}</strong>
                 </td>
               </tr>
             </tfoot>
@@ -133,7 +133,7 @@ export default function Spend() {
         <h2 id="record-heading">Record an expense</h2>
         <Form method="post" noValidate className="stack" key={result?.savedId ?? "form"}>
           <FormError error={result?.errors.form} />
-          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? {})} errors={result?.errors ?? {}} people={d.people} today={d.today} />
+          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? {})} errors={result?.errors ?? {}} people={people} today={today} />
           <button type="submit" className="button primary" disabled={busy}>
             Record expense
           </button>

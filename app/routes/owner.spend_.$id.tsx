@@ -67,22 +67,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditExpense() {
-  const d = useLoaderData<typeof loader>();
+  const { confirmDelete, expense, people, today, values } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">
-        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> <bdi>{d.expense.vendor}</bdi>
+        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> <bdi>{expense.vendor}</bdi>
       </p>
       <h1>
-        Edit expense: <bdi>{d.expense.vendor}</bdi>, {formatCents(d.expense.amountCents)}
+        Edit expense: <bdi>{expense.vendor}</bdi>, {formatCents(expense.amountCents)}
       </h1>
-      {d.confirmDelete ? (
+      {confirmDelete ? (
         <section className="card confirm" role="alertdialog" aria-labelledby="delete-heading">
           <h2 id="delete-heading">Delete this expense?</h2>
           <p>
-            {d.expense.spentOn}, <bdi>{d.expense.vendor}</bdi>, {formatCents(d.expense.amountCents)}. The deletion is kept in the audit log.
+            {expense.spentOn}, <bdi>{expense.vendor}</bdi>, {formatCents(expense.amountCents)}. The deletion is kept in the audit log.
           </p>
           <Form method="post" className="actions" replace>
             <input type="hidden" name="intent" value="delete" />
@@ -98,7 +98,7 @@ export default function EditExpense() {
       <Form method="post" noValidate className="stack">
         <input type="hidden" name="intent" value="update" />
         <FormError error={result?.errors.form} />
-        <ExpenseFields values={result?.values ?? d.values} errors={result?.errors ?? {}} people={d.people} today={d.today} />
+        <ExpenseFields values={result?.values ?? values} errors={result?.errors ?? {}} people={people} today={today} />
         <p className="actions">
           <button type="submit" className="button primary" disabled={busy}>
             Save changes

@@ -50,20 +50,20 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Progress() {
-  const r = useLoaderData<typeof loader>();
+  const record = useLoaderData<typeof loader>();
   const busy = useIsPending();
   return (
     <>
       <h1>My progress</h1>
-      <LearnerStats r={r} />
+      <LearnerStats record={record} />
       <section aria-labelledby="certificates-heading" id="certificates">
         <h2 id="certificates-heading">Certificates</h2>
-        {r.revoked ? (
+        {record.revoked ? (
           <p className="notice" role="status">
-            <span aria-hidden="true">✓ </span>Earlier links to your certificate for {r.revoked} no longer work.
+            <span aria-hidden="true">✓ </span>Earlier links to your certificate for {record.revoked} no longer work.
           </p>
         ) : null}
-        {r.certificates.length === 0 ? (
+        {record.certificates.length === 0 ? (
           <p>Finish every lesson in a module to get its certificate.</p>
         ) : (
           <>
@@ -85,7 +85,7 @@ export default function Progress() {
                   </tr>
                 </thead>
                 <tbody>
-                  {r.certificates.map((c) => (
+                  {record.certificates.map((c) => (
                     <tr key={c.slug}>
                       <td>{c.title}</td>
                       <td>{c.completedOn}</td>
@@ -112,7 +112,7 @@ export default function Progress() {
         )}
       </section>
       <h2>Completed lessons</h2>
-      {r.completions.length === 0 ? (
+      {record.completions.length === 0 ? (
         <p>
           No lessons completed yet. <Link to="/learn">Start with any lesson</Link>: each takes about five minutes.
         </p>
@@ -130,7 +130,7 @@ export default function Progress() {
               </tr>
             </thead>
             <tbody>
-              {r.completions.map((c) => (
+              {record.completions.map((c) => (
                 <tr key={c.lessonSlug}>
                   <td>
                     <Link to={`/lessons/${c.lessonSlug}`}>{c.lessonTitle}</Link>
