@@ -3,11 +3,11 @@
 
 /**
  * How many requests Remix works on at once. The server is one thread: past a handful, more
- * requests in progress only interleave (each takes longer) and keep more half-built pages alive
- * long enough for V8 to promote and keep them. Under 50 connections, admitting 8 at a time gave
- * the same throughput, a lesson-page p99 of 350-400 ms instead of 750-950 ms, and a peak
- * resident size 30-70 MB lower. The rest wait their turn, in order, before any work is done for
- * them; a response that turns to streaming gives its place up.
+ * requests in progress only interleave (each takes longer) and keep half-built pages alive long
+ * enough for V8 to keep them. 8 kept the throughput and halved the lesson page's p99 under 50
+ * connections (measured in docs/decisions/0007-pages-leave-in-one-piece.md). The rest wait their
+ * turn, in order, before any work is done for them; a response that turns to streaming gives its
+ * place up.
  */
 export const MAX_IN_PROGRESS = 8;
 /** Past this many waiting, the server is overloaded: answer 503 at once rather than queue more. */
