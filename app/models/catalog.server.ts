@@ -1,33 +1,21 @@
 // The catalog a running server serves: the validated content with each lesson's rendered HTML,
 // held in memory, and its mirror in the `module` / `lesson` tables for queries and history.
 import type { DB } from "#db/connection.ts";
-import { publicQuiz, type Content, type PublicQuestion, type Quiz, type Skill } from "./content.server.ts";
+import { publicQuiz, type Content, type LessonSource, type ModuleSource, type PublicQuestion, type Skill } from "./content.server.ts";
 import type { ThemeRule } from "./themes.ts";
 
-export interface CatalogLesson {
-  slug: string;
-  moduleSlug: string;
-  title: string;
-  summary: string;
-  minutes: number;
-  order: number;
-  objectives: string[];
-  skills: string[];
-  contentHash: string;
+/**
+ * A lesson as served: what its content says (the quiz, with its answer key, stays on the server),
+ * its rendered HTML, and what the browser may see of the quiz. The source, its counts and its file
+ * are left behind in content.
+ */
+export interface CatalogLesson
+  extends Pick<LessonSource, "slug" | "moduleSlug" | "title" | "summary" | "minutes" | "order" | "objectives" | "skills" | "contentHash" | "quiz"> {
   html: string;
-  /** Server only: the answer key. */
-  quiz: Quiz | null;
-  /** What the browser may see of the quiz. */
   questions: PublicQuestion[] | null;
 }
 
-export interface CatalogModule {
-  slug: string;
-  title: string;
-  summary: string;
-  order: number;
-  skills: string[];
-  contentHash: string;
+export interface CatalogModule extends Omit<ModuleSource, "lessons"> {
   lessons: CatalogLesson[];
 }
 

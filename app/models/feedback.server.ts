@@ -14,7 +14,7 @@ import {
 } from "#app/rules/feedback.ts";
 import { recordAudit } from "./audit.server.ts";
 import { addDaysTo } from "#app/rules/dates.ts";
-import { CsvError, parseCsvUpload } from "./csv.server.ts";
+import { readCsvUpload } from "./csv.server.ts";
 import { FieldError } from "./field-error.ts";
 import { scrubComment } from "./scrub.ts";
 import type { Actor } from "./sessions.server.ts";
@@ -159,13 +159,9 @@ export type FeedbackCheck =
 
 /** Checks a whole export: the file, then every row. Nothing is written. */
 export async function checkFeedbackCsv(db: DB, actor: Actor, bytes: Uint8Array, today: string): Promise<FeedbackCheck> {
-  let records: Record<string, string>[];
-  try {
-    records = parseCsvUpload(bytes, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS);
-  } catch (error) {
-    if (error instanceof CsvError) return { ok: false, fileError: error.message, rows: [] };
-    throw error;
-  }
+  const file = readCsvUpload(bytes, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS);
+  if ("fileError" in file) return { ok: false, fileError: file.fileError, rows: [] };
+  const { records } = file;
   const ctx: CheckContext = { today, locations: await listLocations(db, actor), scopeLocationId: actor.scopeLocationId };
   const rows: FeedbackRowView[] = [];
   const items: FeedbackInput[] = [];
@@ -282,14 +278,9 @@ export async function saveFeedback(
   });
 }
 
-export interface StoredFeedback {
+/** An item as stored: what was checked and kept, with its id and its location's name. */
+export interface StoredFeedback extends FeedbackInput {
   id: number;
-  receivedOn: string;
-  source: string;
-  rating: number;
-  comment: string;
-  redactions: RedactionCounts;
-  locationId: number | null;
   locationName: string | null;
 }
 

@@ -7,7 +7,7 @@ import { plainText } from "#app/rules/fields.ts";
 import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
 import { CATEGORIES, isCategory } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
-import { CsvError, parseCsvUpload } from "./csv.server.ts";
+import { readCsvUpload } from "./csv.server.ts";
 import { parseAmount, splitEqually } from "#app/rules/money.ts";
 import { FieldError } from "./field-error.ts";
 import type { Actor } from "./sessions.server.ts";
@@ -228,13 +228,9 @@ export type ExpenseImportCheck =
 const IMPORTED_DESCRIPTION = plainText("The description", 200).pipe(z.string().min(1, "The description is empty."));
 
 export function checkExpenseCsv(bytes: Uint8Array, today: string): ExpenseImportCheck {
-  let records: Record<string, string>[];
-  try {
-    records = parseCsvUpload(bytes, EXPENSE_COLUMNS, MAX_EXPENSE_ROWS);
-  } catch (error) {
-    if (error instanceof CsvError) return { ok: false, fileError: error.message, rows: [] };
-    throw error;
-  }
+  const file = readCsvUpload(bytes, EXPENSE_COLUMNS, MAX_EXPENSE_ROWS);
+  if ("fileError" in file) return { ok: false, fileError: file.fileError, rows: [] };
+  const { records } = file;
   const rows: ExpenseImportRow[] = [];
   const inputs: ExpenseInput[] = [];
   records.forEach((r, i) => {

@@ -127,6 +127,11 @@ export function canChange(actor: Actor, person: Pick<Person, "id" | "role">): bo
   return actor.role === "owner" || person.role === "staff";
 }
 
+/** canChange, as a refusal (403) for the page to show. */
+function checkCanChange(actor: Actor, person: Person, message = "Only the owner can change a manager or an owner."): void {
+  if (!canChange(actor, person)) throw new FieldError("form", message, 403);
+}
+
 export interface PersonInput {
   name: string;
   email: string;
@@ -220,7 +225,7 @@ export async function updatePerson(
   input: PersonInput,
   context: { now: Date; timeZone: string },
 ): Promise<void> {
-  if (!canChange(actor, person)) throw new FieldError("form", "Only the owner can change a manager or an owner.", 403);
+  checkCanChange(actor, person);
   await checkPlacement(db, actor, input);
   if (await emailTaken(db, input.email, person.id)) throw new FieldError("email", `${input.email} already has an account.`);
   const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -272,7 +277,7 @@ export async function setStatus(
   status: UserStatus,
   context: { now: Date; timeZone: string },
 ): Promise<void> {
-  if (!canChange(actor, person)) throw new FieldError("form", "Only the owner can change a manager or an owner.", 403);
+  checkCanChange(actor, person);
   if (person.status === status) return;
   await db.transaction().execute(async (trx) => {
     await trx
@@ -293,7 +298,7 @@ export async function setStatus(
 
 /** A new one-time code for the person to choose a password; the manager never sees a password. */
 export async function issueResetCode(db: DB, actor: Actor, person: Person, now: Date): Promise<string> {
-  if (!canChange(actor, person)) throw new FieldError("form", "Only the owner can reset a manager's or an owner's password.", 403);
+  checkCanChange(actor, person, "Only the owner can reset a manager's or an owner's password.");
   if (person.status !== "active") throw new FieldError("form", "Reactivate this person before issuing a code.");
   return db.transaction().execute(async (trx) => {
     const code = await issueCode(trx, { userId: person.id, purpose: person.hasPassword ? "reset" : "setup", createdBy: actor.id, now });
