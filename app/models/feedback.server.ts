@@ -221,8 +221,8 @@ export async function saveFeedback(
   if (items.length > MAX_FEEDBACK_ROWS) throw new FieldError("form", `At most ${MAX_FEEDBACK_ROWS} items can be saved at once.`);
   const allowed = new Set((await listLocations(db, actor)).map((l) => l.id));
   for (const item of items) {
-    if (actor.scopeLocationId && item.locationId !== actor.scopeLocationId) throw new FieldError("location", "You can add feedback only for your own location.", 403);
-    if (item.locationId !== null && !allowed.has(item.locationId)) throw new FieldError("location", "Choose a location from the list.");
+    if (actor.scopeLocationId && item.locationId !== actor.scopeLocationId) throw new FieldError("locationId", "You can add feedback only for your own location.", 403);
+    if (item.locationId !== null && !allowed.has(item.locationId)) throw new FieldError("locationId", "Choose a location from the list.");
   }
   const at = context.now.toISOString();
   return db.transaction().execute(async (trx) => {

@@ -3,7 +3,7 @@
 // shaped for forms: one message per field, ready to show beside it.
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import type { FieldError } from "#app/models/field-error.ts";
+import { FieldError } from "#app/models/field-error.ts";
 
 export type FieldErrors = Record<string, string>;
 /** Text values of a form, one per field, as a page puts them back into its fields. */
@@ -70,6 +70,19 @@ export function formReply<Rest extends object>(refused: { errors: FieldErrors; v
 export function fieldErrorReply<Rest extends object>(error: FieldError, form: FormData, rest: Rest, values = formValues(form)) {
   if (error.status === 404) throw notFound();
   return formReply({ errors: { [error.field]: error.message }, values }, rest, error.status);
+}
+
+/**
+ * Runs a route's change. A FieldError the model throws becomes the form's answer
+ * (fieldErrorReply); anything else, a redirect included, goes on as thrown.
+ */
+export async function withFieldErrors<T, Rest extends object>(form: FormData, rest: Rest, change: () => Promise<T>, values?: FormValues) {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof FieldError) return fieldErrorReply(error, form, rest, values);
+    throw error;
+  }
 }
 
 /** "This does not exist", or does not for you: the two are never told apart. */

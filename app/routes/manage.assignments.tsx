@@ -11,7 +11,7 @@ import { FieldError } from "#app/models/field-error.ts";
 import { jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { fieldErrorReply, formReply, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
+import { formReply, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Assignments · DeskCoach" }];
 
@@ -91,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  try {
+  return withFieldErrors(form, { createdId: null }, async () => {
     if (intent === "cancel") {
       const id = readId(form.get("assignmentId"));
       if (!id) throw new FieldError("assignmentId", "No such assignment.", 404);
@@ -104,11 +104,8 @@ export async function action({ request }: ActionFunctionArgs) {
       const createdId = await createAssignment(services.db, actor, toInput(parsed.data), ctx);
       return { errors: {} as Record<string, string>, values: {} as Record<string, string>, createdId };
     }
-  } catch (error) {
-    if (error instanceof FieldError) return fieldErrorReply(error, form, { createdId: null });
-    throw error;
-  }
-  return formReply({ errors: { form: "Unknown action." }, values: {} }, { createdId: null });
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, { createdId: null });
+  });
 }
 
 function describeTarget(a: { targetUserName: string | null; targetJobTitle: string | null; targetLocationName: string | null }) {

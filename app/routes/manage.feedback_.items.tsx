@@ -15,7 +15,7 @@ import { listLocations } from "#app/models/team.server.ts";
 import { compileThemes, matchThemes } from "#app/models/themes.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { fieldErrorReply, formFields, formReply, formValues, readForm, readId, readRequestId } from "#app/route-helpers/validation.ts";
+import { formFields, formReply, formValues, readForm, readId, readRequestId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Feedback items · DeskCoach" }];
 
@@ -78,7 +78,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  try {
+  return withFieldErrors(form, { preview: null }, async () => {
     if (intent === "remove") {
       const id = readId(form.get("id"));
       if (!id) throw new FieldError("id", "No such feedback.", 404);
@@ -98,15 +98,8 @@ export async function action({ request }: ActionFunctionArgs) {
       await saveFeedback(services.db, actor, [check.input], { now: ctx.now, requestId, via: "form" });
       throw redirect("/manage/feedback/items?saved=1");
     }
-  } catch (error) {
-    if (error instanceof FieldError) {
-      // The model names the location; this page's field for it is locationId.
-      const field = error.field === "location" ? "locationId" : "form";
-      return fieldErrorReply(new FieldError(field, error.message, error.status), form, { preview: null });
-    }
-    throw error;
-  }
-  return formReply({ errors: { form: "Unknown action." }, values: {} }, { preview: null });
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, { preview: null });
+  });
 }
 
 const stars = (rating: number) => `${rating} of 5`;

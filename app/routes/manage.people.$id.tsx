@@ -9,7 +9,6 @@ import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { personInput } from "#app/route-helpers/forms.ts";
 import { personSchema } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { FieldError } from "#app/models/field-error.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { retentionByPerson } from "#app/models/review.server.ts";
@@ -27,7 +26,7 @@ import {
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 import { services } from "#app/services.server.ts";
-import { fieldErrorReply, formReply, invariantResponse, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
+import { formReply, invariantResponse, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 
@@ -89,7 +88,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  try {
+  return withFieldErrors(form, { code: null }, async () => {
     switch (intent) {
       case "update": {
         const parsed = parseForm(form, personSchema);
@@ -108,10 +107,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       default:
         return formReply({ errors: { form: "Unknown action." }, values: {} }, { code: null });
     }
-  } catch (error) {
-    if (error instanceof FieldError) return fieldErrorReply(error, form, { code: null });
-    throw error;
-  }
+  });
 }
 
 function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; name: string }) {

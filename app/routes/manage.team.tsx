@@ -13,7 +13,7 @@ import { FieldError } from "#app/models/field-error.ts";
 import { addLocation, addPeople, jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { fieldErrorReply, formReply, parseForm, readForm } from "#app/route-helpers/validation.ts";
+import { formReply, parseForm, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
 
@@ -60,7 +60,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const ctx = await practiceContext();
   const refused = { intent, added: null };
-  try {
+  return withFieldErrors(form, refused, async () => {
     if (intent === "add-location") {
       if (actor.scopeLocationId) throw new FieldError("locationName", "Only a manager of the whole practice can add locations.", 403);
       const parsed = parseForm(form, locationSchema);
@@ -74,11 +74,8 @@ export async function action({ request }: ActionFunctionArgs) {
       const added = await addPeople(services.db, actor, [personInput(parsed.data)], { ...ctx, via: "form" });
       return reply({ intent, errors: {}, values: {}, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
     }
-  } catch (error) {
-    if (error instanceof FieldError) return fieldErrorReply(error, form, refused);
-    throw error;
-  }
-  return formReply({ errors: { form: "Unknown action." }, values: {} }, refused);
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, refused);
+  });
 }
 
 const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;

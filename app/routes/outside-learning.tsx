@@ -13,7 +13,7 @@ import { listPeople } from "#app/models/team.server.ts";
 import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { fieldErrorReply, formReply, formValues, parseForm, readForm, readId } from "#app/route-helpers/validation.ts";
+import { formReply, formValues, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 
@@ -63,7 +63,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
   const form = await readForm(request);
-  try {
+  return withFieldErrors(form, { loggedId: null }, async () => {
     if (form.get("intent") === "delete") {
       const id = readId(form.get("entryId"));
       if (!id) throw new FieldError("entry", "No such entry.", 404);
@@ -87,10 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
       ctx.now,
     );
     return { errors: {} as Record<string, string>, values: {} as Record<string, string>, loggedId };
-  } catch (error) {
-    if (error instanceof FieldError) return fieldErrorReply(error, form, { loggedId: null });
-    throw error;
-  }
+  });
 }
 
 export default function OutsideLearning() {

@@ -10,12 +10,11 @@ import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-f
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { formatCents } from "#app/rules/money.ts";
-import { FieldError } from "#app/models/field-error.ts";
 import { createExpense, listExpenses } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
 import { CATEGORY_LABEL } from "#app/rules/spend-categories.ts";
-import { fieldErrorReply, formReply, readForm } from "#app/route-helpers/validation.ts";
+import { formReply, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
 
@@ -43,14 +42,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const read = readExpenseForm(form, ctx.today);
   if (!read.ok) return formReply(read, { savedId: null });
-  let savedId: number;
-  try {
-    savedId = await createExpense(services.db, user, read.input, ctx.now);
-  } catch (error) {
-    if (error instanceof FieldError) return fieldErrorReply(error, form, { savedId: null }, expenseFormValues(form));
-    throw error;
-  }
-  return { errors: {} as Record<string, string>, values: {} as Record<string, string>, savedId };
+  return withFieldErrors(
+    form,
+    { savedId: null },
+    async () => ({ errors: {} as Record<string, string>, values: {} as Record<string, string>, savedId: await createExpense(services.db, user, read.input, ctx.now) }),
+    expenseFormValues(form),
+  );
 }
 
 export default function Spend() {

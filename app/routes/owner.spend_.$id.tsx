@@ -7,11 +7,10 @@ import { useIsPending } from "#app/components/use-is-pending.ts";
 import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { formatCents } from "#app/rules/money.ts";
-import { FieldError } from "#app/models/field-error.ts";
 import { deleteExpense, findExpense, updateExpense } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
-import { fieldErrorReply, formReply, invariantResponse, readForm, readId } from "#app/route-helpers/validation.ts";
+import { formReply, invariantResponse, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Edit expense · DeskCoach" }];
 
@@ -51,19 +50,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
   const form = await readForm(request);
-  try {
-    if (form.get("intent") === "delete") {
-      await deleteExpense(services.db, user, expense.id, ctx.now);
+  return withFieldErrors(
+    form,
+    {},
+    async () => {
+      if (form.get("intent") === "delete") {
+        await deleteExpense(services.db, user, expense.id, ctx.now);
+        throw redirect("/owner/spend");
+      }
+      const read = readExpenseForm(form, ctx.today);
+      if (!read.ok) return formReply(read, {});
+      await updateExpense(services.db, user, expense.id, read.input, ctx.now);
       throw redirect("/owner/spend");
-    }
-    const read = readExpenseForm(form, ctx.today);
-    if (!read.ok) return formReply(read, {});
-    await updateExpense(services.db, user, expense.id, read.input, ctx.now);
-  } catch (error) {
-    if (error instanceof FieldError) return fieldErrorReply(error, form, {}, expenseFormValues(form));
-    throw error;
-  }
-  throw redirect("/owner/spend");
+    },
+    expenseFormValues(form),
+  );
 }
 
 export default function EditExpense() {
