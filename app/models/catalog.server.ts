@@ -1,6 +1,8 @@
 // The catalog a running server serves: the validated content with each lesson's rendered HTML,
 // held in memory, and its mirror in the `module` / `lesson` tables for queries and history.
+import type { Insertable } from "kysely";
 import type { DB } from "#db/connection.ts";
+import type { Database } from "#db/schema.ts";
 import { publicQuiz, type Content, type LessonSource, type ModuleSource, type PublicQuestion, type Skill } from "./content.server.ts";
 import type { ThemeRule } from "./themes.ts";
 
@@ -85,11 +87,7 @@ export async function syncCatalog(db: DB, catalog: { modules: SyncableModule[] }
         content_hash: m.contentHash,
         retired: 0,
       };
-      await trx
-        .insertInto("module")
-        .values(moduleRow)
-        .onConflict((oc) => oc.column("slug").doUpdateSet(moduleRow))
-        .execute();
+      await upsertBySlug(trx, "module", moduleRow);
       for (const l of m.lessons) {
         const lessonRow = {
           slug: l.slug,
@@ -103,12 +101,17 @@ export async function syncCatalog(db: DB, catalog: { modules: SyncableModule[] }
           content_hash: l.contentHash,
           retired: 0,
         };
-        await trx
-          .insertInto("lesson")
-          .values(lessonRow)
-          .onConflict((oc) => oc.column("slug").doUpdateSet(lessonRow))
-          .execute();
+        await upsertBySlug(trx, "lesson", lessonRow);
       }
     }
   });
+}
+
+/** A catalog row: inserted, or updating the row with its slug. */
+async function upsertBySlug<T extends "module" | "lesson">(db: DB, table: T, row: Insertable<Database[T]>): Promise<void> {
+  await db
+    .insertInto(table)
+    .values(row)
+    .onConflict((oc) => oc.column("slug").doUpdateSet(row))
+    .execute();
 }
