@@ -7,7 +7,7 @@ declare module "@remix-run/node" {
     clientAddress?: string;
     /**
      * Present when this request renders a whole page (not a `.data` request): markup a loader
-     * puts here is rendered into the page but left out of the hydration data (static-html.server.tsx).
+     * puts here is rendered into the page but left out of the hydration data (route-helpers/static-html.server.tsx).
      */
     pageHtml?: Map<string, string>;
   }

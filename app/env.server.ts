@@ -1,34 +1,88 @@
-// Configuration, checked once at start-up. Every variable is documented in README.md.
+// Every setting DeskCoach reads from its environment, checked in one place: the server, the app
+// it serves and the command-line tools all read them through here. Each is documented in
+// README.md (Configuration). An empty value counts as unset.
+import path from "node:path";
 import { z } from "zod";
 
+/** Off unless 1 or true. */
 const flag = z
-  .enum(["0", "1", "true", "false", ""])
+  .enum(["0", "1", "true", "false"], { errorMap: () => ({ message: "must be 1 or 0" }) })
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+/** On unless 0 or false. */
+const onByDefault = z
+  .enum(["0", "1", "true", "false"], { errorMap: () => ({ message: "must be 1 or 0" }) })
+  .optional()
+  .transform((v) => v !== "0" && v !== "false");
+
+const sqliteUrl = (fallback: string) => z.string().startsWith("file:", "must look like file:<path>").default(fallback);
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 const schema = z.object({
-  NODE_ENV: z.enum(["production", "development", "test"]).default("development"),
-  DATABASE_URL: z.string().startsWith("file:").default("file:./data/deskcoach.sqlite"),
-  CONTENT_DIR: z.string().min(1).default("./content"),
-  CONTENT_CACHE_DIR: z.string().min(1).default("./.cache/lessons"),
-  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
-  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  NODE_ENV: z.enum(["production", "development", "test"], { errorMap: () => ({ message: "must be production, development or test" }) }).default("development"),
+  DATABASE_URL: sqliteUrl("file:./data/deskcoach.sqlite"),
+  CONTENT_DIR: z.string().default("./content"),
+  CONTENT_CACHE_DIR: z.string().default("./.cache/lessons"),
+  SESSION_IDLE_MINUTES: z.coerce.number({ invalid_type_error: "must be a number" }).positive("must be above 0").max(24 * 60, "must be at most 1440").default(15),
+  SESSION_MAX_HOURS: z.coerce.number({ invalid_type_error: "must be a number" }).positive("must be above 0").max(24 * 30, "must be at most 720").default(12),
   DEMO_MODE: flag,
   /** The app's public origin when it sits behind a proxy that rewrites Host, e.g. https://coach.example.org */
-  APP_ORIGIN: z.string().url().optional(),
+  APP_ORIGIN: z
+    .string()
+    .url("must be an origin like https://coach.example.org")
+    .transform((v) => v.replace(/\/$/, ""))
+    .optional(),
   /** Outside production only: pretend it is this instant (ISO-8601). Used by tests to move the clock. */
-  DESKCOACH_NOW: z.string().datetime({ offset: true }).optional(),
+  DESKCOACH_NOW: z.string().datetime({ offset: true, message: "must be an ISO-8601 instant" }).optional(),
+
+  // The production server (app/server/main.ts).
+  PORT: wholeNumber(0, 65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  LOG_REQUESTS: onByDefault,
+  /** Also read by remix.config.js, which Vite loads before any of this exists. */
+  DESKCOACH_BUILD_DIR: z.string().default("build"),
+
+  // Backups (npm run db:backup / db:restore).
+  BACKUP_DIR: z
+    .string()
+    .default("./data/backups")
+    .transform((dir) => path.resolve(dir)),
+  BACKUP_KEEP: wholeNumber(1, 10_000).default(14),
+
+  // npm run demo.
+  DEMO_DATABASE_URL: sqliteUrl("file:./data/demo.sqlite"),
+  DEMO_KEEP: flag,
 });
 
 export type Env = z.infer<typeof schema>;
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = schema.safeParse(source);
+type Source = Record<string, string | undefined>;
+
+function check<S extends z.ZodTypeAny>(part: S, source: Source): z.infer<S> {
+  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = part.safeParse(given);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
 }
 
-export const env = readEnv();
+/** Every setting, for the running app. A setting that does not check out stops the start, saying which. */
+export function readEnv(source: Source = process.env): Env {
+  return check(schema, source);
+}
+
+/** Only these settings, for a tool that needs no others (a bad setting it does not use is not its business). */
+export function readEnvFor<K extends keyof Env>(keys: readonly K[], source: Source = process.env): Pick<Env, K> {
+  const mask = Object.fromEntries(keys.map((k) => [k, true])) as Partial<Record<keyof Env, true>>;
+  // zod cannot type a pick by a list known only as K; the picked schema parses exactly those keys.
+  return check(schema.pick(mask), source) as unknown as Pick<Env, K>;
+}

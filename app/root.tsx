@@ -13,12 +13,12 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getUser } from "./auth.server.ts";
+import { getUser } from "#app/route-helpers/auth.server.ts";
 import { getPractice } from "./models/practice.server.ts";
 import { roleAtLeast } from "./models/users.server.ts";
 import { useNonce } from "./nonce.tsx";
 import { services } from "./services.server.ts";
-import { STORAGE_FULL } from "#app/storage-full.ts";
+import { STORAGE_FULL } from "#app/rules/storage-full.ts";
 import stylesHref from "./styles.css?url";
 
 export const links: LinksFunction = () => [

@@ -7,7 +7,7 @@ import { createClock, type Clock } from "#app/models/clock.server.ts";
 import { loadContent, type Problem } from "#app/models/content.server.ts";
 import { compileLessons } from "#app/models/lesson-compiler.server.ts";
 import { createSessions, type Sessions } from "#app/models/sessions.server.ts";
-import { env, type Env } from "./env.server.ts";
+import { readEnv, type Env } from "./env.server.ts";
 import { renderLessonHtml } from "./lesson-html.server.tsx";
 
 export interface Services {
@@ -23,7 +23,7 @@ export function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join("\n");
 }
 
-async function loadCatalog(): Promise<Catalog> {
+async function loadCatalog(env: Env): Promise<Catalog> {
   const { content, problems } = loadContent(env.CONTENT_DIR);
   if (problems.length > 0) throw new Error(`Content is invalid:\n${formatProblems(problems)}`);
   const lessons = content.modules.flatMap((m) => m.lessons);
@@ -33,9 +33,10 @@ async function loadCatalog(): Promise<Catalog> {
 }
 
 async function start(): Promise<Services> {
+  const env = readEnv();
   const connection = openDatabase(databaseFileFromUrl(env.DATABASE_URL));
   await migrateToLatest(connection.db);
-  const catalog = await loadCatalog();
+  const catalog = await loadCatalog(env);
   await syncCatalog(connection.db, catalog);
   const sessions = createSessions(connection.db, {
     idleMinutes: env.SESSION_IDLE_MINUTES,

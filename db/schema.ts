@@ -1,7 +1,7 @@
 // Kysely's view of the database. Row types follow Kysely's convention: `Xxx` for a selected row,
 // `NewXxx` for an insert. Times are UTC ISO-8601 text, dates YYYY-MM-DD, money integer cents,
 // booleans 0/1.
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 export type Role = "owner" | "manager" | "staff";
 export type UserStatus = "active" | "deactivated";
@@ -248,15 +248,6 @@ export interface Database {
 }
 
 export type Practice = Selectable<PracticeTable>;
-export type User = Selectable<UserTable>;
-export type NewUser = Insertable<UserTable>;
-export type Session = Selectable<SessionTable>;
-export type Lesson = Selectable<LessonTable>;
-export type Module = Selectable<ModuleTable>;
-export type QuizAttempt = Selectable<QuizAttemptTable>;
-export type NewQuizAttempt = Insertable<QuizAttemptTable>;
-export type Completion = Selectable<CompletionTable>;
-export type AuditEvent = Selectable<AuditEventTable>;
 
 // ---------------------------------------------------------------------------------------------
 // Patient feedback, spaced review, certificates and the team goal (migration 0006)
@@ -321,8 +312,3 @@ export interface LearningSettingsTable {
   updated_at: string;
   updated_by: number | null;
 }
-
-export type FeedbackItem = Selectable<FeedbackItemTable>;
-export type NewFeedbackItem = Insertable<FeedbackItemTable>;
-export type ReviewAnswer = Selectable<ReviewAnswerTable>;
-export type CertificateLink = Selectable<CertificateLinkTable>;

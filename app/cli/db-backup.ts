@@ -2,12 +2,14 @@
 // runs: copied with SQLite's backup API into BACKUP_DIR, verified, and the last BACKUP_KEEP kept.
 import path from "node:path";
 import { databaseFileFromUrl } from "#db/connection.ts";
-import { backupDatabase, backupSettings, formatCounts } from "#app/models/backup.server.ts";
+import { readEnvFor } from "#app/env.server.ts";
+import { backupDatabase, formatCounts } from "#app/models/backup.server.ts";
 import { run } from "./run.ts";
 
 await run(async () => {
-  const source = databaseFileFromUrl(process.env.DATABASE_URL ?? "file:./data/deskcoach.sqlite");
-  const { dir, keep } = backupSettings(process.env);
+  const env = readEnvFor(["DATABASE_URL", "BACKUP_DIR", "BACKUP_KEEP"]);
+  const source = databaseFileFromUrl(env.DATABASE_URL);
+  const { BACKUP_DIR: dir, BACKUP_KEEP: keep } = env;
   const result = await backupDatabase(source, { dir, keep });
   const relative = path.relative(process.cwd(), result.file);
   const shown = relative.startsWith("..") ? result.file : relative;

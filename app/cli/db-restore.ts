@@ -6,7 +6,8 @@
 import path from "node:path";
 import readline from "node:readline/promises";
 import { databaseFileFromUrl } from "#db/connection.ts";
-import { backupSettings, databaseInUse, formatCounts, restoreDatabase, verifyDatabaseFile } from "#app/models/backup.server.ts";
+import { readEnvFor } from "#app/env.server.ts";
+import { databaseInUse, formatCounts, restoreDatabase, verifyDatabaseFile } from "#app/models/backup.server.ts";
 import { run } from "./run.ts";
 
 const USAGE = "Usage: npm run db:restore -- <backup file> [--yes]";
@@ -21,8 +22,9 @@ await run(async () => {
     return 2;
   }
   const from = path.resolve(files[0] as string);
-  const target = databaseFileFromUrl(process.env.DATABASE_URL ?? "file:./data/deskcoach.sqlite");
-  const { dir } = backupSettings(process.env);
+  const env = readEnvFor(["DATABASE_URL", "BACKUP_DIR"]);
+  const target = databaseFileFromUrl(env.DATABASE_URL);
+  const dir = env.BACKUP_DIR;
 
   const check = verifyDatabaseFile(from);
   if (!check.ok) {

@@ -8,6 +8,7 @@ import { buildCatalog, syncCatalog } from "#app/models/catalog.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { seedDemo } from "#app/models/demo.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
+import { readEnvFor } from "#app/env.server.ts";
 import { run } from "./run.ts";
 
 const SOURCES = ["app", "content", "db", "public", "package.json", "vite.config.ts", "remix.config.js"];
@@ -29,17 +30,18 @@ function buildIfNeeded(): void {
 }
 
 await run(async () => {
+  const env = readEnvFor(["DEMO_DATABASE_URL", "DEMO_KEEP", "CONTENT_DIR"]);
   buildIfNeeded();
-  const url = process.env.DEMO_DATABASE_URL ?? "file:./data/demo.sqlite";
+  const url = env.DEMO_DATABASE_URL;
   const file = databaseFileFromUrl(url);
-  if (process.env.DEMO_KEEP !== "1") {
+  if (!env.DEMO_KEEP) {
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
   }
   const connection = openDatabase(file);
   try {
     await migrateToLatest(connection.db);
     if (await isSetupOpen(connection.db)) {
-      const { content, problems } = loadContent(process.env.CONTENT_DIR ?? "./content");
+      const { content, problems } = loadContent(env.CONTENT_DIR);
       if (problems.length > 0) throw new Error("Content is invalid: run `npm run content:check`.");
       const catalog = buildCatalog(content, () => "");
       await syncCatalog(connection.db, catalog);

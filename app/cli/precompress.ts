@@ -3,13 +3,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import { readEnvFor } from "#app/env.server.ts";
 import { run } from "./run.ts";
 
 const TEXT = /\.(js|css|svg|json|txt|html|webmanifest)$/;
 
 await run(async () => {
   // The benchmark builds into its own folder (DESKCOACH_BUILD_DIR); the default is build/.
-  const root = path.resolve(process.env.DESKCOACH_BUILD_DIR ?? "build", "client");
+  const root = path.resolve(readEnvFor(["DESKCOACH_BUILD_DIR"]).DESKCOACH_BUILD_DIR, "client");
   let count = 0;
   let jsGzip = 0;
   const walk = (dir: string) => {

@@ -2,10 +2,10 @@
 // once per database version and year and sends the same bytes to every owner who asks (see
 // docs/decisions/0009-static-fragments-for-big-tables.md).
 import { ComboChart } from "#app/components/charts.tsx";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents } from "#app/rules/money.ts";
 import type { budgetReport, employeeSpendReport, valueReport } from "#app/models/reports.server.ts";
-import { BENCHMARKS } from "#app/spend-categories.ts";
+import { BENCHMARKS } from "#app/rules/spend-categories.ts";
 
 export interface CostReportsProps {
   year: number;

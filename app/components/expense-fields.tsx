@@ -1,4 +1,4 @@
-import { CATEGORIES } from "#app/spend-categories.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { SelectField, TextField } from "./field.tsx";
 
 interface Props {

@@ -2,10 +2,10 @@ import type { ReactNode } from "react";
 
 /** A learner's headline numbers, on their own progress page and on their manager's view of them. */
 export function LearnerStats({
-  r,
+  record,
   children,
 }: {
-  r: { lessonsDone: number; minutes: number; outsideMinutes: number; streak: number; attempts: number };
+  record: { lessonsDone: number; minutes: number; outsideMinutes: number; streak: number; attempts: number };
   /** More figures in the same row (the manager's view adds retention). */
   children?: ReactNode;
 }) {
@@ -13,26 +13,26 @@ export function LearnerStats({
     <dl className="stats">
       <div>
         <dt>Lessons completed</dt>
-        <dd>{r.lessonsDone}</dd>
+        <dd>{record.lessonsDone}</dd>
       </div>
       <div>
         <dt>Minutes learning</dt>
-        <dd>{r.minutes}</dd>
+        <dd>{record.minutes}</dd>
       </div>
       <div>
         <dt>Day streak</dt>
         <dd>
-          {r.streak} {r.streak === 1 ? "day" : "days"}
+          {record.streak} {record.streak === 1 ? "day" : "days"}
         </dd>
       </div>
       <div>
         <dt>Quiz attempts</dt>
-        <dd>{r.attempts}</dd>
+        <dd>{record.attempts}</dd>
       </div>
-      {r.outsideMinutes > 0 ? (
+      {record.outsideMinutes > 0 ? (
         <div>
           <dt>Outside learning</dt>
-          <dd>{(r.outsideMinutes / 60).toFixed(1)} hours</dd>
+          <dd>{(record.outsideMinutes / 60).toFixed(1)} hours</dd>
         </div>
       ) : null}
       {children}

@@ -4,7 +4,7 @@
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { TypedList } from "#app/components/typed-list.tsx";
 import type { Cell } from "#app/models/team-progress.server.ts";
-import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
+import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 
 export interface ProgressTableProps {
   columns: { key: string; title: string }[];

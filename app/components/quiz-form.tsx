@@ -1,5 +1,6 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { useReadingTime } from "./reading-time.ts";
+import { useIsPending } from "./use-is-pending.ts";
 
 export interface QuizQuestionView {
   id: string;
@@ -22,8 +23,7 @@ interface Props {
  * reports active reading time and blocks a second submit while the first is in flight.
  */
 export function QuizForm({ lessonSlug, questions, requestId, openedAt, errors = {}, selected = {} }: Props) {
-  const navigation = useNavigation();
-  const submitting = navigation.state !== "idle" && navigation.formData?.get("intent") === "submit";
+  const submitting = useIsPending({ intent: "submit" });
   const tracked = useReadingTime(lessonSlug);
   const hasErrors = Object.keys(errors).length > 0;
   return (

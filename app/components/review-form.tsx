@@ -1,4 +1,5 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form } from "@remix-run/react";
+import { useIsPending } from "./use-is-pending.ts";
 
 export interface ReviewQuestion {
   key: string;
@@ -18,8 +19,7 @@ interface Props {
 
 /** Today's review questions: prompts and choices only, graded on the server. A plain HTML form. */
 export function ReviewForm({ questions, requestId, errors = {}, selected = {} }: Props) {
-  const navigation = useNavigation();
-  const submitting = navigation.state !== "idle" && navigation.formData?.get("intent") === "review";
+  const submitting = useIsPending({ intent: "review" });
   return (
     <Form method="post" action="/learn" className="review-form stack" aria-label="Daily review questions" preventScrollReset>
       {Object.keys(errors).length > 0 ? (

@@ -1,4 +1,4 @@
-import { splitMarks } from "#app/feedback-rules.ts";
+import { splitMarks } from "#app/rules/feedback.ts";
 
 /** A stored comment, as text (never markup), with the scrubber's marks shown as marks. */
 export function ScrubbedComment({ text }: { text: string }) {

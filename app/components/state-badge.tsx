@@ -1,4 +1,4 @@
-import { STATE_LABELS, type ItemState } from "#app/item-states.ts";
+import { isDone, STATE_LABELS, type ItemState } from "#app/rules/item-states.ts";
 
 const ICONS: Record<ItemState, string> = { "not-started": "○", "in-progress": "◐", done: "✓", "done-late": "✓", overdue: "!" };
 
@@ -8,7 +8,7 @@ export function ItemStateBadge({ state, percent }: { state: ItemState; percent?:
     <span className={`badge state-${state}`}>
       <span aria-hidden="true">{ICONS[state]} </span>
       {STATE_LABELS[state]}
-      {percent !== undefined && state !== "done" && state !== "done-late" ? ` · ${percent}%` : null}
+      {percent !== undefined && !isDone(state) ? ` · ${percent}%` : null}
     </span>
   );
 }

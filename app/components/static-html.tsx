@@ -1,4 +1,4 @@
-// Markup the server rendered (app/static-html.server.tsx). React keeps it as it is; it was
+// Markup the server rendered (app/route-helpers/static-html.server.tsx). React keeps it as it is; it was
 // escaped when it was rendered.
 import { createContext, useContext, useEffect, useRef } from "react";
 import { useRevalidator } from "@remix-run/react";

@@ -6,8 +6,10 @@ import type { DB } from "#db/connection.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
-import { addDaysTo, addMonthsTo } from "./dates.ts";
-import type { Actor } from "./team.server.ts";
+import { addDaysTo, addMonthsTo } from "#app/rules/dates.ts";
+import { isDone, type ItemState } from "#app/rules/item-states.ts";
+import { FieldError } from "./field-error.ts";
+import type { Actor } from "./sessions.server.ts";
 
 /** Someone joining a group after its fixed due date still gets this long. */
 export const LATE_JOINER_DAYS = 14;
@@ -23,16 +25,6 @@ export interface AssignmentInput {
   target: Target;
   due: DueRule;
   recurMonths: number | null;
-}
-
-export class AssignmentError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 export interface ItemInfo {
@@ -82,10 +74,10 @@ export async function createAssignment(
   context: { catalog: Catalog; now: Date; timeZone: string },
 ): Promise<number> {
   const item = itemInfo(context.catalog, input.item);
-  if (!item) throw new AssignmentError("item", "Choose a module or lesson from the list.");
+  if (!item) throw new FieldError("item", "Choose a module or lesson from the list.");
   const today = localDate(context.now, context.timeZone);
   if (input.due.kind === "date" && input.due.on < today) {
-    throw new AssignmentError("dueOn", "The due date is in the past. Choose today or a later date.");
+    throw new FieldError("dueOn", "The due date is in the past. Choose today or a later date.");
   }
 
   let target = input.target;
@@ -96,18 +88,18 @@ export async function createAssignment(
       .where("id", "=", target.userId)
       .executeTakeFirst();
     const visible = person && (!actor.scopeLocationId || person.location_id === actor.scopeLocationId);
-    if (!visible) throw new AssignmentError("userId", "No such person.", 404);
-    if (person.status !== "active") throw new AssignmentError("userId", "This person is deactivated.");
+    if (!visible) throw new FieldError("userId", "No such person.", 404);
+    if (person.status !== "active") throw new FieldError("userId", "This person is deactivated.");
   } else if (actor.scopeLocationId) {
     if (target.locationId !== null && target.locationId !== actor.scopeLocationId) {
-      throw new AssignmentError("locationId", "No such location.", 404);
+      throw new FieldError("locationId", "No such location.", 404);
     }
     // A location-scoped manager's "everyone" is everyone at their location.
     target = { ...target, locationId: actor.scopeLocationId };
   }
   if (target.kind === "group" && target.locationId !== null) {
     const exists = await db.selectFrom("location").select("id").where("id", "=", target.locationId).executeTakeFirst();
-    if (!exists) throw new AssignmentError("locationId", "Choose a location from the list.");
+    if (!exists) throw new FieldError("locationId", "Choose a location from the list.");
   }
 
   const at = context.now.toISOString();
@@ -182,7 +174,7 @@ export async function applyGroupAssignments(db: DB, userId: number, now: Date, t
 
 export async function cancelAssignment(db: DB, actor: Actor, assignmentId: number, now: Date): Promise<void> {
   const found = (await listAssignments(db, actor)).find((a) => a.id === assignmentId);
-  if (!found) throw new AssignmentError("assignmentId", "No such assignment.", 404);
+  if (!found) throw new FieldError("assignmentId", "No such assignment.", 404);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("assignment")
@@ -249,9 +241,6 @@ export async function listAssignments(db: DB, actor: Actor): Promise<AssignmentS
 // ---------------------------------------------------------------------------------------------
 // States
 
-export type { ItemState } from "#app/item-states.ts";
-import type { ItemState } from "#app/item-states.ts";
-
 export interface ItemProgress {
   state: ItemState;
   percent: number;
@@ -314,5 +303,5 @@ export function itemProgress(input: StateInput): ItemProgress {
 /** How far behind an item is, for sorting: overdue counts most, then what is left to do. */
 export function behindScore(progress: Pick<ItemProgress, "state" | "percent">): number {
   const left = 1 - progress.percent / 100;
-  return progress.state === "overdue" ? 2 + left : progress.state === "done" || progress.state === "done-late" ? 0 : left;
+  return progress.state === "overdue" ? 2 + left : isDone(progress.state) ? 0 : left;
 }

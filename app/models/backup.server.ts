@@ -9,7 +9,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { z } from "zod";
 import { migrations } from "#db/migrations/index.ts";
 
 const BACKUP_NAME = /^deskcoach-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)\.sqlite$/;
@@ -35,18 +34,6 @@ export interface BackupResult {
 }
 
 export class BackupError extends Error {}
-
-const settingsSchema = z.object({
-  BACKUP_DIR: z.string().min(1).default("./data/backups"),
-  BACKUP_KEEP: z.coerce.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").default(14),
-});
-
-/** Where backups go (BACKUP_DIR, made absolute) and how many are kept (BACKUP_KEEP). */
-export function backupSettings(env: Record<string, string | undefined>): { dir: string; keep: number } {
-  const parsed = settingsSchema.safeParse({ BACKUP_DIR: env.BACKUP_DIR || undefined, BACKUP_KEEP: env.BACKUP_KEEP || undefined });
-  if (!parsed.success) throw new BackupError(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
-  return { dir: path.resolve(parsed.data.BACKUP_DIR), keep: parsed.data.BACKUP_KEEP };
-}
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -119,17 +106,10 @@ export function verifyDatabaseFile(file: string): Verification {
   }
 }
 
-function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, "r+");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, "r");
+/** Flushes a file, or a folder's list of names (after a rename), to disk. */
+function fsyncPath(target: string, kind: "file" | "dir"): void {
+  // A folder can be opened only for reading; a file is opened for writing, as some systems need.
+  const fd = fs.openSync(target, kind === "dir" ? "r" : "r+");
   try {
     fs.fsyncSync(fd);
   } finally {
@@ -157,7 +137,7 @@ export function pruneBackups(dir: string, keep: number): string[] {
   const all = listBackups(dir);
   const old = all.slice(0, Math.max(0, all.length - keep));
   for (const file of old) fs.rmSync(file, { force: true });
-  if (old.length > 0) fsyncDir(dir);
+  if (old.length > 0) fsyncPath(dir, "dir");
   return old;
 }
 
@@ -204,7 +184,7 @@ export async function backupDatabase(source: string, options: { dir: string; kee
     copy.close();
   }
   for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${partial}${suffix}`, { force: true });
-  fsyncFile(partial);
+  fsyncPath(partial, "file");
 
   const verification = verifyDatabaseFile(partial);
   const mismatched = Object.keys({ ...sourceCounts, ...verification.counts }).filter((t) => sourceCounts[t] !== verification.counts[t]);
@@ -217,7 +197,7 @@ export async function backupDatabase(source: string, options: { dir: string; kee
     throw new BackupError(`The backup did not verify, so it was not kept: ${verification.problems.join("; ")}`);
   }
   fs.renameSync(partial, file);
-  fsyncDir(options.dir);
+  fsyncPath(options.dir, "dir");
   const removed = pruneBackups(options.dir, options.keep);
   return { file, bytes: fs.statSync(file).size, sourceCounts, verification, removed };
 }
@@ -280,22 +260,22 @@ export function restoreDatabase(from: string, target: string, options: { keepDir
     for (const suffix of ["", "-wal"]) {
       if (!fs.existsSync(`${target}${suffix}`)) continue;
       fs.copyFileSync(`${target}${suffix}`, `${previous}${suffix}`, fs.constants.COPYFILE_EXCL);
-      fsyncFile(`${previous}${suffix}`);
+      fsyncPath(`${previous}${suffix}`, "file");
     }
-    fsyncDir(options.keepDir);
+    fsyncPath(options.keepDir, "dir");
   }
 
   const temp = path.join(dir, `.${path.basename(target)}.restore-${process.pid}.tmp`);
   fs.rmSync(temp, { force: true });
   try {
     fs.copyFileSync(from, temp);
-    fsyncFile(temp);
+    fsyncPath(temp, "file");
     const copied = verifyDatabaseFile(temp);
     if (!copied.ok) throw new BackupError(`The copy did not verify: ${copied.problems.join("; ")}`);
     // A -wal left beside the new file would be replayed into it.
     for (const suffix of ["-wal", "-shm"]) fs.rmSync(`${target}${suffix}`, { force: true });
     fs.renameSync(temp, target);
-    fsyncDir(dir);
+    fsyncPath(dir, "dir");
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;

@@ -1,11 +1,11 @@
 // The yearly training budget: planned amounts per category, some per employee.
 import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
-import { CATEGORIES } from "#app/spend-categories.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
 import { getPractice } from "./practice.server.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export interface PlanLine {
   category: SpendCategory;

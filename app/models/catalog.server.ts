@@ -1,36 +1,23 @@
 // The catalog a running server serves: the validated content with each lesson's rendered HTML,
 // held in memory, and its mirror in the `module` / `lesson` tables for queries and history.
+import type { Insertable } from "kysely";
 import type { DB } from "#db/connection.ts";
-import { publicQuiz, reviewDueOn, type Content, type LessonSourceRef, type PublicQuestion, type Quiz, type Skill } from "./content.server.ts";
+import type { Database } from "#db/schema.ts";
+import { publicQuiz, reviewDueOn, type Content, type LessonSource, type ModuleSource, type PublicQuestion, type Skill } from "./content.server.ts";
 import type { ThemeRule } from "./themes.ts";
 
-export interface CatalogLesson {
-  slug: string;
-  moduleSlug: string;
-  title: string;
-  summary: string;
-  minutes: number;
-  order: number;
-  objectives: string[];
-  skills: string[];
-  contentHash: string;
-  /** When the lesson was last checked for accuracy (YYYY-MM-DD), and where its rules come from. */
-  reviewed: string;
-  sources: LessonSourceRef[];
+/**
+ * A lesson as served: what its content says (the quiz, with its answer key, stays on the server),
+ * its rendered HTML, and what the browser may see of the quiz. The source, its counts and its file
+ * are left behind in content.
+ */
+export interface CatalogLesson
+  extends Pick<LessonSource, "slug" | "moduleSlug" | "title" | "summary" | "minutes" | "order" | "objectives" | "skills" | "contentHash" | "quiz" | "reviewed" | "sources"> {
   html: string;
-  /** Server only: the answer key. */
-  quiz: Quiz | null;
-  /** What the browser may see of the quiz. */
   questions: PublicQuestion[] | null;
 }
 
-export interface CatalogModule {
-  slug: string;
-  title: string;
-  summary: string;
-  order: number;
-  skills: string[];
-  contentHash: string;
+export interface CatalogModule extends Omit<ModuleSource, "lessons"> {
   lessons: CatalogLesson[];
 }
 
@@ -124,11 +111,7 @@ export async function syncCatalog(db: DB, catalog: { modules: SyncableModule[] }
         content_hash: m.contentHash,
         retired: 0,
       };
-      await trx
-        .insertInto("module")
-        .values(moduleRow)
-        .onConflict((oc) => oc.column("slug").doUpdateSet(moduleRow))
-        .execute();
+      await upsertBySlug(trx, "module", moduleRow);
       for (const l of m.lessons) {
         const lessonRow = {
           slug: l.slug,
@@ -142,12 +125,17 @@ export async function syncCatalog(db: DB, catalog: { modules: SyncableModule[] }
           content_hash: l.contentHash,
           retired: 0,
         };
-        await trx
-          .insertInto("lesson")
-          .values(lessonRow)
-          .onConflict((oc) => oc.column("slug").doUpdateSet(lessonRow))
-          .execute();
+        await upsertBySlug(trx, "lesson", lessonRow);
       }
     }
   });
+}
+
+/** A catalog row: inserted, or updating the row with its slug. */
+async function upsertBySlug<T extends "module" | "lesson">(db: DB, table: T, row: Insertable<Database[T]>): Promise<void> {
+  await db
+    .insertInto(table)
+    .values(row)
+    .onConflict((oc) => oc.column("slug").doUpdateSet(row))
+    .execute();
 }

@@ -7,21 +7,13 @@ import type { DB } from "#db/connection.ts";
 import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
+import { FieldError } from "./field-error.ts";
 
 /** 32 random bytes: 256 bits, as 43 characters of base64url. */
 const TOKEN_BYTES = 32;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
-
-export class CertificateError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 export interface CompletedModule {
   slug: string;
@@ -71,7 +63,7 @@ export async function issueCertificateLink(
   context: { now: Date; timeZone: string },
 ): Promise<string> {
   const module = (await completedModules(db, user.id, catalog, context.timeZone)).find((m) => m.slug === moduleSlug);
-  if (!module) throw new CertificateError("No such certificate.", 404);
+  if (!module) throw new FieldError("module", "No such certificate.", 404);
   const token = randomBytes(TOKEN_BYTES).toString("base64url");
   await db.transaction().execute(async (trx) => {
     await trx

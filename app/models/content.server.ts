@@ -22,7 +22,7 @@ import {
 } from "./content-schema.server.ts";
 import { describeFigures, figureProblems, libraryFigures, reviewQuiz, type LibraryFigures, type QuizReview } from "./quiz-quality.server.ts";
 import { countWords, MAX_READING_GRADE, proseOf, readingGrade, WORDS_PER_MINUTE } from "./readability.server.ts";
-import { addMonthsTo } from "./dates.ts";
+import { addMonthsTo } from "#app/rules/dates.ts";
 import { phraseProblem, type ThemeRule } from "./themes.ts";
 
 export type {

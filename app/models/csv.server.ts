@@ -64,3 +64,16 @@ export function parseCsvUpload(bytes: Uint8Array, columns: string[], maxRows: nu
   if (rows.length > maxRows) throw new CsvError(`The file has ${rows.length} rows; at most ${maxRows} can be imported at once.`);
   return rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? ""])));
 }
+
+/**
+ * The file of an import check: its records, or the one problem that stops the whole file (the
+ * check answers with it instead of row by row).
+ */
+export function readCsvUpload(bytes: Uint8Array, columns: string[], maxRows: number): { records: Record<string, string>[] } | { fileError: string } {
+  try {
+    return { records: parseCsvUpload(bytes, columns, maxRows) };
+  } catch (error) {
+    if (error instanceof CsvError) return { fileError: error.message };
+    throw error;
+  }
+}

@@ -5,8 +5,8 @@
 // fell after "First impressions" went to everyone 95 days ago.
 import { randomUUID } from "node:crypto";
 import type { DB } from "#db/connection.ts";
-import { REDACTION_KINDS, type RedactionCounts } from "#app/feedback-rules.ts";
-import { REVIEW_INTERVALS } from "#app/review-rules.ts";
+import { REDACTION_KINDS, type RedactionCounts } from "#app/rules/feedback.ts";
+import { REVIEW_INTERVALS } from "#app/rules/review.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { gradeQuiz, parseStoredAnswers } from "./quizzes.server.ts";
 

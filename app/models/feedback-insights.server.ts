@@ -7,13 +7,14 @@
 // the items that mention it. Each figure carries the counts behind it, so three comments are
 // never read as a trend.
 import type { DB } from "#db/connection.ts";
-import { COMPLAINT_RATING, IMPACT_WINDOW_DAYS } from "#app/feedback-rules.ts";
+import { COMPLAINT_RATING, IMPACT_WINDOW_DAYS } from "#app/rules/feedback.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { listAssignments } from "./assignments.server.ts";
 import { localDate } from "./clock.server.ts";
-import { addDaysTo, addMonthsTo, daysBetween } from "./dates.ts";
+import { addDaysTo, addMonthsTo, daysBetween } from "#app/rules/dates.ts";
 import type { StoredFeedback } from "./feedback.server.ts";
-import { listLocations, type Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listLocations } from "./team.server.ts";
 import { compileThemes, matchThemes } from "./themes.ts";
 
 export interface AnalysisItem {

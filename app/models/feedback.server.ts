@@ -11,12 +11,14 @@ import {
   MAX_FEEDBACK_ROWS,
   MAX_SOURCE_LENGTH,
   type RedactionCounts,
-} from "#app/feedback-rules.ts";
+} from "#app/rules/feedback.ts";
 import { recordAudit } from "./audit.server.ts";
-import { addDaysTo } from "./dates.ts";
-import { CsvError, parseCsvUpload } from "./csv.server.ts";
+import { addDaysTo } from "#app/rules/dates.ts";
+import { readCsvUpload } from "./csv.server.ts";
+import { FieldError } from "./field-error.ts";
 import { scrubComment } from "./scrub.ts";
-import { listLocations, type Actor, type Location } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listLocations, type Location } from "./team.server.ts";
 
 /** One item, checked and scrubbed, ready to store. */
 export interface FeedbackInput {
@@ -41,16 +43,6 @@ export interface FeedbackRowView {
   redactions: RedactionCounts;
   redactedCount: number;
   errors: string[];
-}
-
-export class FeedbackError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 /** An HTML tag (or comment) anywhere in the text. "<3" and "< 10 minutes" are not tags. */
@@ -167,13 +159,9 @@ export type FeedbackCheck =
 
 /** Checks a whole export: the file, then every row. Nothing is written. */
 export async function checkFeedbackCsv(db: DB, actor: Actor, bytes: Uint8Array, today: string): Promise<FeedbackCheck> {
-  let records: Record<string, string>[];
-  try {
-    records = parseCsvUpload(bytes, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS);
-  } catch (error) {
-    if (error instanceof CsvError) return { ok: false, fileError: error.message, rows: [] };
-    throw error;
-  }
+  const file = readCsvUpload(bytes, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS);
+  if ("fileError" in file) return { ok: false, fileError: file.fileError, rows: [] };
+  const { records } = file;
   const ctx: CheckContext = { today, locations: await listLocations(db, actor), scopeLocationId: actor.scopeLocationId };
   const rows: FeedbackRowView[] = [];
   const items: FeedbackInput[] = [];
@@ -229,12 +217,12 @@ export async function saveFeedback(
   items: FeedbackInput[],
   context: { now: Date; requestId: string; via: "form" | "csv" },
 ): Promise<SaveResult> {
-  if (items.length === 0) throw new FeedbackError("form", "There is nothing to save.");
-  if (items.length > MAX_FEEDBACK_ROWS) throw new FeedbackError("form", `At most ${MAX_FEEDBACK_ROWS} items can be saved at once.`);
+  if (items.length === 0) throw new FieldError("form", "There is nothing to save.");
+  if (items.length > MAX_FEEDBACK_ROWS) throw new FieldError("form", `At most ${MAX_FEEDBACK_ROWS} items can be saved at once.`);
   const allowed = new Set((await listLocations(db, actor)).map((l) => l.id));
   for (const item of items) {
-    if (actor.scopeLocationId && item.locationId !== actor.scopeLocationId) throw new FeedbackError("location", "You can add feedback only for your own location.", 403);
-    if (item.locationId !== null && !allowed.has(item.locationId)) throw new FeedbackError("location", "Choose a location from the list.");
+    if (actor.scopeLocationId && item.locationId !== actor.scopeLocationId) throw new FieldError("locationId", "You can add feedback only for your own location.", 403);
+    if (item.locationId !== null && !allowed.has(item.locationId)) throw new FieldError("locationId", "Choose a location from the list.");
   }
   const at = context.now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -290,14 +278,9 @@ export async function saveFeedback(
   });
 }
 
-export interface StoredFeedback {
+/** An item as stored: what was checked and kept, with its id and its location's name. */
+export interface StoredFeedback extends FeedbackInput {
   id: number;
-  receivedOn: string;
-  source: string;
-  rating: number;
-  comment: string;
-  redactions: RedactionCounts;
-  locationId: number | null;
   locationName: string | null;
 }
 
@@ -338,7 +321,7 @@ export async function removeFeedback(db: DB, actor: Actor, id: number, now: Date
   let query = db.selectFrom("feedback_item").select(["id", "received_on", "source", "rating"]).where("id", "=", id);
   if (actor.scopeLocationId) query = query.where("location_id", "=", actor.scopeLocationId);
   const item = await query.executeTakeFirst();
-  if (!item) throw new FeedbackError("id", "No such feedback.", 404);
+  if (!item) throw new FieldError("id", "No such feedback.", 404);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("feedback_item").where("id", "=", id).execute();
     await recordAudit(trx, {

@@ -3,10 +3,11 @@
 // twice; the hours show on each attendee's record.
 import type { DB } from "#db/connection.ts";
 import type { OutsideKind } from "#db/schema.ts";
-import { OUTSIDE_KINDS } from "#app/outside-kinds.ts";
+import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
 import { recordAudit } from "./audit.server.ts";
+import { FieldError } from "./field-error.ts";
 import { createExpenseIn, deleteExpenseIn } from "./spend.server.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export interface OutsideInput {
   title: string;
@@ -18,34 +19,24 @@ export interface OutsideInput {
   attendeeIds: number[];
 }
 
-export class OutsideError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 /** Who the actor may log for: staff log only themselves; managers, anyone in their scope. */
 async function checkAttendees(db: DB, actor: Actor, ids: number[]): Promise<number[]> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) throw new OutsideError("attendees", "Choose who attended.");
+  if (unique.length === 0) throw new FieldError("attendees", "Choose who attended.");
   if (actor.role === "staff") {
-    if (unique.some((id) => id !== actor.id)) throw new OutsideError("attendees", "No such person.", 404);
+    if (unique.some((id) => id !== actor.id)) throw new FieldError("attendees", "No such person.", 404);
     return unique;
   }
   let query = db.selectFrom("user").select("id").where("id", "in", unique);
   if (actor.scopeLocationId) query = query.where("location_id", "=", actor.scopeLocationId);
-  if ((await query.execute()).length !== unique.length) throw new OutsideError("attendees", "No such person.", 404);
+  if ((await query.execute()).length !== unique.length) throw new FieldError("attendees", "No such person.", 404);
   return unique;
 }
 
 export async function logOutsideLearning(db: DB, actor: Actor, input: OutsideInput, now: Date): Promise<number> {
   const attendees = await checkAttendees(db, actor, input.attendeeIds);
   const kind = OUTSIDE_KINDS.find((k) => k.id === input.kind);
-  if (!kind) throw new OutsideError("kind", "Choose what kind of learning it was.");
+  if (!kind) throw new FieldError("kind", "Choose what kind of learning it was.");
   return db.transaction().execute(async (trx) => {
     const expenseId =
       input.costCents > 0
@@ -153,7 +144,7 @@ export async function listOutsideLearning(db: DB, actor: Actor, onlyUserId?: num
  */
 export async function deleteOutsideLearning(db: DB, actor: Actor, id: number, now: Date): Promise<void> {
   const entry = (await listOutsideLearning(db, actor)).find((e) => e.id === id);
-  if (!entry?.canDelete) throw new OutsideError("entry", "No such entry.", 404);
+  if (!entry?.canDelete) throw new FieldError("entry", "No such entry.", 404);
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("outside_learning").select("expense_id").where("id", "=", id).executeTakeFirstOrThrow();
     await trx.deleteFrom("outside_learning_attendee").where("outside_learning_id", "=", id).execute();

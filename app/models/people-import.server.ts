@@ -1,10 +1,11 @@
 // Adding many people from a CSV file (name, email, job title, location): every row is checked
 // first, and either all rows are added or none.
 import type { DB } from "#db/connection.ts";
-import { personSchema } from "#app/forms.ts";
-import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/import-rules.ts";
-import { CsvError, parseCsvUpload } from "./csv.server.ts";
-import { listLocations, type Actor, type PersonInput } from "./team.server.ts";
+import { personSchema } from "#app/rules/fields.ts";
+import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
+import { readCsvUpload } from "./csv.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listLocations, type PersonInput } from "./team.server.ts";
 import { normalizeEmail } from "./users.server.ts";
 
 
@@ -22,13 +23,9 @@ export type ImportCheck =
   | { ok: false; fileError: string | null; rows: ImportRow[] };
 
 export async function checkPeopleCsv(db: DB, actor: Actor, bytes: Uint8Array): Promise<ImportCheck> {
-  let records: Record<string, string>[];
-  try {
-    records = parseCsvUpload(bytes, PEOPLE_COLUMNS, MAX_PEOPLE_ROWS);
-  } catch (error) {
-    if (error instanceof CsvError) return { ok: false, fileError: error.message, rows: [] };
-    throw error;
-  }
+  const file = readCsvUpload(bytes, PEOPLE_COLUMNS, MAX_PEOPLE_ROWS);
+  if ("fileError" in file) return { ok: false, fileError: file.fileError, rows: [] };
+  const { records } = file;
   const locations = await listLocations(db, actor);
   const byName = new Map(locations.map((l) => [l.name.toLowerCase(), l.id]));
   const existing = new Set(

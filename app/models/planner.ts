@@ -1,6 +1,6 @@
 // The format planner: a headcount and a mix of formats, priced from the published ranges.
 import type { SpendCategory } from "#db/schema.ts";
-import { FORMAT_RANGES } from "#app/spend-categories.ts";
+import { FORMAT_RANGES } from "#app/rules/spend-categories.ts";
 
 export interface PlannedFormat {
   id: SpendCategory;

@@ -1,6 +1,6 @@
 // The practice itself and its one-time setup.
 import type { DB } from "#db/connection.ts";
-import type { Practice } from "#db/schema.ts";
+import type { Practice, Role } from "#db/schema.ts";
 import { recordAudit } from "./audit.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { normalizeEmail } from "./users.server.ts";
@@ -19,6 +19,25 @@ export async function getPractice(db: DB): Promise<Practice | undefined> {
       "managers_see_costs",
     ])
     .executeTakeFirst();
+}
+
+/** What a person may do with training money. */
+export interface MoneyAccess {
+  /** The reports, the budget and the planner. */
+  seeCosts: boolean;
+  /** Recording, editing and importing spend. */
+  recordSpend: boolean;
+}
+
+/**
+ * The one rule for training money: the owner may do everything; a manager what the owner granted
+ * in Settings; staff nothing. The money pages' guard and both layouts' links all ask this.
+ */
+export async function moneyAccess(db: DB, role: Role): Promise<MoneyAccess> {
+  if (role === "owner") return { seeCosts: true, recordSpend: true };
+  if (role !== "manager") return { seeCosts: false, recordSpend: false };
+  const practice = await getPractice(db);
+  return { seeCosts: practice?.managers_see_costs === 1, recordSpend: practice?.managers_record_spend === 1 };
 }
 
 /** Setup is open only while there is neither a practice nor any account. */

@@ -3,14 +3,14 @@
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
-import { CATEGORIES } from "#app/spend-categories.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { employeesInPeriod, getPlan, hasPlan, headcountOn, resolvePlan } from "./budget.server.ts";
 import type { Catalog } from "./catalog.server.ts";
-import { addDaysTo, daysBetween } from "./dates.ts";
-import { fiscalYear, monthEnd, type FiscalYear } from "./fiscal.ts";
-import { mulDiv, splitEqually } from "./money.ts";
+import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
+import { fiscalYear, monthEnd, type FiscalYear } from "#app/rules/fiscal.ts";
+import { mulDiv, splitEqually } from "#app/rules/money.ts";
 import { progressMatrix } from "./team-progress.server.ts";
-import type { Actor } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export interface Period {
   start: string;

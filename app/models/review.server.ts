@@ -7,10 +7,10 @@
 // A right answer in a quiz retake does not move a question along: retakes usually follow right
 // after reading the feedback, which says little about remembering it days later.
 import type { DB } from "#db/connection.ts";
-import { DAILY_REVIEW_LIMIT, RETENTION_DAYS, REVIEW_INTERVALS } from "#app/review-rules.ts";
+import { DAILY_REVIEW_LIMIT, RETENTION_DAYS, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import type { Catalog, CatalogLesson } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
-import { addDaysTo, daysBetween } from "./dates.ts";
+import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
 import { choiceOrderFor, gradeQuiz, parseStoredAnswers, readAnswers, type Answers } from "./quizzes.server.ts";
 
 export type ReviewEvent = { at: string; kind: "missed" } | { at: string; kind: "review"; correct: boolean };

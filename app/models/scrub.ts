@@ -5,7 +5,7 @@
 //
 // It must not take out what a comment needs to be useful: durations ("3 minutes"), times
 // ("10 am", "2:15"), prices ("$20"), ratings ("10/10"), and ordinary words after "Dr" ("dr visits").
-import { REDACTION_MARK, type RedactionCounts, type RedactionKind } from "#app/feedback-rules.ts";
+import { REDACTION_MARK, type RedactionCounts, type RedactionKind } from "#app/rules/feedback.ts";
 
 export interface Scrubbed {
   text: string;

@@ -32,6 +32,12 @@ export interface SessionUser {
   scopeLocationId: number | null;
 }
 
+/**
+ * The signed-in person as every model that acts for someone sees them: who (for the audit log),
+ * their role, and the location a manager is limited to. A SessionUser is one.
+ */
+export type Actor = Pick<SessionUser, "id" | "role" | "scopeLocationId">;
+
 export const SESSION_COOKIE = "deskcoach_session";
 
 export function hashToken(token: string): string {

@@ -3,13 +3,14 @@
 import { z } from "zod";
 import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
-import { plainText } from "#app/forms.ts";
-import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
-import { CATEGORIES, CATEGORY_LABEL, isCategory } from "#app/spend-categories.ts";
+import { plainText } from "#app/rules/fields.ts";
+import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
+import { CATEGORIES, isCategory } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
-import { CsvError, parseCsvUpload } from "./csv.server.ts";
-import { parseAmount, splitEqually } from "./money.ts";
-import type { Actor } from "./team.server.ts";
+import { readCsvUpload } from "./csv.server.ts";
+import { parseAmount, splitEqually } from "#app/rules/money.ts";
+import { FieldError } from "./field-error.ts";
+import type { Actor } from "./sessions.server.ts";
 
 export type Shares =
   | { mode: "practice" }
@@ -25,16 +26,6 @@ export interface ExpenseInput {
   shares: Shares;
 }
 
-export class SpendError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 /** The per-person amounts an input asks for, checked: people the actor may see, exact total. */
 async function resolveShares(db: DB, actor: Actor, input: ExpenseInput): Promise<{ userId: number; cents: number }[]> {
   const shares = input.shares;
@@ -47,18 +38,18 @@ async function resolveShares(db: DB, actor: Actor, input: ExpenseInput): Promise
           return ids.map((userId, i) => ({ userId, cents: amounts[i] as number }));
         })()
       : shares.amounts;
-  if (list.length === 0) throw new SpendError("people", "Choose at least one person, or make it practice-wide.");
+  if (list.length === 0) throw new FieldError("people", "Choose at least one person, or make it practice-wide.");
   const ids = list.map((s) => s.userId);
-  if (new Set(ids).size !== ids.length) throw new SpendError("people", "Each person can be listed once.");
+  if (new Set(ids).size !== ids.length) throw new FieldError("people", "Each person can be listed once.");
   let people = db.selectFrom("user").select("id").where("id", "in", ids);
   if (actor.scopeLocationId) people = people.where("location_id", "=", actor.scopeLocationId);
   const known = await people.execute();
-  if (known.length !== ids.length) throw new SpendError("people", "Choose people from the list.", 404);
+  if (known.length !== ids.length) throw new FieldError("people", "Choose people from the list.", 404);
   if (shares.mode === "explicit") {
     const sum = list.reduce((s, x) => s + x.cents, 0);
     if (sum !== input.amountCents) {
       const diff = input.amountCents - sum;
-      throw new SpendError(
+      throw new FieldError(
         "people",
         `The people's amounts add up to ${(sum / 100).toFixed(2)}, but the expense is ${(input.amountCents / 100).toFixed(2)} (${diff > 0 ? "short" : "over"} by ${(Math.abs(diff) / 100).toFixed(2)}).`,
       );
@@ -114,8 +105,8 @@ async function insertExpense(
 
 export async function updateExpense(db: DB, actor: Actor, id: number, input: ExpenseInput, now: Date): Promise<void> {
   const before = await findExpense(db, id);
-  if (!before) throw new SpendError("expense", "No such expense.", 404);
-  if (before.source === "outside-learning") throw new SpendError("form", FROM_OUTSIDE);
+  if (!before) throw new FieldError("expense", "No such expense.", 404);
+  if (before.source === "outside-learning") throw new FieldError("form", FROM_OUTSIDE);
   const shares = await resolveShares(db, actor, input);
   await db.transaction().execute(async (trx) => {
     await trx
@@ -141,14 +132,14 @@ export async function updateExpense(db: DB, actor: Actor, id: number, input: Exp
 const FROM_OUTSIDE = "This expense was made by an outside-learning entry. Change or delete it on the Outside learning page.";
 
 export async function deleteExpense(db: DB, actor: Actor, id: number, now: Date): Promise<void> {
-  if ((await findExpense(db, id))?.source === "outside-learning") throw new SpendError("form", FROM_OUTSIDE);
+  if ((await findExpense(db, id))?.source === "outside-learning") throw new FieldError("form", FROM_OUTSIDE);
   await db.transaction().execute((trx) => deleteExpenseIn(trx, actor, id, now));
 }
 
 /** The same, inside a transaction the caller already holds. */
 export async function deleteExpenseIn(trx: DB, actor: Actor, id: number, now: Date): Promise<void> {
   const before = await findExpense(trx, id);
-  if (!before) throw new SpendError("expense", "No such expense.", 404);
+  if (!before) throw new FieldError("expense", "No such expense.", 404);
   await trx.deleteFrom("expense_share").where("expense_id", "=", id).execute();
   await trx.deleteFrom("expense").where("id", "=", id).execute();
   await recordAudit(trx, { actorId: actor.id, action: "expense.delete", subject: `expense:${id}`, details: { before }, at: now });
@@ -237,13 +228,9 @@ export type ExpenseImportCheck =
 const IMPORTED_DESCRIPTION = plainText("The description", 200).pipe(z.string().min(1, "The description is empty."));
 
 export function checkExpenseCsv(bytes: Uint8Array, today: string): ExpenseImportCheck {
-  let records: Record<string, string>[];
-  try {
-    records = parseCsvUpload(bytes, EXPENSE_COLUMNS, MAX_EXPENSE_ROWS);
-  } catch (error) {
-    if (error instanceof CsvError) return { ok: false, fileError: error.message, rows: [] };
-    throw error;
-  }
+  const file = readCsvUpload(bytes, EXPENSE_COLUMNS, MAX_EXPENSE_ROWS);
+  if ("fileError" in file) return { ok: false, fileError: file.fileError, rows: [] };
+  const { records } = file;
   const rows: ExpenseImportRow[] = [];
   const inputs: ExpenseInput[] = [];
   records.forEach((r, i) => {
@@ -279,8 +266,4 @@ export async function importExpenses(db: DB, actor: Actor, inputs: ExpenseInput[
     await recordAudit(trx, { actorId: actor.id, action: "expense.import", subject: "practice", details: { rows: inputs.length, totalCents: total, requestId }, at: now });
     return inputs.length;
   });
-}
-
-export function categoryLabel(category: SpendCategory): string {
-  return CATEGORY_LABEL[category];
 }

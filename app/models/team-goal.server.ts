@@ -3,27 +3,18 @@
 // pressure. A goal is set by the owner or a manager of the whole practice; the rankings switch is
 // the owner's alone.
 import type { DB } from "#db/connection.ts";
-import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
+import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
-import { addDaysTo, addMonthsTo, daysBetween } from "./dates.ts";
-import type { Actor } from "./team.server.ts";
+import { addDaysTo, addMonthsTo, daysBetween } from "#app/rules/dates.ts";
+import { FieldError } from "./field-error.ts";
+import type { Actor } from "./sessions.server.ts";
 
-export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
+export { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 
 export interface LearningSettings {
   monthlyLessonGoal: number | null;
   rankingsEnabled: boolean;
-}
-
-export class GoalError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 export async function getLearningSettings(db: DB): Promise<LearningSettings> {
@@ -46,9 +37,9 @@ async function save(db: DB, actor: Actor, change: { monthly_lesson_goal?: number
 
 /** Sets the monthly goal in lessons, or removes it (null). */
 export async function setMonthlyGoal(db: DB, actor: Actor, goal: number | null, now: Date): Promise<void> {
-  if (!canSetGoal(actor)) throw new GoalError("goal", "Only the owner or a manager of the whole practice can set the office's goal.", 403);
+  if (!canSetGoal(actor)) throw new FieldError("goal", "Only the owner or a manager of the whole practice can set the office's goal.", 403);
   if (goal !== null && (!Number.isSafeInteger(goal) || goal < 1 || goal > MAX_MONTHLY_GOAL)) {
-    throw new GoalError("goal", `Enter a whole number of lessons from 1 to ${MAX_MONTHLY_GOAL.toLocaleString("en-US")}, or leave it empty for no goal.`);
+    throw new FieldError("goal", `Enter a whole number of lessons from 1 to ${MAX_MONTHLY_GOAL.toLocaleString("en-US")}, or leave it empty for no goal.`);
   }
   await db.transaction().execute(async (trx) => {
     const before = await getLearningSettings(trx);
@@ -60,7 +51,7 @@ export async function setMonthlyGoal(db: DB, actor: Actor, goal: number | null, 
 
 /** Turns individual rankings on /learn on or off. Owner only. */
 export async function setRankings(db: DB, actor: Actor, enabled: boolean, now: Date): Promise<void> {
-  if (actor.role !== "owner") throw new GoalError("rankings", "Only the owner can turn rankings on or off.", 403);
+  if (actor.role !== "owner") throw new FieldError("rankings", "Only the owner can turn rankings on or off.", 403);
   await db.transaction().execute(async (trx) => {
     const before = await getLearningSettings(trx);
     if (before.rankingsEnabled === enabled) return;

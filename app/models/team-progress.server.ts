@@ -9,11 +9,12 @@ import {
   type ItemInfo,
   type ItemProgress,
 } from "./assignments.server.ts";
-import type { ItemState } from "#app/item-states.ts";
+import { isDone, type ItemState } from "#app/rules/item-states.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 import { parseStoredAnswers, gradeQuiz } from "./quizzes.server.ts";
-import { listPeople, type Actor, type Person } from "./team.server.ts";
+import type { Actor } from "./sessions.server.ts";
+import { listPeople, type Person } from "./team.server.ts";
 
 export interface Cell extends ItemProgress {
   itemKey: string;
@@ -213,7 +214,7 @@ export async function assignedItems(
       nextLessonSlug: info.lessonSlugs.find((s) => !done.has(s)) ?? info.lessonSlugs[0] ?? null,
     });
   }
-  const rank = (s: ItemState) => (s === "overdue" ? 0 : s === "done" || s === "done-late" ? 2 : 1);
+  const rank = (s: ItemState) => (s === "overdue" ? 0 : isDone(s) ? 2 : 1);
   return items.sort((a, b) => rank(a.state) - rank(b.state) || a.dueOn.localeCompare(b.dueOn) || a.title.localeCompare(b.title));
 }
 

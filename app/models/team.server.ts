@@ -5,10 +5,9 @@ import type { Role, UserStatus } from "#db/schema.ts";
 import { issueCode } from "./access-codes.server.ts";
 import { applyGroupAssignments } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
-import { endUserSessions, type SessionUser } from "./sessions.server.ts";
+import { FieldError } from "./field-error.ts";
+import { endUserSessions, type Actor } from "./sessions.server.ts";
 import { normalizeEmail } from "./users.server.ts";
-
-export type Actor = Pick<SessionUser, "id" | "role" | "scopeLocationId">;
 
 export interface Location {
   id: number;
@@ -24,7 +23,7 @@ export async function listLocations(db: DB, actor?: Actor): Promise<Location[]> 
 export async function addLocation(db: DB, actor: Actor, name: string, now: Date): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const clash = await trx.selectFrom("location").select("id").where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase())).executeTakeFirst();
-    if (clash) throw new TeamError("name", "There is already a location with that name.");
+    if (clash) throw new FieldError("name", "There is already a location with that name.");
     const row = await trx.insertInto("location").values({ name }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, { actorId: actor.id, action: "location.add", subject: `location:${row.id}`, details: { name }, at: now });
     return row.id;
@@ -32,16 +31,6 @@ export async function addLocation(db: DB, actor: Actor, name: string, now: Date)
 }
 
 /** A validation failure tied to a form field. */
-export class TeamError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 export interface Person {
   id: number;
   name: string;
@@ -138,6 +127,11 @@ export function canChange(actor: Actor, person: Pick<Person, "id" | "role">): bo
   return actor.role === "owner" || person.role === "staff";
 }
 
+/** canChange, as a refusal (403) for the page to show. */
+function checkCanChange(actor: Actor, person: Person, message = "Only the owner can change a manager or an owner."): void {
+  if (!canChange(actor, person)) throw new FieldError("form", message, 403);
+}
+
 export interface PersonInput {
   name: string;
   email: string;
@@ -151,14 +145,14 @@ export interface PersonInput {
 
 async function checkPlacement(db: DB, actor: Actor, input: Pick<PersonInput, "locationId" | "role" | "scopeLocationId">) {
   if (input.role !== "staff" && actor.role !== "owner") {
-    throw new TeamError("role", "Only the owner can make someone a manager or an owner.", 403);
+    throw new FieldError("role", "Only the owner can make someone a manager or an owner.", 403);
   }
   if (actor.scopeLocationId && input.locationId !== actor.scopeLocationId) {
-    throw new TeamError("locationId", "You can add and move people only at your own location.");
+    throw new FieldError("locationId", "You can add and move people only at your own location.");
   }
   for (const [field, id] of [["locationId", input.locationId], ["scopeLocationId", input.scopeLocationId]] as const) {
     if (id !== null && !(await db.selectFrom("location").select("id").where("id", "=", id).executeTakeFirst())) {
-      throw new TeamError(field, "Choose a location from the list.");
+      throw new FieldError(field, "Choose a location from the list.");
     }
   }
 }
@@ -185,7 +179,7 @@ export async function addPeople(
 ): Promise<AddedPerson[]> {
   for (const person of people) {
     await checkPlacement(db, actor, person);
-    if (await emailTaken(db, person.email)) throw new TeamError("email", `${person.email} already has an account.`);
+    if (await emailTaken(db, person.email)) throw new FieldError("email", `${person.email} already has an account.`);
   }
   const at = context.now.toISOString();
   return db.transaction().execute(async (trx) => {
@@ -231,9 +225,9 @@ export async function updatePerson(
   input: PersonInput,
   context: { now: Date; timeZone: string },
 ): Promise<void> {
-  if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can change a manager or an owner.", 403);
+  checkCanChange(actor, person);
   await checkPlacement(db, actor, input);
-  if (await emailTaken(db, input.email, person.id)) throw new TeamError("email", `${input.email} already has an account.`);
+  if (await emailTaken(db, input.email, person.id)) throw new FieldError("email", `${input.email} already has an account.`);
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const compare = (key: string, from: unknown, to: unknown) => {
     if (from !== to) changes[key] = { from, to };
@@ -283,7 +277,7 @@ export async function setStatus(
   status: UserStatus,
   context: { now: Date; timeZone: string },
 ): Promise<void> {
-  if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can change a manager or an owner.", 403);
+  checkCanChange(actor, person);
   if (person.status === status) return;
   await db.transaction().execute(async (trx) => {
     await trx
@@ -304,8 +298,8 @@ export async function setStatus(
 
 /** A new one-time code for the person to choose a password; the manager never sees a password. */
 export async function issueResetCode(db: DB, actor: Actor, person: Person, now: Date): Promise<string> {
-  if (!canChange(actor, person)) throw new TeamError("form", "Only the owner can reset a manager's or an owner's password.", 403);
-  if (person.status !== "active") throw new TeamError("form", "Reactivate this person before issuing a code.");
+  checkCanChange(actor, person, "Only the owner can reset a manager's or an owner's password.");
+  if (person.status !== "active") throw new FieldError("form", "Reactivate this person before issuing a code.");
   return db.transaction().execute(async (trx) => {
     const code = await issueCode(trx, { userId: person.id, purpose: person.hasPassword ? "reset" : "setup", createdBy: actor.id, now });
     await recordAudit(trx, { actorId: actor.id, action: "person.reset_code", subject: `user:${person.id}`, at: now });

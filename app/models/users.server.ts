@@ -19,8 +19,3 @@ export async function findUserForSignIn(db: DB, email: string) {
     .where("email", "=", normalizeEmail(email))
     .executeTakeFirst();
 }
-
-export async function countUsers(db: DB): Promise<number> {
-  const row = await db.selectFrom("user").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -2,17 +2,15 @@
 // internal 404, whose page data reads `Error: No route matches URL "…"` and whose server log gets
 // a stack trace for every probe of /.env or /wp-login.php. A plain 404, shown by the root's
 // error page, says only "Page not found".
-function notFound(): never {
-  throw new Response("Not found", { status: 404, statusText: "Not Found" });
-}
+import { notFound } from "#app/route-helpers/validation.ts";
 
 // Public: it shows nothing, to anyone.
-export function loader() {
-  return notFound();
+export function loader(): never {
+  throw notFound();
 }
 
-export function action() {
-  return notFound();
+export function action(): never {
+  throw notFound();
 }
 
 // A page component, so that the root's error page (not a bare text response) answers.

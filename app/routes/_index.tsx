@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { getUser, homeFor } from "#app/auth.server.ts";
+import { getUser, homeFor } from "#app/route-helpers/auth.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
 

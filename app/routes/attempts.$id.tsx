@@ -1,20 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { findAttempt, gradeQuiz, parseStoredAnswers } from "#app/models/quizzes.server.ts";
 import { services } from "#app/services.server.ts";
+import { invariantResponse, readId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Quiz result · DeskCoach" }];
 
-const notFound = () => new Response("Not found", { status: 404 });
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
-  const attempt = await findAttempt(services.db, id);
+  const id = readId(params.id);
+  const attempt = id ? await findAttempt(services.db, id) : undefined;
   // Someone else's attempt does not exist, as far as this user can tell.
-  if (!attempt || attempt.user_id !== user.id) throw notFound();
+  invariantResponse(attempt && attempt.user_id === user.id);
   const lesson = services.catalog.lesson(attempt.lesson_slug);
   // The detailed review is only meaningful against the version the attempt was graded on.
   const graded =
@@ -43,27 +41,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function AttemptResult() {
-  const r = useLoaderData<typeof loader>();
+  const attempt = useLoaderData<typeof loader>();
   return (
     <article className="result">
       <p className="eyebrow">
-        <Link to={`/lessons/${r.lesson.slug}`}>{r.lesson.title}</Link> <span aria-hidden="true">›</span> Quiz result
+        <Link to={`/lessons/${attempt.lesson.slug}`}>{attempt.lesson.title}</Link> <span aria-hidden="true">›</span> Quiz result
       </p>
-      <h1>{r.passed ? "You passed" : "Not passed yet"}</h1>
-      <div className={`result-banner ${r.passed ? "passed" : "failed"}`} role="status">
+      <h1>{attempt.passed ? "You passed" : "Not passed yet"}</h1>
+      <div className={`result-banner ${attempt.passed ? "passed" : "failed"}`} role="status">
         <p className="result-score">
-          <span aria-hidden="true">{r.passed ? "✓ " : "✗ "}</span>
-          {r.correctCount} of {r.questionCount} right · {r.score}%
+          <span aria-hidden="true">{attempt.passed ? "✓ " : "✗ "}</span>
+          {attempt.correctCount} of {attempt.questionCount} right · {attempt.score}%
         </p>
         <p>
-          {r.passed
+          {attempt.passed
             ? "This lesson is complete. Nice work."
-            : `You need ${r.passPercent}% to pass. Read the feedback below, then try again.`}
+            : `You need ${attempt.passPercent}% to pass. Read the feedback below, then try again.`}
         </p>
       </div>
-      {r.questions ? (
+      {attempt.questions ? (
         <ol className="review">
-          {r.questions.map((q) => (
+          {attempt.questions.map((q) => (
             <li key={q.id} className={`review-item ${q.correct ? "right" : "wrong"}`}>
               <h2 className="review-prompt">{q.prompt}</h2>
               <p className="review-verdict">
@@ -92,12 +90,12 @@ export default function AttemptResult() {
         <p>This lesson has changed since this attempt, so the answer review is no longer shown.</p>
       )}
       <p className="actions">
-        {r.passed ? (
+        {attempt.passed ? (
           <Link to="/learn" className="button primary">
             Back to learning
           </Link>
         ) : (
-          <Link to={`/lessons/${r.lesson.slug}#quiz`} className="button primary">
+          <Link to={`/lessons/${attempt.lesson.slug}#quiz`} className="button primary">
             Retake the quiz
           </Link>
         )}{" "}

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { findCertificate } from "#app/models/certificates.server.ts";
 import { services } from "#app/services.server.ts";
+import { invariantResponse } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Certificate of completion · DeskCoach" }, { name: "robots", content: "noindex" }];
 
@@ -12,7 +13,7 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 // The token is the only key (256 random bits); an unknown or turned-off link answers 404.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const certificate = await findCertificate(services.db, params.token ?? "");
-  if (!certificate) throw new Response("Not found", { status: 404 });
+  invariantResponse(certificate);
   const [y, m, d] = certificate.completedOn.split("-").map(Number) as [number, number, number];
   const url = new URL(request.url);
   return {
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function Certificate() {
-  const c = useLoaderData<typeof loader>();
+  const certificate = useLoaderData<typeof loader>();
   // Printing needs JavaScript; without it the browser's own Print command does the same.
   const [canPrint, setCanPrint] = useState(false);
   useEffect(() => setCanPrint(true), []);
@@ -33,14 +34,14 @@ export default function Certificate() {
       <p className="certificate-brand">DeskCoach</p>
       <h1 id="certificate-heading">Certificate of completion</h1>
       <p>This certifies that</p>
-      <p className="certificate-name">{c.name}</p>
+      <p className="certificate-name">{certificate.name}</p>
       <p>completed the module</p>
-      <p className="certificate-module">{c.moduleTitle}</p>
+      <p className="certificate-module">{certificate.moduleTitle}</p>
       <p>
-        on <strong>{c.completedOn}</strong>
+        on <strong>{certificate.completedOn}</strong>
       </p>
       <p className="certificate-verify">
-        Verify this certificate at <span className="certificate-address">{c.address}</span>
+        Verify this certificate at <span className="certificate-address">{certificate.address}</span>
       </p>
       <p className="certificate-actions">
         {canPrint ? (

@@ -1,32 +1,33 @@
 import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { ProgressBar, StatusBadge } from "#app/components/progress-bar.tsx";
 import { ReviewForm } from "#app/components/review-form.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { localDate } from "#app/models/clock.server.ts";
-import { daysBetween } from "#app/models/dates.ts";
+import { daysBetween } from "#app/rules/dates.ts";
 import { lessonProgress, libraryWithProgress } from "#app/models/progress.server.ts";
 import { dailyReview, reviewResults, submitReview } from "#app/models/review.server.ts";
 import { monthProgress } from "#app/models/team-goal.server.ts";
-import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/review-rules.ts";
+import { isDone } from "#app/rules/item-states.ts";
+import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm, readRequestId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Learn · DeskCoach" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
-  const reviewed = new URL(request.url).searchParams.get("reviewed");
+  const reviewed = readRequestId(new URL(request.url).searchParams.get("reviewed"));
   const [progress, assigned, review, results, team] = await Promise.all([
     lessonProgress(services.db, user.id),
     assignedItems(services.db, user.id, ctx.catalog, ctx),
     dailyReview(services.db, user.id, ctx.catalog, ctx),
-    reviewed && UUID.test(reviewed) ? reviewResults(services.db, user.id, ctx.catalog, reviewed, ctx.timeZone) : Promise.resolve([]),
+    reviewed ? reviewResults(services.db, user.id, ctx.catalog, reviewed, ctx.timeZone) : Promise.resolve([]),
     monthProgress(services.db, user.id, ctx),
   ]);
   const library = libraryWithProgress(ctx.catalog, progress);
@@ -42,14 +43,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
   const form = await readForm(request);
-  const requestId = String(form.get("requestId") ?? "");
-  if (form.get("intent") !== "review" || !UUID.test(requestId)) {
+  const requestId = readRequestId(form.get("requestId"));
+  if (form.get("intent") !== "review" || !requestId) {
     return data({ message: "This form is out of date. Here is today's review again.", errors: {}, selected: {} }, { status: 400 });
   }
   const result = await submitReview(services.db, user.id, ctx.catalog, { form, requestId, now: ctx.now, timeZone: ctx.timeZone });
@@ -64,8 +63,8 @@ export default function Learn() {
   const { name, library, continueWith, assigned, review, team } = useLoaderData<typeof loader>();
   const reviewAction = useActionData<typeof action>();
   const firstName = name.split(" ")[0];
-  const todo = assigned.filter((a) => a.state !== "done" && a.state !== "done-late");
-  const finished = assigned.filter((a) => a.state === "done" || a.state === "done-late");
+  const todo = assigned.filter((a) => !isDone(a.state));
+  const finished = assigned.filter((a) => isDone(a.state));
   return (
     <>
       <h1>Hello, {firstName}</h1>

@@ -1,22 +1,22 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { formFields, invariantResponse, notFound, readForm } from "#app/route-helpers/validation.ts";
 
 const schema = z.object({ seconds: z.coerce.number().int().min(1).max(60) });
 
 // Reading-time heartbeats from an open lesson page (JavaScript only; see visits.server.ts).
 export async function loader() {
-  throw new Response("Not found", { status: 404 });
+  throw notFound();
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const lesson = params.slug ? services.catalog.lesson(params.slug) : undefined;
-  if (!lesson) throw new Response("Not found", { status: 404 });
-  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
+  invariantResponse(lesson);
+  const parsed = schema.safeParse(formFields(await readForm(request)));
   if (!parsed.success) return new Response("seconds must be a whole number from 1 to 60", { status: 400 });
   await recordLessonTime(services.db, {
     userId: user.id,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "#app/auth.server.ts";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { QuizForm } from "#app/components/quiz-form.tsx";
 import { useReadingTime } from "#app/components/reading-time.ts";
 import { StaticHtml } from "#app/components/static-html.tsx";
@@ -11,8 +11,8 @@ import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
-import { staticHtmlData } from "#app/static-html.server.tsx";
-import { readForm } from "#app/validation.ts";
+import { staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
+import { formFields, invariantResponse, readForm, requestIdSchema } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
@@ -20,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 function findLesson(slug: string | undefined): CatalogLesson {
   const lesson = slug ? services.catalog.lesson(slug) : undefined;
-  if (!lesson) throw new Response("Not found", { status: 404 });
+  invariantResponse(lesson);
   return lesson;
 }
 
@@ -54,7 +54,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const common = z.object({
-  requestId: z.string().uuid(),
+  requestId: requestIdSchema,
   openedAt: z.string().datetime().optional(),
   tracked: z.enum(["0", "1"]).optional(),
 });
@@ -70,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
   const form = await readForm(request);
-  const fields = common.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
+  const fields = common.safeParse(formFields(form));
   if (!fields.success) {
     return data(
       { formError: "This form is out of date. Reload the page and try again.", errors: {}, selected: {} },

@@ -1,16 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
+import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { DEMO_PASSWORD, DEMO_PEOPLE } from "#app/models/demo.server.ts";
 import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { verifyPassword } from "#app/models/passwords.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
 import { findUserForSignIn } from "#app/models/users.server.ts";
-import { safeRedirect } from "#app/safe-redirect.ts";
+import { safeRedirect } from "#app/route-helpers/safe-redirect.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { formReply, parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · DeskCoach" }];
 
@@ -37,23 +38,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const form = parseForm(await readForm(request), schema);
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  if (!form.ok) return formReply(form, {});
   const { email, password } = form.data;
   const now = services.clock.now();
   const keys = throttleKeys(email, context.clientAddress ?? "unknown");
   const wait = await throttledFor(services.db, keys, now);
   if (wait > 0) {
-    return data(
-      { errors: { form: `Too many sign-in attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email } },
-      { status: 429 },
-    );
+    return formReply({ errors: { form: `Too many sign-in attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email } }, {}, 429);
   }
   const user = await findUserForSignIn(services.db, email);
   // Verify even when there is no such user, so both cases take the same time and answer alike.
   const ok = await verifyPassword(user?.password_hash ?? null, password);
   if (!user || !ok || user.status !== "active") {
     await recordFailure(services.db, keys, now);
-    return data({ errors: { form: WRONG }, values: { email } }, { status: 400 });
+    return formReply({ errors: { form: WRONG }, values: { email } }, {});
   }
   await clearAccountFailures(services.db, email);
   return signIn(request, user.id, safeRedirect(form.data.redirectTo, homeFor(user)));
@@ -64,7 +62,7 @@ export default function Login() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <section className="narrow">
       <h1>Sign in</h1>

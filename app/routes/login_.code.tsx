@@ -1,15 +1,16 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
-import { homeFor, requireAnonymous, signIn } from "#app/auth.server.ts";
+import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { CodeError, redeemCode } from "#app/models/access-codes.server.ts";
 import { recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
-import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/rules/passwords.ts";
 import { services } from "#app/services.server.ts";
-import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/route-helpers/forms.ts";
+import { formReply, parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Use a code · DeskCoach" }];
 
@@ -30,13 +31,13 @@ const schema = z
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const form = parseForm(await readForm(request), schema);
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  if (!form.ok) return formReply(form, {});
   const now = services.clock.now();
   // Codes are guessable only by brute force: the same throttle as sign-in applies.
   const keys = throttleKeys(form.data.email, context.clientAddress ?? "unknown");
   const wait = await throttledFor(services.db, keys, now);
   if (wait > 0) {
-    return data({ errors: { form: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email: form.data.email } }, { status: 429 });
+    return formReply({ errors: { form: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email: form.data.email } }, {}, 429);
   }
   try {
     const user = await redeemCode(services.db, { ...form.data, passwordHash: await hashPassword(form.data.password), now });
@@ -44,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof CodeError) {
       await recordFailure(services.db, keys, now);
-      return data({ errors: { form: error.message }, values: { email: form.data.email } }, { status: 400 });
+      return formReply({ errors: { form: error.message }, values: { email: form.data.email } }, {});
     }
     throw error;
   }
@@ -53,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function UseCode() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string> = result?.errors ?? {};
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <section className="narrow">
       <h1>Choose your password</h1>

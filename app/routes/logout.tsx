@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { signOut } from "#app/auth.server.ts";
+import { signOut } from "#app/route-helpers/auth.server.ts";
 
 // Sign-out is a POST; a GET (a link, a crawler) changes nothing.
 export async function loader() {

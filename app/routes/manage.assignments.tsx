@@ -1,15 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
-import { dateString, plainText } from "#app/forms.ts";
-import { AssignmentError, cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { dateString, plainText } from "#app/rules/fields.ts";
+import { cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { formReply, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Assignments · DeskCoach" }];
 
@@ -89,28 +91,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  try {
+  return withFieldErrors(form, { createdId: null }, async () => {
     if (intent === "cancel") {
-      const id = Number(form.get("assignmentId"));
-      if (!Number.isSafeInteger(id) || id <= 0) throw new AssignmentError("assignmentId", "No such assignment.", 404);
+      const id = readId(form.get("assignmentId"));
+      if (!id) throw new FieldError("assignmentId", "No such assignment.", 404);
       await cancelAssignment(services.db, actor, id, ctx.now);
       throw redirect("/manage/assignments");
     }
     if (intent === "create") {
       const parsed = parseForm(form, schema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, createdId: null }, { status: 400 });
+      if (!parsed.ok) return formReply(parsed, { createdId: null });
       const createdId = await createAssignment(services.db, actor, toInput(parsed.data), ctx);
       return { errors: {} as Record<string, string>, values: {} as Record<string, string>, createdId };
     }
-  } catch (error) {
-    if (error instanceof AssignmentError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      return data({ errors: { [error.field]: error.message }, values, createdId: null }, { status: error.status });
-    }
-    throw error;
-  }
-  return data({ errors: { form: "Unknown action." }, values: {}, createdId: null }, { status: 400 });
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, { createdId: null });
+  });
 }
 
 function describeTarget(a: { targetUserName: string | null; targetJobTitle: string | null; targetLocationName: string | null }) {
@@ -128,13 +123,13 @@ function describeTarget(a: { targetUserName: string | null; targetJobTitle: stri
 }
 
 export default function Assignments() {
-  const d = useLoaderData<typeof loader>();
+  const { assignments, confirmCancel, jobTitles: titles, locations, modules, people, preselectUserId, scoped, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const v: Record<string, string> = result?.values ?? {};
-  const targetKind = v.targetKind ?? (d.preselectUserId ? "person" : "everyone");
-  const dueKind = v.dueKind ?? "days";
+  const values: Record<string, string> = result?.values ?? {};
+  const targetKind = values.targetKind ?? (preselectUserId ? "person" : "everyone");
+  const dueKind = values.dueKind ?? "days";
   return (
     <>
       <h1>Assignments</h1>
@@ -155,16 +150,16 @@ export default function Assignments() {
                 {errors.item}
               </p>
             ) : null}
-            <select id="item" name="item" defaultValue={v.item ?? ""} aria-invalid={errors.item ? true : undefined} aria-describedby={errors.item ? "item-error" : undefined}>
+            <select id="item" name="item" defaultValue={values.item ?? ""} aria-invalid={errors.item ? true : undefined} aria-describedby={errors.item ? "item-error" : undefined}>
               <option value="">Choose…</option>
               <optgroup label="Whole modules">
-                {d.modules.map((m) => (
+                {modules.map((m) => (
                   <option key={m.slug} value={`module:${m.slug}`}>
                     {m.title} ({m.lessons.length} lessons)
                   </option>
                 ))}
               </optgroup>
-              {d.modules.map((m) => (
+              {modules.map((m) => (
                 <optgroup key={m.slug} label={`Single lessons: ${m.title}`}>
                   {m.lessons.map((l) => (
                     <option key={l.slug} value={`lesson:${l.slug}`}>
@@ -181,27 +176,27 @@ export default function Assignments() {
             {errors.targetKind ? <p className="field-error">{errors.targetKind}</p> : null}
             <div className="choice">
               <input type="radio" id="t-everyone" name="targetKind" value="everyone" defaultChecked={targetKind === "everyone"} />
-              <label htmlFor="t-everyone">{d.scoped ? "Everyone at my location" : "Everyone"}, including people who join later</label>
+              <label htmlFor="t-everyone">{scoped ? "Everyone at my location" : "Everyone"}, including people who join later</label>
             </div>
             <div className="choice">
               <input type="radio" id="t-job" name="targetKind" value="jobTitle" defaultChecked={targetKind === "jobTitle"} />
               <label htmlFor="t-job">Everyone with a job title</label>
             </div>
-            <SelectField label="Job title" name="jobTitle" defaultValue={v.jobTitle ?? ""} error={errors.jobTitle} options={[{ value: "", label: "Choose…" }, ...d.jobTitles.map((t) => ({ value: t, label: t }))]} />
-            {d.scoped ? null : (
+            <SelectField label="Job title" name="jobTitle" defaultValue={values.jobTitle ?? ""} error={errors.jobTitle} options={[{ value: "", label: "Choose…" }, ...titles.map((t) => ({ value: t, label: t }))]} />
+            {scoped ? null : (
               <>
                 <div className="choice">
                   <input type="radio" id="t-location" name="targetKind" value="location" defaultChecked={targetKind === "location"} />
                   <label htmlFor="t-location">Everyone at a location</label>
                 </div>
-                <SelectField label="Location" name="locationId" defaultValue={v.locationId ?? ""} error={errors.locationId} options={[{ value: "", label: "Choose…" }, ...d.locations.map((l) => ({ value: String(l.id), label: l.name }))]} />
+                <SelectField label="Location" name="locationId" defaultValue={values.locationId ?? ""} error={errors.locationId} options={[{ value: "", label: "Choose…" }, ...locations.map((l) => ({ value: String(l.id), label: l.name }))]} />
               </>
             )}
             <div className="choice">
               <input type="radio" id="t-person" name="targetKind" value="person" defaultChecked={targetKind === "person"} />
               <label htmlFor="t-person">One person</label>
             </div>
-            <SelectField label="Person" name="userId" defaultValue={v.userId ?? d.preselectUserId} error={errors.userId} options={[{ value: "", label: "Choose…" }, ...d.people.map((p) => ({ value: String(p.id), label: p.name }))]} />
+            <SelectField label="Person" name="userId" defaultValue={values.userId ?? preselectUserId} error={errors.userId} options={[{ value: "", label: "Choose…" }, ...people.map((p) => ({ value: String(p.id), label: p.name }))]} />
           </fieldset>
 
           <fieldset>
@@ -210,21 +205,21 @@ export default function Assignments() {
               <input type="radio" id="due-days" name="dueKind" value="days" defaultChecked={dueKind === "days"} />
               <label htmlFor="due-days">A number of days after it reaches each person</label>
             </div>
-            <TextField label="Days" name="dueDays" type="number" min={1} max={366} defaultValue={v.dueDays ?? "14"} error={errors.dueDays} />
+            <TextField label="Days" name="dueDays" type="number" min={1} max={366} defaultValue={values.dueDays ?? "14"} error={errors.dueDays} />
             <div className="choice">
               <input type="radio" id="due-date" name="dueKind" value="date" defaultChecked={dueKind === "date"} />
               <label htmlFor="due-date">On a date</label>
             </div>
-            <TextField label="Due date" name="dueOn" type="date" min={d.today} defaultValue={v.dueOn} error={errors.dueOn} hint="People who join later get at least 14 days." />
+            <TextField label="Due date" name="dueOn" type="date" min={today} defaultValue={values.dueOn} error={errors.dueOn} hint="People who join later get at least 14 days." />
           </fieldset>
 
           <fieldset>
             <legend>Refresher</legend>
             <div className="choice">
-              <input type="checkbox" id="recur" name="recur" defaultChecked={v.recur === "on"} />
+              <input type="checkbox" id="recur" name="recur" defaultChecked={values.recur === "on"} />
               <label htmlFor="recur">Repeat after each completion</label>
             </div>
-            <TextField label="Months after completion" name="recurMonths" type="number" min={1} max={60} defaultValue={v.recurMonths ?? "12"} error={errors.recurMonths} />
+            <TextField label="Months after completion" name="recurMonths" type="number" min={1} max={60} defaultValue={values.recurMonths ?? "12"} error={errors.recurMonths} />
           </fieldset>
           <button type="submit" className="button primary" disabled={busy}>
             Assign
@@ -233,7 +228,7 @@ export default function Assignments() {
       </section>
 
       <h2>Open assignments</h2>
-      {d.assignments.length === 0 ? (
+      {assignments.length === 0 ? (
         <p>Nothing is assigned yet.</p>
       ) : (
         <div className="table-wrap" role="region" aria-label="Open assignments" tabIndex={0}>
@@ -251,7 +246,7 @@ export default function Assignments() {
               </tr>
             </thead>
             <tbody>
-              {d.assignments.map((a) => (
+              {assignments.map((a) => (
                 <tr key={a.id}>
                   <td>{a.title}</td>
                   <td>{describeTarget(a)}</td>
@@ -264,7 +259,7 @@ export default function Assignments() {
                     {a.createdOn} by {a.createdByName}
                   </td>
                   <td>
-                    {d.confirmCancel === a.id ? (
+                    {confirmCancel === a.id ? (
                       <Form method="post" className="inline-form" replace>
                         <input type="hidden" name="intent" value="cancel" />
                         <input type="hidden" name="assignmentId" value={a.id} />

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { ComboChart } from "#app/components/charts.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { completionReport, yearToDate, type CompletionGroup } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
 

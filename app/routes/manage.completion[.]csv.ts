@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "#app/auth.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { completionReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
+import { invariantResponse } from "#app/route-helpers/validation.ts";
 
 // The completion tables as CSV (?table=module|location|month&fy=2026), within the manager's scope.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return csvResponse(name, toCsv(["Month", "Lessons completed"], report.byMonth.map((m) => [m.month, m.completions])));
   }
   const groups = table === "module" ? report.byModule : table === "location" ? report.byLocation : null;
-  if (!groups) throw new Response("Not found", { status: 404 });
+  invariantResponse(groups);
   const row = (g: (typeof groups)[number]) => [g.label, g.completions, g.learners, g.attempts, g.averageScore, g.firstAttemptPassRate];
   return csvResponse(
     name,

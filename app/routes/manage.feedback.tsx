@@ -1,12 +1,14 @@
 import { Fragment } from "react";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
-import { COMPLAINT_RATING, describeShareChange, FEW_ITEMS, formatRating, formatShare, IMPACT_WINDOW_DAYS } from "#app/feedback-rules.ts";
-import { AssignmentError, createAssignment, listAssignments } from "#app/models/assignments.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { COMPLAINT_RATING, describeShareChange, FEW_ITEMS, formatRating, formatShare, IMPACT_WINDOW_DAYS } from "#app/rules/feedback.ts";
+import { createAssignment, listAssignments } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import {
   describeGroup,
   modulesForSkill,
@@ -19,9 +21,9 @@ import {
 } from "#app/models/feedback-insights.server.ts";
 import { analysisStart, listFeedback } from "#app/models/feedback.server.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { notFound, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Patient feedback · DeskCoach" }];
 
@@ -114,8 +116,8 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     throw redirect(`/manage/feedback?assigned=${id}#recommendations`);
   } catch (error) {
-    if (error instanceof AssignmentError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
+    if (error instanceof FieldError) {
+      if (error.status === 404) throw notFound();
       return data({ error: error.message, item }, { status: error.status });
     }
     throw error;
@@ -145,17 +147,16 @@ function Figure({ figure, what }: { figure: ThemeFigure; what: "share" | "rating
 }
 
 export default function Feedback() {
-  const d = useLoaderData<typeof loader>();
+  const { assigned, itemCount, recommendations, rollouts: rolloutRows, table, targets } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
-  const { table } = d;
+  const busy = useIsPending();
   return (
     <>
       <h1>Patient feedback</h1>
       <p>
-        {d.itemCount === 0
+        {itemCount === 0
           ? "No feedback yet. Import a survey or review export, or add items one at a time."
-          : `${d.itemCount} ${d.itemCount === 1 ? "item" : "items"} from the last 15 months. Comments are matched to themes by the phrase rules in the lesson library.`}
+          : `${itemCount} ${itemCount === 1 ? "item" : "items"} from the last 15 months. Comments are matched to themes by the phrase rules in the lesson library.`}
       </p>
       <p className="actions">
         <Link to="/manage/feedback/import" className="button primary">
@@ -268,15 +269,15 @@ export default function Feedback() {
 
       <section aria-labelledby="recommendations-heading" id="recommendations">
         <h2 id="recommendations-heading">What to train next</h2>
-        {d.assigned ? (
+        {assigned ? (
           <p className="notice" role="status">
-            <span aria-hidden="true">✓ </span>Assigned {d.assigned.title} to <bdi>{d.assigned.group}</bdi> ({d.assigned.people}{" "}
-            {d.assigned.people === 1 ? "person" : "people"}), due {RECOMMENDED_DUE_DAYS} days after it reaches each person. It now
+            <span aria-hidden="true">✓ </span>Assigned {assigned.title} to <bdi>{assigned.group}</bdi> ({assigned.people}{" "}
+            {assigned.people === 1 ? "person" : "people"}), due {RECOMMENDED_DUE_DAYS} days after it reaches each person. It now
             shows first on their Learn page.
           </p>
         ) : null}
         <FormError error={result?.error ?? undefined} />
-        {d.recommendations.length === 0 ? (
+        {recommendations.length === 0 ? (
           <p>No theme has feedback rated {COMPLAINT_RATING} or lower in the last {IMPACT_WINDOW_DAYS} days.</p>
         ) : (
           <>
@@ -284,7 +285,7 @@ export default function Feedback() {
               The themes with the most feedback rated {COMPLAINT_RATING} or lower in the last {IMPACT_WINDOW_DAYS} days, and the
               modules whose lessons teach them.
             </p>
-            {d.recommendations.map((r) => (
+            {recommendations.map((r) => (
               <section key={r.skill} className="card" aria-labelledby={`rec-${r.skill}`}>
                 <h3 id={`rec-${r.skill}`}>{r.label}</h3>
                 <p>
@@ -320,7 +321,7 @@ export default function Feedback() {
                           <div className="field">
                             <label htmlFor={`target-${r.skill}-${m.slug}`}>Assign {m.title} to</label>
                             <select id={`target-${r.skill}-${m.slug}`} name="target" defaultValue={r.target}>
-                              {d.targets.map((t) => (
+                              {targets.map((t) => (
                                 <option key={t.value} value={t.value}>
                                   {t.label}
                                 </option>
@@ -343,7 +344,7 @@ export default function Feedback() {
 
       <section aria-labelledby="impact-heading">
         <h2 id="impact-heading">Did it work?</h2>
-        {d.rollouts.length === 0 ? (
+        {rolloutRows.length === 0 ? (
           <p>No module has been given to a group in the last year. Once one is, its themes are compared here.</p>
         ) : (
           <>
@@ -352,7 +353,7 @@ export default function Feedback() {
               average rating, in the {IMPACT_WINDOW_DAYS} days before the assignment against the {IMPACT_WINDOW_DAYS} days from it.
               Below {FEW_ITEMS} items a figure is too few to tell.
             </p>
-            {d.rollouts.map((r) => (
+            {rolloutRows.map((r) => (
               <section key={r.assignmentId} aria-labelledby={`rollout-${r.assignmentId}`}>
                 <h3 id={`rollout-${r.assignmentId}`}>
                   {r.moduleTitle}, given to <bdi>{r.target}</bdi> on {r.on}

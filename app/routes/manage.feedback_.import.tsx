@@ -1,15 +1,17 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { UploadForm } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
-import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/feedback-rules.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { describeRedactions, FEEDBACK_COLUMNS, MAX_FEEDBACK_ROWS, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { readUpload } from "#app/csv-upload.server.ts";
-import { checkFeedbackCsv, FeedbackError, saveFeedback, type FeedbackRowView } from "#app/models/feedback.server.ts";
+import { readUpload } from "#app/route-helpers/csv-upload.server.ts";
+import { checkFeedbackCsv, saveFeedback, type FeedbackRowView } from "#app/models/feedback.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { listLocations } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Import patient feedback · DeskCoach" }];
@@ -75,7 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const saved = await saveFeedback(services.db, actor, check.items, { now: ctx.now, requestId, via: "csv" });
     return reply({ imported: { count: saved.count, duplicate: saved.duplicate } });
   } catch (error) {
-    if (error instanceof FeedbackError) return reply({ error: error.message }, error.status);
+    if (error instanceof FieldError) return reply({ error: error.message }, error.status);
     throw error;
   }
 }
@@ -83,7 +85,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function ImportFeedback() {
   const { locations, scoped } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const previewing = Boolean(result?.csv);
   return (
     <>

@@ -1,19 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FeedbackFields } from "#app/components/feedback-fields.tsx";
 import { FormError, SelectField } from "#app/components/field.tsx";
 import { ScrubbedComment } from "#app/components/scrubbed-comment.tsx";
-import { describeRedactions, type RedactionCounts } from "#app/feedback-rules.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { describeRedactions, type RedactionCounts } from "#app/rules/feedback.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { checkFeedbackEntry, FeedbackError, listFeedback, removeFeedback, saveFeedback } from "#app/models/feedback.server.ts";
+import { checkFeedbackEntry, listFeedback, removeFeedback, saveFeedback } from "#app/models/feedback.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { listLocations } from "#app/models/team.server.ts";
 import { compileThemes, matchThemes } from "#app/models/themes.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { formFields, formReply, formValues, readForm, readId, readRequestId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Feedback items · DeskCoach" }];
 
@@ -76,53 +78,46 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  const strings = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-  try {
+  return withFieldErrors(form, { preview: null }, async () => {
     if (intent === "remove") {
-      const id = Number(form.get("id"));
-      if (!Number.isSafeInteger(id) || id <= 0) throw new FeedbackError("id", "No such feedback.", 404);
+      const id = readId(form.get("id"));
+      if (!id) throw new FieldError("id", "No such feedback.", 404);
       await removeFeedback(services.db, actor, id, ctx.now);
       throw redirect("/manage/feedback/items");
     }
     if (intent === "preview" || intent === "save") {
-      const raw = entrySchema.parse(strings);
-      const values = { ...raw };
+      const raw = entrySchema.parse(formFields(form));
+      const values = formValues(raw);
       const check = await checkFeedbackEntry(services.db, actor, raw, localDate(ctx.now, ctx.timeZone));
-      if (!check.input) return reply({ errors: check.errors, values, preview: null }, 400);
+      if (!check.input) return formReply({ errors: check.errors, values }, { preview: null });
       if (intent === "preview") {
         return reply({ errors: {}, values, preview: { comment: check.view.comment, redactions: check.view.redactions, requestId: randomUUID() } });
       }
-      const requestId = z.string().uuid().safeParse(strings.requestId);
-      if (!requestId.success) return reply({ errors: { form: "This form is out of date. Check the item again." }, values, preview: null }, 400);
-      await saveFeedback(services.db, actor, [check.input], { now: ctx.now, requestId: requestId.data, via: "form" });
+      const requestId = readRequestId(form.get("requestId"));
+      if (!requestId) return formReply({ errors: { form: "This form is out of date. Check the item again." }, values }, { preview: null });
+      await saveFeedback(services.db, actor, [check.input], { now: ctx.now, requestId, via: "form" });
       throw redirect("/manage/feedback/items?saved=1");
     }
-  } catch (error) {
-    if (error instanceof FeedbackError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      return reply({ errors: { [error.field === "location" ? "locationId" : "form"]: error.message }, values: strings, preview: null }, error.status);
-    }
-    throw error;
-  }
-  return reply({ errors: { form: "Unknown action." }, values: {}, preview: null }, 400);
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, { preview: null });
+  });
 }
 
 const stars = (rating: number) => `${rating} of 5`;
 
 export default function FeedbackItems() {
-  const d = useLoaderData<typeof loader>();
+  const { confirmRemove, hasMore, items, locations, page, saved, scoped, theme, themeOptions, today, total } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  const query = (page: number) => `?${new URLSearchParams({ ...(d.theme ? { theme: d.theme } : {}), page: String(page) })}`;
+  const query = (page: number) => `?${new URLSearchParams({ ...(theme ? { theme } : {}), page: String(page) })}`;
   return (
     <>
       <p className="eyebrow">
         <Link to="/manage/feedback">Patient feedback</Link> <span aria-hidden="true">›</span> Items
       </p>
       <h1>Feedback items</h1>
-      {d.saved ? (
+      {saved ? (
         <p className="notice" role="status">
           <span aria-hidden="true">✓ </span>Saved.
         </p>
@@ -134,10 +129,10 @@ export default function FeedbackItems() {
           For feedback that came by phone, letter or a comment card. To add many at once,{" "}
           <Link to="/manage/feedback/import">import a CSV file</Link>.
         </p>
-        <Form method="post" noValidate className="stack" key={d.saved ? "saved" : "form"}>
+        <Form method="post" noValidate className="stack" key={saved ? "saved" : "form"}>
           <input type="hidden" name="intent" value="preview" />
           <FormError error={errors.form} />
-          <FeedbackFields values={values} errors={errors} today={d.today} locations={d.locations} scoped={d.scoped} />
+          <FeedbackFields values={values} errors={errors} today={today} locations={locations} scoped={scoped} />
           <button type="submit" className="button" disabled={busy}>
             Check
           </button>
@@ -168,19 +163,19 @@ export default function FeedbackItems() {
         ) : null}
       </section>
 
-      <h2>{d.theme ? `Items about ${d.themeOptions.find((t) => t.value === d.theme)?.label ?? d.theme}` : "All items"}</h2>
+      <h2>{theme ? `Items about ${themeOptions.find((t) => t.value === theme)?.label ?? theme}` : "All items"}</h2>
       <Form method="get" className="filters" aria-label="Filter the items">
-        <SelectField label="Theme" name="theme" defaultValue={d.theme ?? ""} options={[{ value: "", label: "Any theme" }, ...d.themeOptions]} />
+        <SelectField label="Theme" name="theme" defaultValue={theme ?? ""} options={[{ value: "", label: "Any theme" }, ...themeOptions]} />
         <button type="submit" className="button">
           Show
         </button>
       </Form>
-      {d.items.length === 0 ? (
-        <p>{d.theme ? "No feedback mentions this theme." : "No feedback yet."}</p>
+      {items.length === 0 ? (
+        <p>{theme ? "No feedback mentions this theme." : "No feedback yet."}</p>
       ) : (
         <>
           <p className="muted">
-            {d.total} {d.total === 1 ? "item" : "items"}, newest first. Comments are shown as they were kept, after scrubbing.
+            {total} {total === 1 ? "item" : "items"}, newest first. Comments are shown as they were kept, after scrubbing.
           </p>
           <div className="table-wrap" role="region" aria-label="Feedback items" tabIndex={0}>
             <table>
@@ -198,7 +193,7 @@ export default function FeedbackItems() {
                 </tr>
               </thead>
               <tbody>
-                {d.items.map((f) => (
+                {items.map((f) => (
                   <tr key={f.id}>
                     <td>{f.receivedOn}</td>
                     <td>{f.source}</td>
@@ -210,19 +205,19 @@ export default function FeedbackItems() {
                     </td>
                     <td>{f.themes.length > 0 ? f.themes.join(", ") : "—"}</td>
                     <td>
-                      {d.confirmRemove === f.id ? (
+                      {confirmRemove === f.id ? (
                         <Form method="post" className="inline-form" replace>
                           <input type="hidden" name="intent" value="remove" />
                           <input type="hidden" name="id" value={f.id} />
                           <button type="submit" className="button">
                             Yes, remove it
                           </button>{" "}
-                          <Link to={query(d.page)} replace>
+                          <Link to={query(page)} replace>
                             Keep
                           </Link>
                         </Form>
                       ) : (
-                        <Link to={`${query(d.page)}&remove=${f.id}`}>
+                        <Link to={`${query(page)}&remove=${f.id}`}>
                           Remove<span className="visually-hidden"> the item of {f.receivedOn} from <bdi>{f.source}</bdi></span>
                         </Link>
                       )}
@@ -233,8 +228,8 @@ export default function FeedbackItems() {
             </table>
           </div>
           <p className="actions">
-            {d.page > 1 ? <Link to={query(d.page - 1)}>Newer items</Link> : null}
-            {d.hasMore ? <Link to={query(d.page + 1)}>Older items</Link> : null}
+            {page > 1 ? <Link to={query(page - 1)}>Newer items</Link> : null}
+            {hasMore ? <Link to={query(page + 1)}>Older items</Link> : null}
           </p>
         </>
       )}

@@ -1,14 +1,16 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { ProgressBar } from "#app/components/progress-bar.tsx";
-import { canSetGoal, getLearningSettings, GoalError, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
-import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/team-goal-rules.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { canSetGoal, getLearningSettings, monthProgress, setMonthlyGoal, setRankings } from "#app/models/team-goal.server.ts";
+import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { fieldErrorReply, forbidden, formReply, parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team goal · DeskCoach" }];
 
@@ -51,61 +53,62 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     if (intent === "goal") {
       const parsed = parseForm(form, goalSchema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+      if (!parsed.ok) return formReply(parsed, {});
       await setMonthlyGoal(services.db, actor, parsed.data.goal, ctx.now);
       throw redirect("/manage/goal?saved=goal");
     }
     if (intent === "rankings") {
       const owner = await requireRole(request, "owner");
       const parsed = parseForm(form, rankingsSchema);
-      if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+      if (!parsed.ok) return formReply(parsed, {});
       await setRankings(services.db, owner, parsed.data.rankings === "on", ctx.now);
       throw redirect("/manage/goal?saved=rankings");
     }
   } catch (error) {
-    if (error instanceof GoalError) {
-      if (error.status === 403) throw new Response("You do not have access to this page.", { status: 403 });
-      return data({ errors: { [error.field]: error.message }, values: { goal: String(form.get("goal") ?? "") } }, { status: error.status });
+    if (error instanceof FieldError) {
+      // Only the owner or a whole-practice manager sees these forms: anyone else sent them by hand.
+      if (error.status === 403) throw forbidden();
+      return fieldErrorReply(error, form, {});
     }
     throw error;
   }
-  return data({ errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+  return formReply({ errors: { form: "Unknown action." }, values: {} }, {});
 }
 
 export default function TeamGoal() {
-  const d = useLoaderData<typeof loader>();
+  const { canSetGoal: mayGoal, isOwner, progress, saved, settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const goal = d.settings.monthlyLessonGoal;
+  const goal = settings.monthlyLessonGoal;
   return (
     <>
       <h1>Team goal</h1>
-      {d.saved ? (
+      {saved ? (
         <p className="notice" role="status">
           <span aria-hidden="true">✓ </span>Saved.
         </p>
       ) : null}
       <FormError error={errors.form} />
       <section className="card" aria-labelledby="month-heading">
-        <h2 id="month-heading">This month ({d.progress.month})</h2>
+        <h2 id="month-heading">This month ({progress.month})</h2>
         {goal ? (
           <>
             <p>
-              The office's goal is {goal} lessons a month. So far: {d.progress.lessons}, with {d.progress.daysLeft}{" "}
-              {d.progress.daysLeft === 1 ? "day" : "days"} left.
+              The office's goal is {goal} lessons a month. So far: {progress.lessons}, with {progress.daysLeft}{" "}
+              {progress.daysLeft === 1 ? "day" : "days"} left.
             </p>
-            <ProgressBar value={Math.min(d.progress.lessons, goal)} max={goal} label={`Team goal: ${d.progress.lessons} of ${goal} lessons`} />
+            <ProgressBar value={Math.min(progress.lessons, goal)} max={goal} label={`Team goal: ${progress.lessons} of ${goal} lessons`} />
           </>
         ) : (
-          <p>No goal is set. {d.progress.lessons} lessons completed so far this month.</p>
+          <p>No goal is set. {progress.lessons} lessons completed so far this month.</p>
         )}
         <p className="muted">Everyone's completed lessons count, each lesson once per person per month. Staff see the goal on their Learn page.</p>
       </section>
 
       <section className="card" aria-labelledby="goal-heading">
         <h2 id="goal-heading">Monthly goal</h2>
-        {d.canSetGoal ? (
+        {mayGoal ? (
           <Form method="post" noValidate className="inline-fields">
             <input type="hidden" name="intent" value="goal" />
             <TextField
@@ -128,21 +131,21 @@ export default function TeamGoal() {
       <section className="card" aria-labelledby="rankings-heading">
         <h2 id="rankings-heading">Individual rankings</h2>
         <p>
-          Rankings are <strong>{d.settings.rankingsEnabled ? "on" : "off"}</strong>. When they are on, the Learn page lists the{" "}
+          Rankings are <strong>{settings.rankingsEnabled ? "on" : "off"}</strong>. When they are on, the Learn page lists the{" "}
           {RANKING_SIZE} people with the most lessons this month, by name. Off, it shows only the team's total.
         </p>
-        {d.isOwner ? (
+        {isOwner ? (
           <Form method="post" noValidate className="stack">
             <input type="hidden" name="intent" value="rankings" />
             <fieldset>
               <legend>Show rankings on the Learn page</legend>
               {errors.rankings ? <p className="field-error">{errors.rankings}</p> : null}
               <div className="choice">
-                <input type="radio" id="rankings-off" name="rankings" value="off" defaultChecked={!d.settings.rankingsEnabled} />
+                <input type="radio" id="rankings-off" name="rankings" value="off" defaultChecked={!settings.rankingsEnabled} />
                 <label htmlFor="rankings-off">Off: only the team's total</label>
               </div>
               <div className="choice">
-                <input type="radio" id="rankings-on" name="rankings" value="on" defaultChecked={d.settings.rankingsEnabled} />
+                <input type="radio" id="rankings-on" name="rankings" value="on" defaultChecked={settings.rankingsEnabled} />
                 <label htmlFor="rankings-on">On: the {RANKING_SIZE} people with the most lessons this month</label>
               </div>
             </fieldset>

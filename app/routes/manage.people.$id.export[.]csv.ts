@@ -1,19 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
-import { STATE_LABELS } from "#app/item-states.ts";
+import { STATE_LABELS } from "#app/rules/item-states.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { findPerson } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
+import { invariantResponse, readId } from "#app/route-helpers/validation.ts";
 
 // One employee's record as CSV: their assignments, then their completed lessons.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
-  const id = Number(params.id);
-  const person = Number.isSafeInteger(id) && id > 0 ? await findPerson(services.db, actor, id) : undefined;
-  if (!person) throw new Response("Not found", { status: 404 });
+  const id = readId(params.id);
+  const person = id ? await findPerson(services.db, actor, id) : undefined;
+  invariantResponse(person);
   const ctx = await practiceContext();
   const [items, record] = await Promise.all([
     assignedItems(services.db, person.id, ctx.catalog, ctx),

@@ -1,14 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
-import { personInput, personSchema } from "#app/forms.ts";
+import { personInput } from "#app/route-helpers/forms.ts";
+import { personSchema } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { formatCents } from "#app/models/money.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { retentionByPerson } from "#app/models/review.server.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
@@ -20,22 +21,22 @@ import {
   jobTitles,
   listLocations,
   setStatus,
-  TeamError,
   updatePerson,
 } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
-import { formatRetention, RETENTION_DAYS } from "#app/review-rules.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
+import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { formReply, invariantResponse, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} · DeskCoach` }];
 
 /** The person, if the actor may see them; anyone else answers 404, whether or not they exist. */
-async function personFor(actor: SessionUser, id: string | undefined) {
-  const n = Number(id);
-  const person = Number.isSafeInteger(n) && n > 0 ? await findPerson(services.db, actor, n) : undefined;
-  if (!person) throw new Response("Not found", { status: 404 });
+async function personFor(actor: SessionUser, param: string | undefined) {
+  const id = readId(param);
+  const person = id ? await findPerson(services.db, actor, id) : undefined;
+  invariantResponse(person);
   return person;
 }
 
@@ -87,11 +88,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  try {
+  return withFieldErrors(form, { code: null }, async () => {
     switch (intent) {
       case "update": {
         const parsed = parseForm(form, personSchema);
-        if (!parsed.ok) return reply({ errors: parsed.errors, values: parsed.values, code: null }, 400);
+        if (!parsed.ok) return formReply(parsed, { code: null });
         await updatePerson(services.db, actor, person, personInput(parsed.data), ctx);
         throw redirect(`/manage/people/${person.id}`);
       }
@@ -104,15 +105,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return reply({ errors: {}, values: {}, code });
       }
       default:
-        return reply({ errors: { form: "Unknown action." }, values: {}, code: null }, 400);
+        return formReply({ errors: { form: "Unknown action." }, values: {} }, { code: null });
     }
-  } catch (error) {
-    if (error instanceof TeamError) {
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      return reply({ errors: { [error.field]: error.message }, values, code: null }, error.status);
-    }
-    throw error;
-  }
+  });
 }
 
 function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; name: string }) {
@@ -141,7 +136,7 @@ function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; 
 export default function PersonPage() {
   const { person, items, record, missed, retention, locations, jobTitles, canChange, isOwner, scopeLocationId, confirm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values && Object.keys(result.values).length > 0
     ? result.values
@@ -171,7 +166,7 @@ export default function PersonPage() {
       {confirm && canChange ? <ConfirmPanel intent={confirm} name={person.name} /> : null}
       <FormError error={errors.form} />
 
-      <LearnerStats r={record}>
+      <LearnerStats record={record}>
         <div>
           <dt>Review right, last {RETENTION_DAYS} days</dt>
           <dd>{formatRetention(retention)}</dd>

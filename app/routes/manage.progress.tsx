@@ -1,19 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { SelectField } from "#app/components/field.tsx";
 import { localDate } from "#app/models/clock.server.ts";
 import { ProgressTable } from "#app/components/progress-table.tsx";
 import { StaticHtml } from "#app/components/static-html.tsx";
-import { STATE_LABELS } from "#app/item-states.ts";
+import { STATE_LABELS } from "#app/rules/item-states.ts";
 import { retentionByPerson } from "#app/models/review.server.ts";
 import { createReadCache } from "#app/models/read-cache.server.ts";
 import { progressMatrix } from "#app/models/team-progress.server.ts";
 import { jobTitles, listLocations } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
-import { readMatrixFilters } from "#app/progress-filters.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
+import { readMatrixFilters } from "#app/route-helpers/progress-filters.server.ts";
 import { services } from "#app/services.server.ts";
-import { staticHtml, staticHtmlData } from "#app/static-html.server.tsx";
+import { staticHtml, staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Progress · DeskCoach" }];
 

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
-import { STATE_LABELS } from "#app/item-states.ts";
+import { STATE_LABELS } from "#app/rules/item-states.ts";
 import { progressMatrix } from "#app/models/team-progress.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
-import { readMatrixFilters } from "#app/progress-filters.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
+import { readMatrixFilters } from "#app/route-helpers/progress-filters.server.ts";
 import { services } from "#app/services.server.ts";
 
 // The progress matrix as CSV, with the same filters as the page: one row per person and item.

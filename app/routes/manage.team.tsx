@@ -1,16 +1,19 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
-import { personInput, personSchema, plainText } from "#app/forms.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { personInput } from "#app/route-helpers/forms.ts";
+import { personSchema, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
-import { addLocation, addPeople, jobTitles, listLocations, listPeople, TeamError } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { addLocation, addPeople, jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { formReply, parseForm, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
 
@@ -56,28 +59,23 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const ctx = await practiceContext();
-  try {
+  const refused = { intent, added: null };
+  return withFieldErrors(form, refused, async () => {
     if (intent === "add-location") {
-      if (actor.scopeLocationId) throw new TeamError("locationName", "Only a manager of the whole practice can add locations.", 403);
+      if (actor.scopeLocationId) throw new FieldError("locationName", "Only a manager of the whole practice can add locations.", 403);
       const parsed = parseForm(form, locationSchema);
-      if (!parsed.ok) return reply({ intent, errors: parsed.errors, values: parsed.values, added: null }, 400);
+      if (!parsed.ok) return formReply(parsed, refused);
       await addLocation(services.db, actor, parsed.data.locationName, ctx.now);
       return reply({ intent, errors: {}, values: {}, added: null });
     }
     if (intent === "add-person") {
       const parsed = parseForm(form, personSchema);
-      if (!parsed.ok) return reply({ intent, errors: parsed.errors, values: parsed.values, added: null }, 400);
+      if (!parsed.ok) return formReply(parsed, refused);
       const added = await addPeople(services.db, actor, [personInput(parsed.data)], { ...ctx, via: "form" });
       return reply({ intent, errors: {}, values: {}, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
     }
-  } catch (error) {
-    if (error instanceof TeamError) {
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      return reply({ intent, errors: { [error.field]: error.message }, values, added: null }, error.status);
-    }
-    throw error;
-  }
-  return reply({ intent, errors: { form: "Unknown action." }, values: {}, added: null }, 400);
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, refused);
+  });
 }
 
 const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;
@@ -85,7 +83,7 @@ const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;
 export default function Team() {
   const { people, locations, jobTitles, isOwner, scopeLocationId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const personErrors: Record<string, string> = result?.intent === "add-person" ? result.errors : {};
   const locationErrors: Record<string, string> = result?.intent === "add-location" ? result.errors : {};
   return (

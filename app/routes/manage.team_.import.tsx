@@ -1,14 +1,15 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useNavigation } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
-import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
+import { ImportPreview, UploadForm } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readUpload } from "#app/csv-upload.server.ts";
-import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/import-rules.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { csvImport } from "#app/route-helpers/csv-upload.server.ts";
+import { MAX_PEOPLE_ROWS, PEOPLE_COLUMNS } from "#app/rules/csv-imports.ts";
 import { checkPeopleCsv } from "#app/models/people-import.server.ts";
-import { addPeople, TeamError } from "#app/models/team.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { addPeople } from "#app/models/team.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Import people · DeskCoach" }];
@@ -18,38 +19,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-interface Result {
-  error: string | null;
-  rows: PreviewRow[];
-  /** The checked file, carried to the confirm step so that exactly what was previewed is added. */
-  csv: string | null;
-  requestId: string | null;
-  added: { name: string; email: string; code: string }[] | null;
-}
-const reply = (result: Result, status = 200) => data(result, { status });
-
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
-  const upload = await readUpload(request);
-  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, requestId: null, added: null }, upload.status);
-  const check = await checkPeopleCsv(services.db, actor, upload.bytes);
-  const rows = check.rows.map((r) => ({ line: r.line, cells: [r.name, r.email, r.jobTitle, r.location], errors: r.errors }));
-  if (!check.ok) {
-    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, requestId: null, added: null }, 400);
-  }
-  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), requestId: upload.requestId, added: null });
-  try {
-    const added = await addPeople(services.db, actor, check.people, { ...(await practiceContext()), via: "csv" });
-    return reply({ error: null, rows: [], csv: null, requestId: null, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
-  } catch (error) {
-    if (error instanceof TeamError) return reply({ error: error.message, rows, csv: null, requestId: null, added: null }, error.status);
-    throw error;
-  }
+  return csvImport(request, {
+    check: (bytes) => checkPeopleCsv(services.db, actor, bytes),
+    cells: (r) => [r.name, r.email, r.jobTitle, r.location],
+    commit: async (check) => {
+      const added = await addPeople(services.db, actor, check.people, { ...(await practiceContext()), via: "csv" });
+      return added.map((a) => ({ name: a.name, email: a.email, code: a.code }));
+    },
+  });
 }
 
 export default function ImportPeople() {
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">

@@ -1,18 +1,16 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
-import { getPractice } from "#app/models/practice.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
+import { moneyAccess } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "manager");
   // The manager's home is the progress matrix.
   if (new URL(request.url).pathname.replace(/\/$/, "") === "/manage") throw redirect("/manage/progress");
-  const practice = await getPractice(services.db);
-  const owner = user.role === "owner";
+  const access = await moneyAccess(services.db, user.role);
   // Where the money pages start for this person, if they may see any.
-  const money = owner || practice?.managers_see_costs === 1 ? "/owner/reports" : practice?.managers_record_spend === 1 ? "/owner/spend" : null;
-  return { money };
+  return { money: access.seeCosts ? "/owner/reports" : access.recordSpend ? "/owner/spend" : null };
 }
 
 export default function ManageLayout() {

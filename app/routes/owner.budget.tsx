@@ -1,15 +1,16 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess, requireRole } from "#app/auth.server.ts";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { requireMoneyAccess, requireRole } from "#app/route-helpers/auth.server.ts";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { copyPlan, getPlan, hasPlan, headcountOn, resolvePlan, savePlan, type PlanLine } from "#app/models/budget.server.ts";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents, parseAmount } from "#app/models/money.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents, parseAmount } from "#app/rules/money.ts";
 import { services } from "#app/services.server.ts";
-import { CATEGORIES } from "#app/spend-categories.ts";
-import { readForm } from "#app/validation.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
+import { formReply, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Budget · DeskCoach" }];
 
@@ -43,13 +44,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const now = services.clock.now();
   if (form.get("intent") === "copy") {
     const copied = !(await hasPlan(services.db, ctx.fy.year)) && (await copyPlan(services.db, owner, ctx.fy.year - 1, ctx.fy.year, now));
-    if (!copied) return data({ errors: { form: "Last year has no plan to copy, or this year already has one." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+    if (!copied) return formReply({ errors: { form: "Last year has no plan to copy, or this year already has one." }, values: {} }, {});
     throw redirect(`/owner/budget?fy=${ctx.fy.year}`);
   }
   // Empty fields mean zero, so only the plan's own form may save one: a post without it (a stray
   // or forged request) must not wipe the year's plan.
   if (form.get("intent") !== "save") {
-    return data({ errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+    return formReply({ errors: { form: "Unknown action." }, values: {} }, {});
   }
   const errors: Record<string, string> = {};
   const values: Record<string, string> = {};
@@ -62,27 +63,27 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!parsed.ok) errors[`amount.${c.id}`] = parsed.message;
     else lines.push({ category: c.id, plannedCents: parsed.cents, perEmployee: values[`perEmployee.${c.id}`] === "on" });
   }
-  if (Object.keys(errors).length > 0) return data({ errors, values }, { status: 400 });
+  if (Object.keys(errors).length > 0) return formReply({ errors, values }, {});
   await savePlan(services.db, owner, ctx.fy.year, lines, now);
   throw redirect(`/owner/budget?fy=${ctx.fy.year}&saved=1`);
 }
 
 export default function Budget() {
-  const d = useLoaderData<typeof loader>();
+  const { canCopy, canEdit, current, headcount, lines, startMonth, totalCents, year } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));
+  const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   return (
     <>
-      <h1>Training budget {label(d.year)}</h1>
-      <YearPicker year={d.year} current={d.current} label={label} />
+      <h1>Training budget {label(year)}</h1>
+      <YearPicker year={year} current={current} label={label} />
       <p className="muted">
-        Plan each category for the whole practice, or per employee (multiplied by today's headcount of {d.headcount}).
+        Plan each category for the whole practice, or per employee (multiplied by today's headcount of {headcount}).
       </p>
       <FormError error={errors.form} />
-      <Form method="post" noValidate className="stack" action={`/owner/budget?fy=${d.year}`}>
+      <Form method="post" noValidate className="stack" action={`/owner/budget?fy=${year}`}>
         <input type="hidden" name="intent" value="save" />
         <div className="table-wrap" role="region" aria-label="Plan by category" tabIndex={0}>
           <table>
@@ -95,7 +96,7 @@ export default function Budget() {
               </tr>
             </thead>
             <tbody>
-              {d.lines.map((l) => {
+              {lines.map((l) => {
                 const field = `amount.${l.category}`;
                 const label = CATEGORIES.find((c) => c.id === l.category)?.label ?? l.category;
                 return (
@@ -109,7 +110,7 @@ export default function Budget() {
                         name={field}
                         inputMode="decimal"
                         defaultValue={values[field] ?? l.amount}
-                        readOnly={!d.canEdit}
+                        readOnly={!canEdit}
                         aria-invalid={errors[field] ? true : undefined}
                         aria-describedby={errors[field] ? `${field}-error` : undefined}
                         className="money-input"
@@ -126,7 +127,7 @@ export default function Budget() {
                         name={`perEmployee.${l.category}`}
                         aria-label={`${label}: amount is per employee`}
                         defaultChecked={values[`perEmployee.${l.category}`] ? values[`perEmployee.${l.category}`] === "on" : l.perEmployee}
-                        disabled={!d.canEdit}
+                        disabled={!canEdit}
                       />
                     </td>
                     <td>{formatCents(l.resolvedCents)}</td>
@@ -140,13 +141,13 @@ export default function Budget() {
                 <td />
                 <td />
                 <td>
-                  <strong>{formatCents(d.totalCents)}</strong>
+                  <strong>{formatCents(totalCents)}</strong>
                 </td>
               </tr>
             </tfoot>
           </table>
         </div>
-        {d.canEdit ? (
+        {canEdit ? (
           <button type="submit" className="button primary" disabled={busy}>
             Save plan
           </button>
@@ -154,11 +155,11 @@ export default function Budget() {
           <p className="muted">Only the owner can change the plan.</p>
         )}
       </Form>
-      {d.canEdit && d.canCopy ? (
-        <Form method="post" action={`/owner/budget?fy=${d.year}`} className="actions">
+      {canEdit && canCopy ? (
+        <Form method="post" action={`/owner/budget?fy=${year}`} className="actions">
           <input type="hidden" name="intent" value="copy" />
           <button type="submit" className="button">
-            Copy last year's plan into {label(d.year)}
+            Copy last year's plan into {label(year)}
           </button>
         </Form>
       ) : null}

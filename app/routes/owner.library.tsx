@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { lessonReviews } from "#app/models/catalog.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { REVIEW_MONTHS } from "#app/models/content.server.ts";
-import { practiceContext } from "#app/practice-context.server.ts";
+import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Lesson reviews · DeskCoach" }];
 

@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { TextField } from "#app/components/field.tsx";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
 import { budgetReport } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
-import { FORMAT_RANGES } from "#app/spend-categories.ts";
+import { FORMAT_RANGES } from "#app/rules/spend-categories.ts";
 
 export const meta: MetaFunction = () => [{ title: "Format planner · DeskCoach" }];
 
@@ -43,20 +43,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Planner() {
-  const d = useLoaderData<typeof loader>();
-  const p = d.projection;
+  const { errors, fyLabel, headcount, leftCents, planned, projection, values } = useLoaderData<typeof loader>();
   const range = (low: number, high: number | null) => (high === null ? `from ${formatCents(low)}` : low === high ? formatCents(low) : `${formatCents(low)}–${formatCents(high)}`);
-  const fits = p.highCents !== null && p.highCents <= d.leftCents;
-  const mayNotFit = p.lowCents > d.leftCents;
+  const fits = projection.highCents !== null && projection.highCents <= leftCents;
+  const mayNotFit = projection.lowCents > leftCents;
   return (
     <>
       <h1>Format planner</h1>
       <p className="muted">
-        Projected cost from published price ranges per format, against what is left of the {d.fyLabel} budget (
-        {formatCents(d.leftCents)} of {formatCents(d.planned)}).
+        Projected cost from published price ranges per format, against what is left of the {fyLabel} budget (
+        {formatCents(leftCents)} of {formatCents(planned)}).
       </p>
       <Form method="get" className="stack card" noValidate>
-        <TextField label="Headcount" name="headcount" type="number" min={0} defaultValue={String(d.headcount)} error={d.errors.headcount} />
+        <TextField label="Headcount" name="headcount" type="number" min={0} defaultValue={String(headcount)} error={errors.headcount} />
         {FORMAT_RANGES.map((f) => (
           <TextField
             key={f.id}
@@ -64,8 +63,8 @@ export default function Planner() {
             name={f.id}
             type="number"
             min={0}
-            defaultValue={d.values[f.id] ?? "0"}
-            error={d.errors[f.id]}
+            defaultValue={values[f.id] ?? "0"}
+            error={errors[f.id]}
             hint={`${f.highCents === null ? `from ${formatCents(f.lowCents)}` : `${formatCents(f.lowCents)}–${formatCents(f.highCents)}`}${f.perEmployee ? " per employee" : " each"}`}
           />
         ))}
@@ -83,7 +82,7 @@ export default function Planner() {
             </tr>
           </thead>
           <tbody>
-            {p.rows.map((r) => (
+            {projection.rows.map((r) => (
               <tr key={r.id}>
                 <th scope="row">{r.label}</th>
                 <td className="num">{r.quantity}</td>
@@ -96,7 +95,7 @@ export default function Planner() {
               <th scope="row">Total</th>
               <td />
               <td className="num">
-                <strong>{range(p.lowCents, p.highCents)}</strong>
+                <strong>{range(projection.lowCents, projection.highCents)}</strong>
               </td>
             </tr>
           </tfoot>
@@ -104,10 +103,10 @@ export default function Planner() {
       </div>
       <p className={mayNotFit ? "warning" : "notice"} role="status">
         {mayNotFit
-          ? `Even the low end (${formatCents(p.lowCents)}) is more than the ${formatCents(d.leftCents)} left in the budget.`
+          ? `Even the low end (${formatCents(projection.lowCents)}) is more than the ${formatCents(leftCents)} left in the budget.`
           : fits
-            ? `The whole range fits in the ${formatCents(d.leftCents)} left in the budget.`
-            : `The low end fits in the ${formatCents(d.leftCents)} left; the high end may not.`}
+            ? `The whole range fits in the ${formatCents(leftCents)} left in the budget.`
+            : `The low end fits in the ${formatCents(leftCents)} left; the high end may not.`}
       </p>
     </>
   );

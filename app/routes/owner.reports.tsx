@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { CostReports } from "#app/components/cost-reports.tsx";
 import { StaticHtml } from "#app/components/static-html.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { createReadCache } from "#app/models/read-cache.server.ts";
 import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
-import { staticHtml, staticHtmlData } from "#app/static-html.server.tsx";
+import { staticHtml, staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Cost reports · DeskCoach" }];
 

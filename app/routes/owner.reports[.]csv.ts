@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireMoneyAccess } from "#app/auth.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
+import { notFound } from "#app/route-helpers/validation.ts";
 
 const dollars = (cents: number | null) => (cents === null ? "" : (cents / 100).toFixed(2));
 
@@ -16,32 +17,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const name = (t: string) => `deskcoach-${t}-${ctx.fy.year}.csv`;
   switch (table) {
     case "budget": {
-      const r = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
+      const report = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
       return csvResponse(name(table), toCsv(["Category", "Planned", "Actual to date", "Variance"], [
-        ...r.rows.map((x) => [x.label, dollars(x.plannedCents), dollars(x.actualCents), dollars(x.varianceCents)]),
-        ["Total", dollars(r.total.plannedCents), dollars(r.total.actualCents), dollars(r.total.varianceCents)],
+        ...report.rows.map((x) => [x.label, dollars(x.plannedCents), dollars(x.actualCents), dollars(x.varianceCents)]),
+        ["Total", dollars(report.total.plannedCents), dollars(report.total.actualCents), dollars(report.total.varianceCents)],
       ]));
     }
     case "monthly": {
-      const r = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
-      return csvResponse(name(table), toCsv(["Month", "Spent", "Spent so far", "Plan so far"], r.months.map((m) => [m.month, dollars(m.actualCents), dollars(m.cumulativeCents), dollars(m.planCumulativeCents)])));
+      const report = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
+      return csvResponse(name(table), toCsv(["Month", "Spent", "Spent so far", "Plan so far"], report.months.map((m) => [m.month, dollars(m.actualCents), dollars(m.cumulativeCents), dollars(m.planCumulativeCents)])));
     }
     case "employees": {
-      const r = await employeeSpendReport(services.db, period, ctx.labour);
+      const report = await employeeSpendReport(services.db, period, ctx.labour);
       const header = ["Person", "Location", "Their own", "Share of practice-wide", "Total", "Minutes learning", ...(ctx.labour ? ["Labour (separate)"] : [])];
       return csvResponse(name(table), toCsv(header, [
-        ...r.rows.map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]),
-        ["Total", "", dollars(r.totals.ownCents), dollars(r.totals.sharedCents), dollars(r.totals.totalCents), r.totals.minutes, ...(ctx.labour ? [dollars(r.totals.labourCents)] : [])],
+        ...report.rows.map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]),
+        ["Total", "", dollars(report.totals.ownCents), dollars(report.totals.sharedCents), dollars(report.totals.totalCents), report.totals.minutes, ...(ctx.labour ? [dollars(report.totals.labourCents)] : [])],
       ]));
     }
     case "value": {
-      const r = await valueReport(services.db, period);
+      const report = await valueReport(services.db, period);
       return csvResponse(name(table), toCsv(["Category", "Spend", "Per completed lesson", "Per learning hour"], [
-        ...r.rows.map((x) => [x.label, dollars(x.spendCents), dollars(x.perCompletionCents), dollars(x.perHourCents)]),
-        ["Total", dollars(r.total.spendCents), dollars(r.total.perCompletionCents), dollars(r.total.perHourCents)],
+        ...report.rows.map((x) => [x.label, dollars(x.spendCents), dollars(x.perCompletionCents), dollars(x.perHourCents)]),
+        ["Total", dollars(report.total.spendCents), dollars(report.total.perCompletionCents), dollars(report.total.perHourCents)],
       ]));
     }
     default:
-      throw new Response("Not found", { status: 404 });
+      throw notFound();
   }
 }

@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { getPractice, saveMoneySettings } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · DeskCoach" }];
 
@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const s = useLoaderData<typeof loader>();
+  const settings = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Settings</h1>
@@ -46,7 +46,7 @@ export default function Settings() {
         <fieldset>
           <legend>Reports</legend>
           <div className="choice">
-            <input type="checkbox" id="labourCostEnabled" name="labourCostEnabled" defaultChecked={s.labourCostEnabled} />
+            <input type="checkbox" id="labourCostEnabled" name="labourCostEnabled" defaultChecked={settings.labourCostEnabled} />
             <label htmlFor="labourCostEnabled">
               Show labour cost: time spent in lessons × each person's hourly wage, reported beside cash spend (never added to it)
             </label>
@@ -55,11 +55,11 @@ export default function Settings() {
         <fieldset>
           <legend>What managers may do with training money</legend>
           <div className="choice">
-            <input type="checkbox" id="managersRecordSpend" name="managersRecordSpend" defaultChecked={s.managersRecordSpend} />
+            <input type="checkbox" id="managersRecordSpend" name="managersRecordSpend" defaultChecked={settings.managersRecordSpend} />
             <label htmlFor="managersRecordSpend">Managers may record, edit and import spend</label>
           </div>
           <div className="choice">
-            <input type="checkbox" id="managersSeeCosts" name="managersSeeCosts" defaultChecked={s.managersSeeCosts} />
+            <input type="checkbox" id="managersSeeCosts" name="managersSeeCosts" defaultChecked={settings.managersSeeCosts} />
             <label htmlFor="managersSeeCosts">Managers may see the budget and the cost reports</label>
           </div>
         </fieldset>

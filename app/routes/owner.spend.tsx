@@ -1,19 +1,20 @@
 import { Fragment } from "react";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
 import { YearPicker } from "#app/components/year-picker.tsx";
-import { readExpenseForm } from "#app/expense-form.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYear, fiscalYearLabel } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
-import { createExpense, listExpenses, SpendError } from "#app/models/spend.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
+import { formatCents } from "#app/rules/money.ts";
+import { createExpense, listExpenses } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
-import { CATEGORY_LABEL } from "#app/spend-categories.ts";
-import { readForm } from "#app/validation.ts";
+import { CATEGORY_LABEL } from "#app/rules/spend-categories.ts";
+import { formReply, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
 
@@ -40,31 +41,24 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await fiscalContext(request);
   const form = await readForm(request);
   const read = readExpenseForm(form, ctx.today);
-  if (!read.ok) return data({ errors: read.errors, values: read.values, savedId: null }, { status: 400 });
-  let savedId: number;
-  try {
-    savedId = await createExpense(services.db, user, read.input, ctx.now);
-  } catch (error) {
-    if (error instanceof SpendError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      values.people = form.getAll("people").map(String).join(",");
-      return data({ errors: { [error.field]: error.message }, values, savedId: null }, { status: error.status });
-    }
-    throw error;
-  }
-  return { errors: {} as Record<string, string>, values: {} as Record<string, string>, savedId };
+  if (!read.ok) return formReply(read, { savedId: null });
+  return withFieldErrors(
+    form,
+    { savedId: null },
+    async () => ({ errors: {} as Record<string, string>, values: {} as Record<string, string>, savedId: await createExpense(services.db, user, read.input, ctx.now) }),
+    expenseFormValues(form),
+  );
 }
 
 export default function Spend() {
-  const d = useLoaderData<typeof loader>();
+  const { current, expenses, people, startMonth, today, totalCents, year } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
-  const label = (y: number) => fiscalYearLabel(fiscalYear(y, d.startMonth));
+  const busy = useIsPending();
+  const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   return (
     <>
-      <h1>Training spend {label(d.year)}</h1>
-      <YearPicker year={d.year} current={d.current} label={label} />
+      <h1>Training spend {label(year)}</h1>
+      <YearPicker year={year} current={current} label={label} />
       <p>
         <Link to="/owner/spend/import">Import from a card or bank export (CSV)</Link>
       </p>
@@ -73,8 +67,8 @@ export default function Spend() {
           <span aria-hidden="true">✓ </span>Expense recorded.
         </p>
       ) : null}
-      {d.expenses.length === 0 ? (
-        <p>No spend recorded for {label(d.year)} yet.</p>
+      {expenses.length === 0 ? (
+        <p>No spend recorded for {label(year)} yet.</p>
       ) : (
         <div className="table-wrap" role="region" aria-label="Expenses" tabIndex={0}>
           <table>
@@ -91,7 +85,7 @@ export default function Spend() {
               </tr>
             </thead>
             <tbody>
-              {d.expenses.map((e) => (
+              {expenses.map((e) => (
                 <tr key={e.id}>
                   <td>
                     <Link to={`/owner/spend/${e.id}`}>
@@ -125,7 +119,7 @@ export default function Spend() {
                   Total
                 </th>
                 <td className="num">
-                  <strong>{formatCents(d.totalCents)}</strong>
+                  <strong>{formatCents(totalCents)}</strong>
                 </td>
               </tr>
             </tfoot>
@@ -136,7 +130,7 @@ export default function Spend() {
         <h2 id="record-heading">Record an expense</h2>
         <Form method="post" noValidate className="stack" key={result?.savedId ?? "form"}>
           <FormError error={result?.errors.form} />
-          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? {})} errors={result?.errors ?? {}} people={d.people} today={d.today} />
+          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? {})} errors={result?.errors ?? {}} people={people} today={today} />
           <button type="submit" className="button primary" disabled={busy}>
             Record expense
           </button>

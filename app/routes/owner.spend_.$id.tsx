@@ -1,22 +1,23 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccessToObject } from "#app/auth.server.ts";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireMoneyAccessToObject } from "#app/route-helpers/auth.server.ts";
 import { ExpenseFields } from "#app/components/expense-fields.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readExpenseForm } from "#app/expense-form.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { formatCents } from "#app/models/money.ts";
-import { deleteExpense, findExpense, SpendError, updateExpense } from "#app/models/spend.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-form.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { formatCents } from "#app/rules/money.ts";
+import { deleteExpense, findExpense, updateExpense } from "#app/models/spend.server.ts";
 import { listPeople } from "#app/models/team.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { formReply, invariantResponse, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Edit expense · DeskCoach" }];
 
-async function expenseFor(id: string | undefined) {
-  const n = Number(id);
-  const expense = Number.isSafeInteger(n) && n > 0 ? await findExpense(services.db, n) : undefined;
-  if (!expense) throw new Response("Not found", { status: 404 });
+async function expenseFor(param: string | undefined) {
+  const id = readId(param);
+  const expense = id ? await findExpense(services.db, id) : undefined;
+  invariantResponse(expense);
   return expense;
 }
 
@@ -49,43 +50,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
   const form = await readForm(request);
-  try {
-    if (form.get("intent") === "delete") {
-      await deleteExpense(services.db, user, expense.id, ctx.now);
+  return withFieldErrors(
+    form,
+    {},
+    async () => {
+      if (form.get("intent") === "delete") {
+        await deleteExpense(services.db, user, expense.id, ctx.now);
+        throw redirect("/owner/spend");
+      }
+      const read = readExpenseForm(form, ctx.today);
+      if (!read.ok) return formReply(read, {});
+      await updateExpense(services.db, user, expense.id, read.input, ctx.now);
       throw redirect("/owner/spend");
-    }
-    const read = readExpenseForm(form, ctx.today);
-    if (!read.ok) return data({ errors: read.errors, values: read.values }, { status: 400 });
-    await updateExpense(services.db, user, expense.id, read.input, ctx.now);
-  } catch (error) {
-    if (error instanceof SpendError) {
-      if (error.status === 404) throw new Response("Not found", { status: 404 });
-      const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-      values.people = form.getAll("people").map(String).join(",");
-      return data({ errors: { [error.field]: error.message }, values }, { status: error.status });
-    }
-    throw error;
-  }
-  throw redirect("/owner/spend");
+    },
+    expenseFormValues(form),
+  );
 }
 
 export default function EditExpense() {
-  const d = useLoaderData<typeof loader>();
+  const { confirmDelete, expense, people, today, values } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">
-        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> <bdi>{d.expense.vendor}</bdi>
+        <Link to="/owner/spend">Spend</Link> <span aria-hidden="true">›</span> <bdi>{expense.vendor}</bdi>
       </p>
       <h1>
-        Edit expense: <bdi>{d.expense.vendor}</bdi>, {formatCents(d.expense.amountCents)}
+        Edit expense: <bdi>{expense.vendor}</bdi>, {formatCents(expense.amountCents)}
       </h1>
-      {d.confirmDelete ? (
+      {confirmDelete ? (
         <section className="card confirm" role="alertdialog" aria-labelledby="delete-heading">
           <h2 id="delete-heading">Delete this expense?</h2>
           <p>
-            {d.expense.spentOn}, <bdi>{d.expense.vendor}</bdi>, {formatCents(d.expense.amountCents)}. The deletion is kept in the audit log.
+            {expense.spentOn}, <bdi>{expense.vendor}</bdi>, {formatCents(expense.amountCents)}. The deletion is kept in the audit log.
           </p>
           <Form method="post" className="actions" replace>
             <input type="hidden" name="intent" value="delete" />
@@ -101,7 +99,7 @@ export default function EditExpense() {
       <Form method="post" noValidate className="stack">
         <input type="hidden" name="intent" value="update" />
         <FormError error={result?.errors.form} />
-        <ExpenseFields values={result?.values ?? d.values} errors={result?.errors ?? {}} people={d.people} today={d.today} />
+        <ExpenseFields values={result?.values ?? values} errors={result?.errors ?? {}} people={people} today={today} />
         <p className="actions">
           <button type="submit" className="button primary" disabled={busy}>
             Save changes

@@ -1,14 +1,15 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useNavigation } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
-import { ImportPreview, UploadForm, type PreviewRow } from "#app/components/csv-import.tsx";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
+import { ImportPreview, UploadForm } from "#app/components/csv-import.tsx";
 import { FormError } from "#app/components/field.tsx";
-import { readUpload } from "#app/csv-upload.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/import-rules.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { csvImport } from "#app/route-helpers/csv-upload.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
 import { checkExpenseCsv, importExpenses } from "#app/models/spend.server.ts";
 import { services } from "#app/services.server.ts";
-import { CATEGORIES } from "#app/spend-categories.ts";
+import { CATEGORIES } from "#app/rules/spend-categories.ts";
 
 export const meta: MetaFunction = () => [{ title: "Import spend · DeskCoach" }];
 
@@ -17,33 +18,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-interface Result {
-  error: string | null;
-  rows: PreviewRow[];
-  csv: string | null;
-  requestId: string | null;
-  added: number | null;
-}
-const reply = (result: Result, status = 200) => data(result, { status });
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireMoneyAccess(request, "record-spend");
-  const upload = await readUpload(request);
-  if ("error" in upload) return reply({ error: upload.error, rows: [], csv: null, requestId: null, added: null }, upload.status);
   const ctx = await fiscalContext(request);
-  const check = checkExpenseCsv(upload.bytes, ctx.today);
-  const rows = check.rows.map((r) => ({ line: r.line, cells: [r.date, r.description, r.amount, r.category], errors: r.errors }));
-  if (!check.ok) {
-    return reply({ error: check.fileError ?? "Some rows have problems. Fix them in the file and upload it again; nothing was added.", rows, csv: null, requestId: null, added: null }, 400);
-  }
-  if (upload.intent === "preview") return reply({ error: null, rows, csv: new TextDecoder().decode(upload.bytes), requestId: upload.requestId, added: null });
-  const added = await importExpenses(services.db, user, check.inputs, ctx.now, upload.requestId);
-  return reply({ error: null, rows: [], csv: null, requestId: null, added });
+  return csvImport(request, {
+    check: (bytes) => checkExpenseCsv(bytes, ctx.today),
+    cells: (r) => [r.date, r.description, r.amount, r.category],
+    commit: (check, requestId) => importExpenses(services.db, user, check.inputs, ctx.now, requestId),
+  });
 }
 
 export default function ImportSpend() {
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <>
       <p className="eyebrow">

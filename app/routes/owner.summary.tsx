@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { requireMoneyAccess } from "#app/auth.server.ts";
-import { fiscalContext } from "#app/fiscal-context.server.ts";
-import { fiscalYearOf } from "#app/models/fiscal.ts";
-import { formatCents } from "#app/models/money.ts";
+import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
+import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
+import { fiscalYearOf } from "#app/rules/fiscal.ts";
+import { formatCents } from "#app/rules/money.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { monthlySummary } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";

@@ -1,19 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { requireRole } from "#app/auth.server.ts";
-import { getPractice } from "#app/models/practice.server.ts";
+import { requireRole } from "#app/route-helpers/auth.server.ts";
+import { moneyAccess } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
 
 // The money pages. Each page checks its own access; this only decides which links to show.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "manager");
-  const practice = await getPractice(services.db);
-  const owner = user.role === "owner";
-  return {
-    owner,
-    seeCosts: owner || practice?.managers_see_costs === 1,
-    recordSpend: owner || practice?.managers_record_spend === 1,
-  };
+  return { owner: user.role === "owner", ...(await moneyAccess(services.db, user.role)) };
 }
 
 export default function OwnerLayout() {

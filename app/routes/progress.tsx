@@ -1,12 +1,14 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireUser } from "#app/auth.server.ts";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
-import { CertificateError, completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
+import { useIsPending } from "#app/components/use-is-pending.ts";
+import { completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
-import { readForm } from "#app/validation.ts";
+import { invariantResponse, notFound, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "My progress · DeskCoach" }];
 
@@ -35,34 +37,33 @@ export async function action({ request }: ActionFunctionArgs) {
       throw redirect(`/certificates/${token}`);
     }
     if (form.get("intent") === "revoke") {
-      if (!(await completedModules(services.db, user.id, services.catalog, context.timeZone)).some((m) => m.slug === moduleSlug)) {
-        throw new CertificateError("No such certificate.", 404);
-      }
+      const completed = await completedModules(services.db, user.id, services.catalog, context.timeZone);
+      invariantResponse(completed.some((m) => m.slug === moduleSlug));
       await revokeCertificateLinks(services.db, user.id, moduleSlug, context.now);
       throw redirect(`/progress?revoked=${encodeURIComponent(moduleSlug)}#certificates`);
     }
   } catch (error) {
-    if (error instanceof CertificateError) throw new Response("Not found", { status: error.status });
+    if (error instanceof FieldError) throw notFound();
     throw error;
   }
   throw new Response("Unknown action.", { status: 400 });
 }
 
 export default function Progress() {
-  const r = useLoaderData<typeof loader>();
-  const busy = useNavigation().state === "submitting";
+  const record = useLoaderData<typeof loader>();
+  const busy = useIsPending();
   return (
     <>
       <h1>My progress</h1>
-      <LearnerStats r={r} />
+      <LearnerStats record={record} />
       <section aria-labelledby="certificates-heading" id="certificates">
         <h2 id="certificates-heading">Certificates</h2>
-        {r.revoked ? (
+        {record.revoked ? (
           <p className="notice" role="status">
-            <span aria-hidden="true">✓ </span>Earlier links to your certificate for {r.revoked} no longer work.
+            <span aria-hidden="true">✓ </span>Earlier links to your certificate for {record.revoked} no longer work.
           </p>
         ) : null}
-        {r.certificates.length === 0 ? (
+        {record.certificates.length === 0 ? (
           <p>Finish every lesson in a module to get its certificate.</p>
         ) : (
           <>
@@ -84,7 +85,7 @@ export default function Progress() {
                   </tr>
                 </thead>
                 <tbody>
-                  {r.certificates.map((c) => (
+                  {record.certificates.map((c) => (
                     <tr key={c.slug}>
                       <td>{c.title}</td>
                       <td>{c.completedOn}</td>
@@ -111,7 +112,7 @@ export default function Progress() {
         )}
       </section>
       <h2>Completed lessons</h2>
-      {r.completions.length === 0 ? (
+      {record.completions.length === 0 ? (
         <p>
           No lessons completed yet. <Link to="/learn">Start with any lesson</Link>: each takes about five minutes.
         </p>
@@ -129,7 +130,7 @@ export default function Progress() {
               </tr>
             </thead>
             <tbody>
-              {r.completions.map((c) => (
+              {record.completions.map((c) => (
                 <tr key={c.lessonSlug}>
                   <td>
                     <Link to={`/lessons/${c.lessonSlug}`}>{c.lessonTitle}</Link>

@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { signIn } from "#app/auth.server.ts";
+import { signIn } from "#app/route-helpers/auth.server.ts";
 import { FormError, SelectField, TextField } from "#app/components/field.tsx";
+import { useIsPending } from "#app/components/use-is-pending.ts";
 import { isValidTimeZone } from "#app/models/clock.server.ts";
-import { MIN_PASSWORD_LENGTH } from "#app/password-rules.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/rules/passwords.ts";
 import { isSetupOpen, SetupClosedError, setupPractice } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
-import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/forms.ts";
-import { parseForm, readForm } from "#app/validation.ts";
+import { newPassword, PASSWORDS_DIFFER, passwordsMatch } from "#app/route-helpers/forms.ts";
+import { formReply, invariantResponse, parseForm, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Set up your practice · DeskCoach" }];
 
@@ -30,15 +31,15 @@ const schema = z
 
 // Public, but only until the practice exists; afterwards it answers 404.
 export async function loader(_: LoaderFunctionArgs) {
-  if (!(await isSetupOpen(services.db))) throw new Response("Not found", { status: 404 });
+  invariantResponse(await isSetupOpen(services.db));
   const zones = Intl.supportedValuesOf("timeZone");
   return { zones };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (!(await isSetupOpen(services.db))) throw new Response("Not found", { status: 404 });
+  invariantResponse(await isSetupOpen(services.db));
   const form = parseForm(await readForm(request), schema);
-  if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
+  if (!form.ok) return formReply(form, {});
   try {
     const ownerId = await setupPractice(
       services.db,
@@ -64,7 +65,7 @@ export default function Setup() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  const busy = useNavigation().state === "submitting";
+  const busy = useIsPending();
   return (
     <section className="narrow">
       <h1>Set up your practice</h1>

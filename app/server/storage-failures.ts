@@ -4,7 +4,7 @@
 // returns as is from a resource route). SQLite has already rolled the failed transaction back.
 import type { ServerBuild } from "@remix-run/node";
 import { isStorageFailure } from "#db/storage-errors.ts";
-import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/storage-full.ts";
+import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
 
 function storageFullResponse(): Response {
   return new Response(STORAGE_FULL.message, {

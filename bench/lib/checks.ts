@@ -1,4 +1,4 @@
-// What the issue asks of the production server besides speed, checked against the running
+// What we ask of the production server besides speed, checked against the running
 // bench server: long immutable caching and precompressed assets, compressed pages, security
 // headers with a fresh CSP nonce that the page's scripts carry, cross-site POSTs refused.
 // (Request logging and shutdown are checked by the harness around the runs.)

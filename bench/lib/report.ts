@@ -1,4 +1,4 @@
-// The results of a run: the per-scenario figures, the ratios the issue asks for, the targets
+// The results of a run: the per-scenario figures, the ratios we hold it to, the targets
 // and whether each holds, as a printed table and as bench/results/latest.json.
 
 export interface ScenarioResult {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 
-// Patient feedback, spaced review, certificate links and the team goal (issue 6).
+// Patient feedback, spaced review, certificate links and the team goal.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   // One confirmed import. The request id makes a double-submitted confirm form import once.

@@ -1,5 +1,12 @@
 // Migrations are listed in code rather than read from a folder: the Vite server build bundles
 // what is imported, and Kysely's FileMigrationProvider would look for files that are not there.
+//
+// There is no 0004, on purpose. The feedback work wrote its migration as 0004 on a branch while
+// 0005 (outside learning) landed on main first. Kept as 0004 it would sort before 0005, and
+// Kysely refuses a migration that sorts before one a database has already applied; so it became
+// 0006 at the merge (see the merge commit "Merge the feedback, review, certificates and team-goal
+// work"). Applied migrations are recorded by name, so none is renamed to close the gap, and 0004
+// is never reused: the next migration is 0007.
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-initial.ts";
 import * as m0002 from "./0002-team-and-assignments.ts";

@@ -2,7 +2,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrateToLatest, openDatabase, type Connection } from "#db/connection.ts";
+import { afterEach, beforeEach } from "vitest";
+import { migrateToLatest, openDatabase, type Connection, type DB } from "#db/connection.ts";
 
 let base: string | null = null;
 const dirs: string[] = [];
@@ -36,4 +37,45 @@ export async function createTestDb(): Promise<Connection> {
 
 export function removeTempDirs(): void {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The database of the test that is running; read it inside tests and hooks, never at load time. */
+export interface TestDb {
+  readonly connection: Connection;
+  readonly db: DB;
+  /** The database's file, for tests that copy, back up or reopen it. */
+  readonly file: string;
+}
+
+/**
+ * Gives every test of the calling file (or `describe` block) a fresh, migrated database of its
+ * own: opened before each test, closed and deleted after it, with any `tempDir()` of the test.
+ * Hooks the caller registers afterwards run with the database already open.
+ */
+export function setupTestDb(): TestDb {
+  let current: Connection | null = null;
+  beforeEach(async () => {
+    current = await createTestDb();
+  });
+  afterEach(async () => {
+    // Closing twice is harmless, so a test may close the database itself (to restore over it).
+    await current?.close();
+    current = null;
+    removeTempDirs();
+  });
+  const open = (): Connection => {
+    if (!current) throw new Error("setupTestDb: the database exists only while a test runs");
+    return current;
+  };
+  return {
+    get connection() {
+      return open();
+    },
+    get db() {
+      return open().db;
+    },
+    get file() {
+      return open().file;
+    },
+  };
 }

@@ -1,7 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  AssignmentError,
   cancelAssignment,
   createAssignment,
   dueFor,
@@ -10,11 +8,20 @@ import {
   type StateInput,
 } from "#app/models/assignments.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
-import { addPeople, type Actor } from "#app/models/team.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
+import { addPeople } from "#app/models/team.server.ts";
+import { FieldError } from "#app/models/field-error.ts";
+import { isDone, ITEM_STATES } from "#app/rules/item-states.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
 const TZ = "America/Chicago";
+
+describe("item states", () => {
+  it("counts an item as done whether it finished on time or late, and nothing else", () => {
+    expect(ITEM_STATES.filter(isDone)).toEqual(["done", "done-late"]);
+  });
+});
 
 describe("due dates", () => {
   const created = "2026-03-02T15:00:00Z";
@@ -70,33 +77,28 @@ describe("item states", () => {
 });
 
 describe("creating assignments", () => {
-  let connection: Connection;
+  const testDb = setupTestDb();
   let catalog: Catalog;
   let owner: Actor;
   const now = new Date("2026-03-02T15:00:00Z");
   const ctx = () => ({ catalog, now, timeZone: TZ });
   beforeEach(async () => {
-    connection = await createTestDb();
-    catalog = await createCatalog(connection.db);
-    await createPractice(connection.db, { timeZone: TZ });
-    owner = { id: (await createUser(connection.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
+    catalog = await createCatalog(testDb.db);
+    await createPractice(testDb.db, { timeZone: TZ });
+    owner = { id: (await createUser(testDb.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
   });
-  afterEach(async () => {
-    await connection.close();
-    removeTempDirs();
-  });
-  const rows = () => connection.db.selectFrom("assignment_person").select(["user_id", "due_on", "assignment_id"]).orderBy("user_id").execute();
+  const rows = () => testDb.db.selectFrom("assignment_person").select(["user_id", "due_on", "assignment_id"]).orderBy("user_id").execute();
 
   it("reaches a group's members now and people who join the group later", async () => {
-    const a = await createUser(connection.db);
-    const b = await createUser(connection.db);
-    await placeUser(connection.db, a.id, { jobTitle: "Receptionist" });
-    await placeUser(connection.db, b.id, { jobTitle: "Scheduler" });
-    await createAssignment(connection.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "group", jobTitle: "Receptionist", locationId: null }, due: { kind: "days", days: 7 }, recurMonths: null }, ctx());
+    const a = await createUser(testDb.db);
+    const b = await createUser(testDb.db);
+    await placeUser(testDb.db, a.id, { jobTitle: "Receptionist" });
+    await placeUser(testDb.db, b.id, { jobTitle: "Scheduler" });
+    await createAssignment(testDb.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "group", jobTitle: "Receptionist", locationId: null }, due: { kind: "days", days: 7 }, recurMonths: null }, ctx());
     expect(await rows()).toEqual([expect.objectContaining({ user_id: a.id, due_on: "2026-03-09" })]);
     const later = new Date("2026-03-05T15:00:00Z");
     const [joined] = await addPeople(
-      connection.db,
+      testDb.db,
       owner,
       [{ name: "New Person", email: "new@test.example", jobTitle: "Receptionist", locationId: null, hiredOn: null, hourlyWageCents: null, role: "staff", scopeLocationId: null }],
       { now: later, timeZone: TZ, via: "form" },
@@ -105,42 +107,42 @@ describe("creating assignments", () => {
       expect.objectContaining({ user_id: a.id }),
       expect.objectContaining({ user_id: joined!.id, due_on: "2026-03-12" }),
     ]);
-    const audit = await connection.db.selectFrom("audit_event").select("action").execute();
+    const audit = await testDb.db.selectFrom("audit_event").select("action").execute();
     expect(audit.map((e) => e.action)).toEqual(["assignment.create", "person.add"]);
   });
 
   it("refuses a due date in the past and an unknown module, writing nothing", async () => {
-    const person = await createUser(connection.db);
-    const past = createAssignment(connection.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "person", userId: person.id }, due: { kind: "date", on: "2026-03-01" }, recurMonths: null }, ctx());
+    const person = await createUser(testDb.db);
+    const past = createAssignment(testDb.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "person", userId: person.id }, due: { kind: "date", on: "2026-03-01" }, recurMonths: null }, ctx());
     await expect(past).rejects.toMatchObject({ field: "dueOn" });
-    const unknown = createAssignment(connection.db, owner, { item: { kind: "module", slug: "juggling" }, target: { kind: "person", userId: person.id }, due: { kind: "days", days: 3 }, recurMonths: null }, ctx());
-    await expect(unknown).rejects.toBeInstanceOf(AssignmentError);
-    expect(await connection.db.selectFrom("assignment").select("id").execute()).toEqual([]);
+    const unknown = createAssignment(testDb.db, owner, { item: { kind: "module", slug: "juggling" }, target: { kind: "person", userId: person.id }, due: { kind: "days", days: 3 }, recurMonths: null }, ctx());
+    await expect(unknown).rejects.toBeInstanceOf(FieldError);
+    expect(await testDb.db.selectFrom("assignment").select("id").execute()).toEqual([]);
     // Today itself is fine.
-    await createAssignment(connection.db, owner, { item: { kind: "lesson", slug: "reading-only" }, target: { kind: "person", userId: person.id }, due: { kind: "date", on: "2026-03-02" }, recurMonths: null }, ctx());
+    await createAssignment(testDb.db, owner, { item: { kind: "lesson", slug: "reading-only" }, target: { kind: "person", userId: person.id }, due: { kind: "date", on: "2026-03-02" }, recurMonths: null }, ctx());
   });
 
   it("keeps a location-scoped manager to their location", async () => {
-    const maple = await createLocation(connection.db, "Maple");
-    const river = await createLocation(connection.db, "River");
-    const here = await createUser(connection.db);
-    const there = await createUser(connection.db);
-    await placeUser(connection.db, here.id, { locationId: maple });
-    await placeUser(connection.db, there.id, { locationId: river });
-    const managerId = (await createUser(connection.db, { role: "manager" })).id;
-    await placeUser(connection.db, managerId, { locationId: maple, scopeLocationId: maple });
+    const maple = await createLocation(testDb.db, "Maple");
+    const river = await createLocation(testDb.db, "River");
+    const here = await createUser(testDb.db);
+    const there = await createUser(testDb.db);
+    await placeUser(testDb.db, here.id, { locationId: maple });
+    await placeUser(testDb.db, there.id, { locationId: river });
+    const managerId = (await createUser(testDb.db, { role: "manager" })).id;
+    await placeUser(testDb.db, managerId, { locationId: maple, scopeLocationId: maple });
     const manager: Actor = { id: managerId, role: "manager", scopeLocationId: maple };
     const item = { kind: "module" as const, slug: "basics" };
     const due = { kind: "days" as const, days: 7 };
-    await expect(createAssignment(connection.db, manager, { item, target: { kind: "person", userId: there.id }, due, recurMonths: null }, ctx())).rejects.toMatchObject({ status: 404 });
-    await expect(createAssignment(connection.db, manager, { item, target: { kind: "group", jobTitle: null, locationId: river }, due, recurMonths: null }, ctx())).rejects.toMatchObject({ status: 404 });
+    await expect(createAssignment(testDb.db, manager, { item, target: { kind: "person", userId: there.id }, due, recurMonths: null }, ctx())).rejects.toMatchObject({ status: 404 });
+    await expect(createAssignment(testDb.db, manager, { item, target: { kind: "group", jobTitle: null, locationId: river }, due, recurMonths: null }, ctx())).rejects.toMatchObject({ status: 404 });
     // "Everyone" from a scoped manager means everyone at their location.
-    const id = await createAssignment(connection.db, manager, { item, target: { kind: "group", jobTitle: null, locationId: null }, due, recurMonths: null }, ctx());
+    const id = await createAssignment(testDb.db, manager, { item, target: { kind: "group", jobTitle: null, locationId: null }, due, recurMonths: null }, ctx());
     expect((await rows()).map((r) => r.user_id).sort()).toEqual([here.id, managerId].sort());
-    expect((await listAssignments(connection.db, manager)).map((a) => a.id)).toEqual([id]);
-    const ownerOnly = await createAssignment(connection.db, owner, { item, target: { kind: "person", userId: there.id }, due, recurMonths: null }, ctx());
-    await expect(cancelAssignment(connection.db, manager, ownerOnly, now)).rejects.toMatchObject({ status: 404 });
-    await cancelAssignment(connection.db, manager, id, now);
-    expect(await listAssignments(connection.db, manager)).toEqual([]);
+    expect((await listAssignments(testDb.db, manager)).map((a) => a.id)).toEqual([id]);
+    const ownerOnly = await createAssignment(testDb.db, owner, { item, target: { kind: "person", userId: there.id }, due, recurMonths: null }, ctx());
+    await expect(cancelAssignment(testDb.db, manager, ownerOnly, now)).rejects.toMatchObject({ status: 404 });
+    await cancelAssignment(testDb.db, manager, id, now);
+    expect(await listAssignments(testDb.db, manager)).toEqual([]);
   });
 });

@@ -1,30 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   backupDatabase,
-  backupSettings,
   listBackups,
   restoreDatabase,
   verifyDatabaseFile,
 } from "#app/models/backup.server.ts";
-import { createTestDb, removeTempDirs, tempDir } from "#tests/support/db.ts";
+import { tempDir, setupTestDb } from "#tests/support/db.ts";
 import { createPractice, createUser } from "#tests/support/factories.ts";
 
-let connection: Connection;
+const testDb = setupTestDb();
 let dir: string;
 
 beforeEach(async () => {
-  connection = await createTestDb();
-  await createPractice(connection.db, { name: "Oak Street Clinic" });
-  await createUser(connection.db, { email: "maria@practice.test", name: "Maria Lopez", role: "staff" });
+  await createPractice(testDb.db, { name: "Oak Street Clinic" });
+  await createUser(testDb.db, { email: "maria@practice.test", name: "Maria Lopez", role: "staff" });
   dir = path.join(tempDir(), "backups");
-});
-afterEach(async () => {
-  await connection.close();
-  removeTempDirs();
 });
 
 const at = (day: number) => new Date(Date.UTC(2026, 2, day, 2, 0));
@@ -40,7 +33,7 @@ function emails(file: string): string[] {
 
 describe("backups", () => {
   it("copies the open database into one timestamped, verified file with the source's row counts", async () => {
-    const result = await backupDatabase(connection.file, { dir, keep: 14, now: at(2) });
+    const result = await backupDatabase(testDb.file, { dir, keep: 14, now: at(2) });
     expect(path.basename(result.file)).toBe("deskcoach-2026-03-02T02-00-00-000Z.sqlite");
     expect(result.verification.ok).toBe(true);
     expect(result.verification.counts).toEqual(result.sourceCounts);
@@ -53,14 +46,14 @@ describe("backups", () => {
   });
 
   it("includes what was committed but not yet checkpointed out of the WAL", async () => {
-    await createUser(connection.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
-    expect(fs.statSync(`${connection.file}-wal`).size).toBeGreaterThan(0);
-    const result = await backupDatabase(connection.file, { dir, keep: 14 });
+    await createUser(testDb.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
+    expect(fs.statSync(`${testDb.file}-wal`).size).toBeGreaterThan(0);
+    const result = await backupDatabase(testDb.file, { dir, keep: 14 });
     expect(emails(result.file)).toEqual(["maria@practice.test", "rosa@practice.test"]);
   });
 
   it("refuses a damaged file, a file that is not a database, and one with broken references", async () => {
-    const { file } = await backupDatabase(connection.file, { dir, keep: 14, now: at(2) });
+    const { file } = await backupDatabase(testDb.file, { dir, keep: 14, now: at(2) });
 
     const damaged = path.join(tempDir(), "damaged.sqlite");
     fs.copyFileSync(file, damaged);
@@ -92,13 +85,12 @@ describe("backups", () => {
     expect(verifyDatabaseFile(orphaned)).toMatchObject({ ok: false, problems: [expect.stringMatching(/1 row\(s\) point at missing rows \(first: session/)] });
 
     // None of them is restored, and the database stays as it was.
-    await connection.close();
+    await testDb.connection.close();
     for (const bad of [damaged, notDb, truncated, orphaned]) {
-      expect(() => restoreDatabase(bad, connection.file, { keepDir: dir })).toThrow(/cannot be restored/);
+      expect(() => restoreDatabase(bad, testDb.file, { keepDir: dir })).toThrow(/cannot be restored/);
     }
-    expect(emails(connection.file)).toEqual(["maria@practice.test"]);
+    expect(emails(testDb.file)).toEqual(["maria@practice.test"]);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("pre-restore"))).toEqual([]);
-    connection = await createTestDb();
   });
 
   it("keeps the newest N backups and leaves every other file alone", async () => {
@@ -107,7 +99,7 @@ describe("backups", () => {
     fs.writeFileSync(path.join(dir, "notes.txt"), "kept by hand");
     const made: string[] = [];
     for (let day = 1; day <= 5; day++) {
-      const result = await backupDatabase(connection.file, { dir, keep: 3, now: at(day) });
+      const result = await backupDatabase(testDb.file, { dir, keep: 3, now: at(day) });
       made.push(result.file);
       expect(listBackups(dir).length).toBe(Math.min(day, 3));
     }
@@ -117,26 +109,19 @@ describe("backups", () => {
   });
 
   it("prunes nothing when the new backup cannot be made", async () => {
-    for (let day = 1; day <= 3; day++) await backupDatabase(connection.file, { dir, keep: 3, now: at(day) });
+    for (let day = 1; day <= 3; day++) await backupDatabase(testDb.file, { dir, keep: 3, now: at(day) });
     const before = listBackups(dir);
     await expect(backupDatabase(path.join(tempDir(), "missing.sqlite"), { dir, keep: 1, now: at(4) })).rejects.toThrow(/no database/);
     expect(listBackups(dir)).toEqual(before);
-  });
-
-  it("reads BACKUP_DIR and BACKUP_KEEP with their defaults, and refuses a keep below one", () => {
-    expect(backupSettings({})).toEqual({ dir: path.resolve("data/backups"), keep: 14 });
-    expect(backupSettings({ BACKUP_DIR: "/srv/backups", BACKUP_KEEP: "30" })).toEqual({ dir: "/srv/backups", keep: 30 });
-    expect(() => backupSettings({ BACKUP_KEEP: "0" })).toThrow("BACKUP_KEEP must be at least 1");
-    expect(() => backupSettings({ BACKUP_KEEP: "two" })).toThrow("BACKUP_KEEP must be a whole number");
   });
 });
 
 describe("restore", () => {
   it("replaces the database with the backup and keeps the one it replaced", async () => {
-    const { file } = await backupDatabase(connection.file, { dir, keep: 14, now: at(2) });
-    await createUser(connection.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
-    const target = connection.file;
-    await connection.close();
+    const { file } = await backupDatabase(testDb.file, { dir, keep: 14, now: at(2) });
+    await createUser(testDb.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
+    const target = testDb.file;
+    await testDb.connection.close();
 
     const result = restoreDatabase(file, target, { keepDir: dir, now: at(3) });
     expect(emails(target)).toEqual(["maria@practice.test"]);
@@ -147,14 +132,13 @@ describe("restore", () => {
     expect(verifyDatabaseFile(target).ok).toBe(true);
     // The backup itself is untouched, and the previous copy is not counted as a backup.
     expect(listBackups(dir)).toEqual([file]);
-    connection = await createTestDb();
   });
 
   it("refuses while the database is open elsewhere, changing nothing", async () => {
-    const { file } = await backupDatabase(connection.file, { dir, keep: 14 });
-    await createUser(connection.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
-    expect(() => restoreDatabase(file, connection.file, { keepDir: dir })).toThrow(/is in use\. Stop DeskCoach/);
-    const rows = await connection.db.selectFrom("user").select("email").orderBy("email").execute();
+    const { file } = await backupDatabase(testDb.file, { dir, keep: 14 });
+    await createUser(testDb.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });
+    expect(() => restoreDatabase(file, testDb.file, { keepDir: dir })).toThrow(/is in use\. Stop DeskCoach/);
+    const rows = await testDb.db.selectFrom("user").select("email").orderBy("email").execute();
     expect(rows.map((r) => r.email)).toEqual(["maria@practice.test", "rosa@practice.test"]);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("pre-restore"))).toEqual([]);
   });

@@ -1,23 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
 import { lessonProgress } from "#app/models/progress.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createUser } from "#tests/support/factories.ts";
 
 // A rewritten lesson or quiz gets a new content hash. What people earned on the old version stays
 // theirs, recorded with the version it was earned on.
 describe("a lesson that changes after people completed it", () => {
-  let connection: Connection;
+  const connection = setupTestDb();
   let catalog: Catalog;
   beforeEach(async () => {
-    connection = await createTestDb();
     catalog = await createCatalog(connection.db);
-  });
-  afterEach(async () => {
-    await connection.close();
-    removeTempDirs();
   });
 
   it("keeps earlier completions, with the version they were earned on", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CsvError, neutraliseCell, parseCsvUpload, toCsv } from "#app/models/csv.server.ts";
-import { parseAmount } from "#app/models/money.ts";
+import { parseAmount } from "#app/rules/money.ts";
 
 describe("CSV export", () => {
   it("follows RFC 4180: CRLF, quotes doubled, fields with commas or newlines quoted", () => {

@@ -1,13 +1,13 @@
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { databaseFileFromUrl, migrateToLatest, openDatabase, verifyPragmas, withStatementCache } from "#db/connection.ts";
 import { migrations } from "#db/migrations/index.ts";
-import { createTestDb, removeTempDirs, tempDir } from "#tests/support/db.ts";
-
-afterEach(removeTempDirs);
+import { setupTestDb, tempDir } from "#tests/support/db.ts";
 
 describe("database", () => {
+  const testDb = setupTestDb();
+
   it("migrates an empty file to the latest schema, creating its folder", async () => {
     const file = path.join(tempDir(), "nested", "folder", "fresh.sqlite");
     const connection = openDatabase(file);
@@ -26,13 +26,11 @@ describe("database", () => {
   });
 
   it("sets WAL, synchronous=FULL, foreign keys and a busy timeout on every connection", async () => {
-    const connection = await createTestDb();
-    const read = (name: string) => connection.sqlite.pragma(name, { simple: true });
+    const read = (name: string) => testDb.connection.sqlite.pragma(name, { simple: true });
     expect(read("journal_mode")).toBe("wal");
     expect(read("synchronous")).toBe(2);
     expect(read("foreign_keys")).toBe(1);
     expect(Number(read("busy_timeout"))).toBeGreaterThanOrEqual(5000);
-    await connection.close();
   });
 
   it("refuses a connection whose settings did not take", () => {
@@ -48,25 +46,21 @@ describe("database", () => {
   });
 
   it("enforces foreign keys", async () => {
-    const connection = await createTestDb();
     await expect(
-      connection.db
+      testDb.db
         .insertInto("session")
         .values({ id: "x", user_id: 999, created_at: "t", expires_at: "t", absolute_expires_at: "t" })
         .execute(),
     ).rejects.toThrow(/FOREIGN KEY/);
-    await connection.close();
   });
 
   it("keeps the audit log append-only", async () => {
-    const connection = await createTestDb();
-    await connection.db
+    await testDb.db
       .insertInto("audit_event")
       .values({ at: new Date().toISOString(), actor_id: null, action: "test", subject: null, details: "{}" })
       .execute();
-    await expect(connection.db.updateTable("audit_event").set({ action: "changed" }).execute()).rejects.toThrow(/append-only/);
-    await expect(connection.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only/);
-    await connection.close();
+    await expect(testDb.db.updateTable("audit_event").set({ action: "changed" }).execute()).rejects.toThrow(/append-only/);
+    await expect(testDb.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only/);
   });
 
   it("reads DATABASE_URL as file:<path> only", () => {
@@ -76,13 +70,11 @@ describe("database", () => {
   });
 
   it("prepares each query once, and never hands out a statement that is still being read", async () => {
-    const connection = await createTestDb();
-    const { db } = connection;
+    const { db } = testDb;
     await db.insertInto("location").values([{ name: "North" }, { name: "South" }]).execute();
     const names = () => db.selectFrom("location").select("name").orderBy("name").execute();
     expect(await names()).toEqual([{ name: "North" }, { name: "South" }]);
     expect(await names()).toEqual([{ name: "North" }, { name: "South" }]);
-    await connection.close();
 
     const sqlite = new SQLite(":memory:");
     const cached = withStatementCache(sqlite);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAssignment } from "#app/models/assignments.server.ts";
 import {
   beforeAfter,
@@ -12,11 +12,9 @@ import {
   topThemes,
   type AnalysisItem,
 } from "#app/models/feedback-insights.server.ts";
-import { describeShareChange, formatRating, formatShare } from "#app/feedback-rules.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import { describeShareChange, formatRating, formatShare } from "#app/rules/feedback.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser } from "#tests/support/factories.ts";
-
-afterEach(removeTempDirs);
 
 const item = (receivedOn: string, rating: number, themes: string[] = [], extra: Partial<AnalysisItem> = {}): AnalysisItem => ({
   receivedOn,
@@ -138,6 +136,8 @@ describe("themes by month, this quarter against the last", () => {
 });
 
 describe("what to train next", () => {
+  const testDb = setupTestDb();
+
   const themes = [
     { skill: "wait-times", label: "Waits" },
     { skill: "phone", label: "Phone" },
@@ -169,32 +169,30 @@ describe("what to train next", () => {
   });
 
   it("finds the modules whose lessons carry a skill, the ones that teach it most first", async () => {
-    const connection = await createTestDb();
-    const catalog = await createCatalog(connection.db);
+    const catalog = await createCatalog(testDb.db);
     expect(modulesForSkill(catalog, "greeting")).toEqual([{ slug: "basics", title: "Basics", lessons: 2, totalLessons: 2 }]);
     expect(modulesForSkill(catalog, "billing")).toEqual([]);
-    await connection.close();
   });
 });
 
 describe("rollouts", () => {
+  const testDb = setupTestDb();
+
   it("measures each module given to a group on its themes, and a location's rollout on that location's feedback", async () => {
-    const connection = await createTestDb();
-    await createPractice(connection.db);
-    const catalog = { ...(await createCatalog(connection.db)), themes: [{ skill: "greeting", phrases: ["greet*"] }] };
-    const owner = { id: (await createUser(connection.db, { role: "owner" })).id, role: "owner" as const, scopeLocationId: null };
-    const maple = await createLocation(connection.db, "Maple");
-    const someone = await createUser(connection.db);
+    await createPractice(testDb.db);
+    const catalog = { ...(await createCatalog(testDb.db)), themes: [{ skill: "greeting", phrases: ["greet*"] }] };
+    const owner = { id: (await createUser(testDb.db, { role: "owner" })).id, role: "owner" as const, scopeLocationId: null };
+    const maple = await createLocation(testDb.db, "Maple");
+    const someone = await createUser(testDb.db);
     const TZ = "America/Chicago";
     const at = (date: string) => ({ catalog, now: new Date(`${date}T18:00:00Z`), timeZone: TZ });
     const module = { kind: "module" as const, slug: "basics" };
-    await createAssignment(connection.db, owner, { item: module, target: { kind: "group", jobTitle: null, locationId: maple }, due: { kind: "days", days: 14 }, recurMonths: null }, at("2026-02-01"));
-    await createAssignment(connection.db, owner, { item: module, target: { kind: "person", userId: someone.id }, due: { kind: "days", days: 14 }, recurMonths: null }, at("2026-02-02"));
+    await createAssignment(testDb.db, owner, { item: module, target: { kind: "group", jobTitle: null, locationId: maple }, due: { kind: "days", days: 14 }, recurMonths: null }, at("2026-02-01"));
+    await createAssignment(testDb.db, owner, { item: module, target: { kind: "person", userId: someone.id }, due: { kind: "days", days: 14 }, recurMonths: null }, at("2026-02-02"));
     const items = [item("2026-01-10", 1, ["greeting"], { locationId: maple }), item("2026-01-11", 1, ["greeting"], { locationId: null }), item("2026-02-10", 5, [], { locationId: maple })];
-    const result = await rollouts(connection.db, owner, catalog, items, { today: "2026-03-20", timeZone: TZ });
+    const result = await rollouts(testDb.db, owner, catalog, items, { today: "2026-03-20", timeZone: TZ });
     expect(result).toHaveLength(1);
     expect(result[0]).toMatchObject({ moduleTitle: "Basics", on: "2026-02-01", target: "everyone at Maple", people: 0 });
     expect(result[0]!.themes.map((t) => [t.skill, t.before.items, t.before.total, t.after.items, t.after.total])).toEqual([["greeting", 1, 1, 0, 1]]);
-    await connection.close();
   });
 });

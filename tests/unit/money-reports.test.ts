@@ -1,13 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { headcountOn, savePlan } from "#app/models/budget.server.ts";
-import { fiscalYear, fiscalYearOf } from "#app/models/fiscal.ts";
-import { mulDiv, splitEqually } from "#app/models/money.ts";
+import { fiscalYear, fiscalYearOf } from "#app/rules/fiscal.ts";
+import { mulDiv, splitEqually } from "#app/rules/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
 import { budgetReport, costPer, employeeSpendReport, projectYear, valueReport } from "#app/models/reports.server.ts";
 import { checkExpenseCsv, createExpense, deleteExpense, importExpenses, listExpenses, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createPractice, createUser } from "#tests/support/factories.ts";
 
 describe("money arithmetic", () => {
@@ -55,17 +54,12 @@ describe("the format planner", () => {
 });
 
 describe("spend and reports", () => {
-  let connection: Connection;
+  const testDb = setupTestDb();
   let owner: Actor;
   const now = new Date("2026-03-31T18:00:00Z");
   beforeEach(async () => {
-    connection = await createTestDb();
-    await createPractice(connection.db);
-    owner = { id: (await createUser(connection.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
-  });
-  afterEach(async () => {
-    await connection.close();
-    removeTempDirs();
+    await createPractice(testDb.db);
+    owner = { id: (await createUser(testDb.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
   });
   const expense = (overrides: Partial<ExpenseInput>): ExpenseInput => ({
     spentOn: "2026-02-10",
@@ -79,28 +73,28 @@ describe("spend and reports", () => {
 
   it("dates a person added in the evening by the practice's calendar, not UTC's", async () => {
     // 8 pm in Chicago on March 31 is already April 1 in UTC: she is on the books on March 31.
-    const ana = await createUser(connection.db, { name: "Ana" });
-    await connection.db.updateTable("user").set({ created_at: "2026-04-01T01:00:00.000Z" }).where("id", "=", ana.id).execute();
-    expect(await headcountOn(connection.db, "2026-03-31")).toBe(1);
-    expect(await headcountOn(connection.db, "2026-03-30")).toBe(0);
+    const ana = await createUser(testDb.db, { name: "Ana" });
+    await testDb.db.updateTable("user").set({ created_at: "2026-04-01T01:00:00.000Z" }).where("id", "=", ana.id).execute();
+    expect(await headcountOn(testDb.db, "2026-03-31")).toBe(1);
+    expect(await headcountOn(testDb.db, "2026-03-30")).toBe(0);
   });
 
   it("refuses explicit shares that do not add up, and splits equal ones exactly", async () => {
-    const a = await createUser(connection.db);
-    const b = await createUser(connection.db);
-    const c = await createUser(connection.db);
+    const a = await createUser(testDb.db);
+    const b = await createUser(testDb.db);
+    const c = await createUser(testDb.db);
     await expect(
-      createExpense(connection.db, owner, expense({ shares: { mode: "explicit", amounts: [{ userId: a.id, cents: 50_00 }, { userId: b.id, cents: 49_99 }] } }), now),
+      createExpense(testDb.db, owner, expense({ shares: { mode: "explicit", amounts: [{ userId: a.id, cents: 50_00 }, { userId: b.id, cents: 49_99 }] } }), now),
     ).rejects.toThrow(/short by 0.01/);
-    expect(await listExpenses(connection.db, {})).toEqual([]);
-    const id = await createExpense(connection.db, owner, expense({ shares: { mode: "equal", userIds: [c.id, a.id, b.id] } }), now);
-    const [saved] = await listExpenses(connection.db, { id });
+    expect(await listExpenses(testDb.db, {})).toEqual([]);
+    const id = await createExpense(testDb.db, owner, expense({ shares: { mode: "equal", userIds: [c.id, a.id, b.id] } }), now);
+    const [saved] = await listExpenses(testDb.db, { id });
     expect(saved!.shares.map((s) => s.cents).sort()).toEqual([33_33, 33_33, 33_34]);
-    await updateExpense(connection.db, owner, id, expense({ amountCents: 90_00, shares: { mode: "practice" } }), now);
-    expect((await listExpenses(connection.db, { id }))[0]).toMatchObject({ amountCents: 90_00, shares: [] });
-    await deleteExpense(connection.db, owner, id, now);
-    expect(await listExpenses(connection.db, {})).toEqual([]);
-    const actions = (await connection.db.selectFrom("audit_event").select("action").execute()).map((e) => e.action);
+    await updateExpense(testDb.db, owner, id, expense({ amountCents: 90_00, shares: { mode: "practice" } }), now);
+    expect((await listExpenses(testDb.db, { id }))[0]).toMatchObject({ amountCents: 90_00, shares: [] });
+    await deleteExpense(testDb.db, owner, id, now);
+    expect(await listExpenses(testDb.db, {})).toEqual([]);
+    const actions = (await testDb.db.selectFrom("audit_event").select("action").execute()).map((e) => e.action);
     expect(actions).toEqual(["expense.create", "expense.update", "expense.delete"]);
   });
 
@@ -108,14 +102,14 @@ describe("spend and reports", () => {
     const check = checkExpenseCsv(new TextEncoder().encode("date,description,amount,category\n2026-03-01,Posters,80,Other\n2026-03-02,Seats,20,Online courses\n"), "2026-03-31");
     expect(check.ok).toBe(true);
     if (!check.ok) return;
-    expect(await importExpenses(connection.db, owner, check.inputs, now, "5b0e6f8e-3a52-4b55-9f0e-1f2d3c4b5a69")).toBe(2);
-    expect(await importExpenses(connection.db, owner, check.inputs, now, "5b0e6f8e-3a52-4b55-9f0e-1f2d3c4b5a69")).toBe(2);
-    expect(await listExpenses(connection.db, {})).toHaveLength(2);
+    expect(await importExpenses(testDb.db, owner, check.inputs, now, "5b0e6f8e-3a52-4b55-9f0e-1f2d3c4b5a69")).toBe(2);
+    expect(await importExpenses(testDb.db, owner, check.inputs, now, "5b0e6f8e-3a52-4b55-9f0e-1f2d3c4b5a69")).toBe(2);
+    expect(await listExpenses(testDb.db, {})).toHaveLength(2);
   });
 
   it("reports budget against actual with variance, totals equal to the rows, and a run-rate projection", async () => {
     await savePlan(
-      connection.db,
+      testDb.db,
       owner,
       2026,
       [
@@ -124,13 +118,13 @@ describe("spend and reports", () => {
       ],
       now,
     );
-    await createUser(connection.db);
-    await createUser(connection.db);
-    await connection.db.updateTable("user").set({ hired_on: "2025-06-01" }).execute();
-    await createExpense(connection.db, owner, expense({ amountCents: 30_00, spentOn: "2026-01-15" }), now);
-    await createExpense(connection.db, owner, expense({ category: "training-materials", amountCents: 120_50, spentOn: "2026-03-01" }), now);
-    await createExpense(connection.db, owner, expense({ amountCents: 999_00, spentOn: "2025-12-31" }), now);
-    const r = await budgetReport(connection.db, 2026, 1, "2026-03-31");
+    await createUser(testDb.db);
+    await createUser(testDb.db);
+    await testDb.db.updateTable("user").set({ hired_on: "2025-06-01" }).execute();
+    await createExpense(testDb.db, owner, expense({ amountCents: 30_00, spentOn: "2026-01-15" }), now);
+    await createExpense(testDb.db, owner, expense({ category: "training-materials", amountCents: 120_50, spentOn: "2026-03-01" }), now);
+    await createExpense(testDb.db, owner, expense({ amountCents: 999_00, spentOn: "2025-12-31" }), now);
+    const r = await budgetReport(testDb.db, 2026, 1, "2026-03-31");
     const online = r.rows.find((x) => x.category === "online-courses")!;
     expect(online).toMatchObject({ plannedCents: 50_00, actualCents: 30_00, varianceCents: 20_00 });
     expect(r.total).toEqual({ plannedCents: 550_00, actualCents: 150_50, varianceCents: 399_50 });
@@ -142,17 +136,17 @@ describe("spend and reports", () => {
   });
 
   it("shares practice-wide spend among the people active in the period, joiners and leavers included", async () => {
-    const stayed = await createUser(connection.db, { name: "Stayed" });
-    const joined = await createUser(connection.db, { name: "Joined" });
-    const left = await createUser(connection.db, { name: "Left" });
-    const gone = await createUser(connection.db, { name: "Gone before" });
-    await connection.db.updateTable("user").set({ hired_on: "2025-01-01" }).execute();
-    await connection.db.updateTable("user").set({ hired_on: "2026-03-15" }).where("id", "=", joined.id).execute();
-    await connection.db.updateTable("user").set({ status: "deactivated", deactivated_at: "2026-02-01T10:00:00Z" }).where("id", "=", left.id).execute();
-    await connection.db.updateTable("user").set({ status: "deactivated", deactivated_at: "2025-11-01T10:00:00Z" }).where("id", "=", gone.id).execute();
-    await createExpense(connection.db, owner, expense({ amountCents: 100_00 }), now);
-    await createExpense(connection.db, owner, expense({ amountCents: 40_00, shares: { mode: "explicit", amounts: [{ userId: stayed.id, cents: 40_00 }] } }), now);
-    const r = await employeeSpendReport(connection.db, { start: "2026-01-01", end: "2026-03-31" }, false);
+    const stayed = await createUser(testDb.db, { name: "Stayed" });
+    const joined = await createUser(testDb.db, { name: "Joined" });
+    const left = await createUser(testDb.db, { name: "Left" });
+    const gone = await createUser(testDb.db, { name: "Gone before" });
+    await testDb.db.updateTable("user").set({ hired_on: "2025-01-01" }).execute();
+    await testDb.db.updateTable("user").set({ hired_on: "2026-03-15" }).where("id", "=", joined.id).execute();
+    await testDb.db.updateTable("user").set({ status: "deactivated", deactivated_at: "2026-02-01T10:00:00Z" }).where("id", "=", left.id).execute();
+    await testDb.db.updateTable("user").set({ status: "deactivated", deactivated_at: "2025-11-01T10:00:00Z" }).where("id", "=", gone.id).execute();
+    await createExpense(testDb.db, owner, expense({ amountCents: 100_00 }), now);
+    await createExpense(testDb.db, owner, expense({ amountCents: 40_00, shares: { mode: "explicit", amounts: [{ userId: stayed.id, cents: 40_00 }] } }), now);
+    const r = await employeeSpendReport(testDb.db, { start: "2026-01-01", end: "2026-03-31" }, false);
     expect(r.employees).toBe(3);
     const by = Object.fromEntries(r.rows.map((x) => [x.name, x]));
     expect(by.Gone).toBeUndefined();
@@ -162,27 +156,27 @@ describe("spend and reports", () => {
     expect(r.totals.totalCents).toBe(140_00);
     expect(r.totals.totalCents).toBe(r.rows.reduce((s, x) => s + x.totalCents, 0));
     // Before the joiner started, the same spend is shared by two.
-    const january = await employeeSpendReport(connection.db, { start: "2026-01-01", end: "2026-01-31" }, false);
+    const january = await employeeSpendReport(testDb.db, { start: "2026-01-01", end: "2026-01-31" }, false);
     expect(january.employees).toBe(2);
   });
 
   it("reports labour beside spend when enabled, and cost per completed lesson and per hour", async () => {
-    const catalog = await createCatalog(connection.db);
-    const person = await createUser(connection.db);
-    await connection.db.updateTable("user").set({ hourly_wage_cents: 20_00, hired_on: "2025-01-01" }).where("id", "=", person.id).execute();
-    await connection.db.insertInto("learning_day").values({ user_id: person.id, day: "2026-03-02", seconds: 5400 }).execute();
-    await connection.db.insertInto("completion").values([
+    const catalog = await createCatalog(testDb.db);
+    const person = await createUser(testDb.db);
+    await testDb.db.updateTable("user").set({ hourly_wage_cents: 20_00, hired_on: "2025-01-01" }).where("id", "=", person.id).execute();
+    await testDb.db.insertInto("learning_day").values({ user_id: person.id, day: "2026-03-02", seconds: 5400 }).execute();
+    await testDb.db.insertInto("completion").values([
       { user_id: person.id, lesson_slug: "greeting-basics", completed_at: "2026-03-02T10:00:00Z", attempt_id: null, content_hash: "a" },
       { user_id: person.id, lesson_slug: "greeting-basics", completed_at: "2026-03-05T10:00:00Z", attempt_id: null, content_hash: "a" },
       { user_id: person.id, lesson_slug: "reading-only", completed_at: "2026-03-03T10:00:00Z", attempt_id: null, content_hash: "b" },
     ]).execute();
     expect(catalog.modules).toHaveLength(1);
-    await createExpense(connection.db, owner, expense({ amountCents: 90_00, spentOn: "2026-03-01" }), now);
+    await createExpense(testDb.db, owner, expense({ amountCents: 90_00, spentOn: "2026-03-01" }), now);
     const period = { start: "2026-03-01", end: "2026-03-31" };
-    const spend = await employeeSpendReport(connection.db, period, true);
+    const spend = await employeeSpendReport(testDb.db, period, true);
     expect(spend.rows[0]).toMatchObject({ totalCents: 90_00, labourCents: 30_00, minutes: 90 });
-    expect((await employeeSpendReport(connection.db, period, false)).rows[0]?.labourCents).toBeNull();
-    const value = await valueReport(connection.db, period);
+    expect((await employeeSpendReport(testDb.db, period, false)).rows[0]?.labourCents).toBeNull();
+    const value = await valueReport(testDb.db, period);
     expect(value.completions).toBe(2);
     expect(value.total).toEqual({ spendCents: 90_00, perCompletionCents: 45_00, perHourCents: 60_00 });
   });

@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { learnerRecord, lessonProgress, lessonProgressFor, libraryWithProgress, streakDays } from "#app/models/progress.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createUser } from "#tests/support/factories.ts";
 
 describe("streaks", () => {
@@ -18,46 +17,41 @@ describe("streaks", () => {
 });
 
 describe("learner progress", () => {
-  let connection: Connection;
+  const testDb = setupTestDb();
   let catalog: Catalog;
   beforeEach(async () => {
-    connection = await createTestDb();
-    catalog = await createCatalog(connection.db);
-  });
-  afterEach(async () => {
-    await connection.close();
-    removeTempDirs();
+    catalog = await createCatalog(testDb.db);
   });
 
   it("moves a lesson from not started to in progress to done, with module percent", async () => {
-    const user = await createUser(connection.db);
+    const user = await createUser(testDb.db);
     const lesson = catalog.lesson("greeting-basics")!;
-    let library = libraryWithProgress(catalog, await lessonProgress(connection.db, user.id));
+    let library = libraryWithProgress(catalog, await lessonProgress(testDb.db, user.id));
     expect(library[0]?.lessons.map((l) => l.status)).toEqual(["not-started", "not-started"]);
-    await recordLessonTime(connection.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 120, now: new Date() });
-    library = libraryWithProgress(catalog, await lessonProgress(connection.db, user.id));
+    await recordLessonTime(testDb.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 120, now: new Date() });
+    library = libraryWithProgress(catalog, await lessonProgress(testDb.db, user.id));
     expect(library[0]?.lessons[0]?.status).toBe("in-progress");
-    await submitQuiz(connection.db, {
+    await submitQuiz(testDb.db, {
       userId: user.id,
       lesson,
       answers: { "greet-first": ["a"], "greet-words": ["a", "b"], "greet-hold": ["a"] },
       requestId: "r",
       now: new Date(),
     });
-    library = libraryWithProgress(catalog, await lessonProgress(connection.db, user.id));
+    library = libraryWithProgress(catalog, await lessonProgress(testDb.db, user.id));
     expect(library[0]).toMatchObject({ done: 1, total: 2, percent: 50 });
   });
 
   it("sums minutes, caps a single report at 30 minutes, and counts the streak in the practice's time zone", async () => {
-    const user = await createUser(connection.db);
+    const user = await createUser(testDb.db);
     const lesson = catalog.lesson("greeting-basics")!;
-    await recordLessonTime(connection.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 300, now: new Date() });
-    await recordLessonTime(connection.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 99_999, now: new Date() });
+    await recordLessonTime(testDb.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 300, now: new Date() });
+    await recordLessonTime(testDb.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 99_999, now: new Date() });
     // 23:30 in Chicago on March 1 is already March 2 in UTC.
     for (const [i, at] of ["2026-03-02T05:30:00Z", "2026-03-02T15:00:00Z"].entries()) {
-      await submitQuiz(connection.db, { userId: user.id, lesson, answers: {}, requestId: `r${i}`, now: new Date(at) });
+      await submitQuiz(testDb.db, { userId: user.id, lesson, answers: {}, requestId: `r${i}`, now: new Date(at) });
     }
-    const record = await learnerRecord(connection.db, user.id, catalog, "America/Chicago", new Date("2026-03-02T16:00:00Z"));
+    const record = await learnerRecord(testDb.db, user.id, catalog, "America/Chicago", new Date("2026-03-02T16:00:00Z"));
     expect(record.minutes).toBe(35);
     expect(record.attempts).toBe(2);
     expect(record.streak).toBe(2);
@@ -65,33 +59,33 @@ describe("learner progress", () => {
   });
 
   it("gives the lesson page the same progress for one lesson as the library-wide view", async () => {
-    const user = await createUser(connection.db);
-    const other = await createUser(connection.db);
+    const user = await createUser(testDb.db);
+    const other = await createUser(testDb.db);
     const lesson = catalog.lesson("greeting-basics")!;
     const right = { "greet-first": ["a"], "greet-words": ["a", "b"], "greet-hold": ["a"] };
     const same = async () =>
-      expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toEqual(
-        (await lessonProgress(connection.db, user.id)).get(lesson.slug),
+      expect(await lessonProgressFor(testDb.db, user.id, lesson.slug)).toEqual(
+        (await lessonProgress(testDb.db, user.id)).get(lesson.slug),
       );
     await same();
-    expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toBeUndefined();
+    expect(await lessonProgressFor(testDb.db, user.id, lesson.slug)).toBeUndefined();
     // Someone else's work is not this learner's.
-    await submitQuiz(connection.db, { userId: other.id, lesson, answers: right, requestId: "o", now: new Date() });
+    await submitQuiz(testDb.db, { userId: other.id, lesson, answers: right, requestId: "o", now: new Date() });
     await same();
-    await recordLessonTime(connection.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 60, now: new Date() });
+    await recordLessonTime(testDb.db, { userId: user.id, lessonSlug: lesson.slug, seconds: 60, now: new Date() });
     await same();
-    await submitQuiz(connection.db, { userId: user.id, lesson, answers: {}, requestId: "r1", now: new Date("2026-03-01T10:00:00Z") });
+    await submitQuiz(testDb.db, { userId: user.id, lesson, answers: {}, requestId: "r1", now: new Date("2026-03-01T10:00:00Z") });
     await same();
-    expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toEqual({
+    expect(await lessonProgressFor(testDb.db, user.id, lesson.slug)).toEqual({
       status: "in-progress",
       attempts: 1,
       bestScore: 0,
       completedAt: null,
     });
-    await submitQuiz(connection.db, { userId: user.id, lesson, answers: right, requestId: "r2", now: new Date("2026-03-02T10:00:00Z") });
-    await submitQuiz(connection.db, { userId: user.id, lesson, answers: right, requestId: "r3", now: new Date("2026-03-03T10:00:00Z") });
+    await submitQuiz(testDb.db, { userId: user.id, lesson, answers: right, requestId: "r2", now: new Date("2026-03-02T10:00:00Z") });
+    await submitQuiz(testDb.db, { userId: user.id, lesson, answers: right, requestId: "r3", now: new Date("2026-03-03T10:00:00Z") });
     await same();
-    expect(await lessonProgressFor(connection.db, user.id, lesson.slug)).toEqual({
+    expect(await lessonProgressFor(testDb.db, user.id, lesson.slug)).toEqual({
       status: "done",
       attempts: 3,
       bestScore: 100,

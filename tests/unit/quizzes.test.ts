@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { choiceOrderFor, gradeQuiz, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createUser, sampleQuiz } from "#tests/support/factories.ts";
 
 const allRight = { "greet-first": ["a"], "greet-words": ["a", "b"], "greet-hold": ["a"] };
@@ -96,50 +95,45 @@ describe("choice order", () => {
 });
 
 describe("recording attempts", () => {
-  let connection: Connection;
+  const testDb = setupTestDb();
   let catalog: Catalog;
   beforeEach(async () => {
-    connection = await createTestDb();
-    catalog = await createCatalog(connection.db);
-  });
-  afterEach(async () => {
-    await connection.close();
-    removeTempDirs();
+    catalog = await createCatalog(testDb.db);
   });
 
   it("keeps every attempt and records a completion with the content hash when passed", async () => {
-    const user = await createUser(connection.db);
+    const user = await createUser(testDb.db);
     const lesson = catalog.lesson("greeting-basics")!;
     const now = new Date("2026-03-02T10:00:00Z");
-    const failed = await submitQuiz(connection.db, { userId: user.id, lesson, answers: {}, requestId: "r1", now });
+    const failed = await submitQuiz(testDb.db, { userId: user.id, lesson, answers: {}, requestId: "r1", now });
     expect(failed.grade.passed).toBe(false);
-    expect(await connection.db.selectFrom("completion").selectAll().execute()).toHaveLength(0);
-    const passed = await submitQuiz(connection.db, { userId: user.id, lesson, answers: allRight, requestId: "r2", now });
+    expect(await testDb.db.selectFrom("completion").selectAll().execute()).toHaveLength(0);
+    const passed = await submitQuiz(testDb.db, { userId: user.id, lesson, answers: allRight, requestId: "r2", now });
     expect(passed.attemptId).not.toBe(failed.attemptId);
-    const completions = await connection.db.selectFrom("completion").selectAll().execute();
+    const completions = await testDb.db.selectFrom("completion").selectAll().execute();
     expect(completions).toEqual([
       expect.objectContaining({ user_id: user.id, lesson_slug: "greeting-basics", content_hash: "hash-greeting-basics", attempt_id: passed.attemptId }),
     ]);
-    expect(await connection.db.selectFrom("quiz_attempt").selectAll().execute()).toHaveLength(2);
+    expect(await testDb.db.selectFrom("quiz_attempt").selectAll().execute()).toHaveLength(2);
   });
 
   it("records a resubmitted form once", async () => {
-    const user = await createUser(connection.db);
+    const user = await createUser(testDb.db);
     const lesson = catalog.lesson("greeting-basics")!;
     const now = new Date();
     const input = { userId: user.id, lesson, answers: allRight, requestId: "same", now };
-    const [a, b] = await Promise.all([submitQuiz(connection.db, input), submitQuiz(connection.db, input)]);
+    const [a, b] = await Promise.all([submitQuiz(testDb.db, input), submitQuiz(testDb.db, input)]);
     expect(a.attemptId).toBe(b.attemptId);
-    expect(await connection.db.selectFrom("quiz_attempt").selectAll().execute()).toHaveLength(1);
-    expect(await connection.db.selectFrom("completion").selectAll().execute()).toHaveLength(1);
+    expect(await testDb.db.selectFrom("quiz_attempt").selectAll().execute()).toHaveLength(1);
+    expect(await testDb.db.selectFrom("completion").selectAll().execute()).toHaveLength(1);
   });
 
   it("completes a lesson without a quiz once, however often it is marked done", async () => {
-    const user = await createUser(connection.db);
+    const user = await createUser(testDb.db);
     const lesson = catalog.lesson("reading-only")!;
-    await markLessonDone(connection.db, { userId: user.id, lesson, now: new Date() });
-    await markLessonDone(connection.db, { userId: user.id, lesson, now: new Date() });
-    const rows = await connection.db.selectFrom("completion").selectAll().execute();
+    await markLessonDone(testDb.db, { userId: user.id, lesson, now: new Date() });
+    await markLessonDone(testDb.db, { userId: user.id, lesson, now: new Date() });
+    const rows = await testDb.db.selectFrom("completion").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.attempt_id).toBeNull();
   });

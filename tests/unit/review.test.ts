@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
 import {
   dailyReview,
@@ -12,7 +11,7 @@ import {
   type ReviewEvent,
 } from "#app/models/review.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createPractice, createUser, sampleQuiz } from "#tests/support/factories.ts";
 
 const TZ = "America/Chicago";
@@ -63,7 +62,7 @@ describe("the review schedule", () => {
 });
 
 describe("the daily review", () => {
-  let connection: Connection;
+  const testDb = setupTestDb();
   let catalog: Catalog;
   let userId: number;
   const allWrong = { "greet-first": ["b"], "greet-words": ["c"], "greet-hold": ["b"] };
@@ -72,8 +71,7 @@ describe("the daily review", () => {
 
   /** Two lessons, each with the three-question sample quiz: up to six questions to miss. */
   beforeEach(async () => {
-    connection = await createTestDb();
-    await createPractice(connection.db, { timeZone: TZ });
+    await createPractice(testDb.db, { timeZone: TZ });
     const lesson = (slug: string, order: number) => ({
       slug,
       moduleSlug: "basics",
@@ -101,16 +99,12 @@ describe("the daily review", () => {
       },
       () => "<p>Lesson</p>",
     );
-    await syncCatalog(connection.db, catalog);
-    userId = (await createUser(connection.db)).id;
-  });
-  afterEach(async () => {
-    await connection.close();
-    removeTempDirs();
+    await syncCatalog(testDb.db, catalog);
+    userId = (await createUser(testDb.db)).id;
   });
 
   const miss = (slug: string, answers: Record<string, string[]>, day: string) =>
-    submitQuiz(connection.db, { userId, lesson: catalog.lesson(slug)!, answers, requestId: `${slug}-${day}`, now: at(day) });
+    submitQuiz(testDb.db, { userId, lesson: catalog.lesson(slug)!, answers, requestId: `${slug}-${day}`, now: at(day) });
 
   function form(questions: { key: string; field: string }[], choice: (field: string) => string[], requestId: string) {
     const data = new FormData();
@@ -125,70 +119,70 @@ describe("the daily review", () => {
 
   it("shows a missed question the next day, without the key, then 3 days after a right answer", async () => {
     await miss("one", { "greet-first": ["a"], "greet-words": ["a"], "greet-hold": ["a"] }, "02");
-    const sameDay = await dailyReview(connection.db, userId, catalog, context("02"));
+    const sameDay = await dailyReview(testDb.db, userId, catalog, context("02"));
     expect(sameDay).toMatchObject({ questions: [], inQueue: 1, nextDueOn: "2026-03-03" });
 
-    const nextDay = await dailyReview(connection.db, userId, catalog, context("03"));
+    const nextDay = await dailyReview(testDb.db, userId, catalog, context("03"));
     expect(nextDay.questions.map((q) => q.key)).toEqual(["one/greet-words"]);
     const shown = JSON.stringify(nextDay.questions);
     expect(shown).not.toContain("correct");
     expect(shown).not.toContain("feedback");
     expect(shown).not.toContain("Callers know they reached the right place.");
 
-    const result = await submitReview(connection.db, userId, catalog, { ...form(nextDay.questions, rightFor, "11111111-1111-4111-8111-111111111111"), ...context("03") });
+    const result = await submitReview(testDb.db, userId, catalog, { ...form(nextDay.questions, rightFor, "11111111-1111-4111-8111-111111111111"), ...context("03") });
     expect(result).toEqual({ ok: true });
-    const results = await reviewResults(connection.db, userId, catalog, "11111111-1111-4111-8111-111111111111", TZ);
+    const results = await reviewResults(testDb.db, userId, catalog, "11111111-1111-4111-8111-111111111111", TZ);
     expect(results).toMatchObject([{ prompt: "Which belong in a phone greeting? Choose all that apply.", correct: true, nextInDays: 3 }]);
-    expect((await dailyReview(connection.db, userId, catalog, context("05"))).questions).toEqual([]);
-    expect((await dailyReview(connection.db, userId, catalog, context("06"))).questions.map((q) => q.key)).toEqual(["one/greet-words"]);
+    expect((await dailyReview(testDb.db, userId, catalog, context("05"))).questions).toEqual([]);
+    expect((await dailyReview(testDb.db, userId, catalog, context("06"))).questions.map((q) => q.key)).toEqual(["one/greet-words"]);
   });
 
   it("brings a question answered wrong back the next day", async () => {
     await miss("one", { ...allWrong, "greet-first": ["a"], "greet-words": ["a", "b"] }, "02");
-    const day = await dailyReview(connection.db, userId, catalog, context("03"));
-    await submitReview(connection.db, userId, catalog, { ...form(day.questions, wrongFor, "22222222-2222-4222-8222-222222222222"), ...context("03") });
-    const [result] = await reviewResults(connection.db, userId, catalog, "22222222-2222-4222-8222-222222222222", TZ);
+    const day = await dailyReview(testDb.db, userId, catalog, context("03"));
+    await submitReview(testDb.db, userId, catalog, { ...form(day.questions, wrongFor, "22222222-2222-4222-8222-222222222222"), ...context("03") });
+    const [result] = await reviewResults(testDb.db, userId, catalog, "22222222-2222-4222-8222-222222222222", TZ);
     expect(result).toMatchObject({ correct: false, nextInDays: 1, chosen: [{ text: "Press hold right away.", right: false }] });
-    expect((await reviewQueue(connection.db, userId, catalog, TZ)).map((e) => [e.key, e.step, e.dueOn])).toEqual([["one/greet-hold", 0, "2026-03-04"]]);
+    expect((await reviewQueue(testDb.db, userId, catalog, TZ)).map((e) => [e.key, e.step, e.dueOn])).toEqual([["one/greet-hold", 0, "2026-03-04"]]);
   });
 
   it("keeps to five questions a day, counting those already answered", async () => {
     await miss("one", allWrong, "02");
     await miss("two", allWrong, "02");
-    const first = await dailyReview(connection.db, userId, catalog, context("03"));
+    const first = await dailyReview(testDb.db, userId, catalog, context("03"));
     expect(first.questions.map((q) => q.key)).toEqual(["one/greet-first", "one/greet-words", "one/greet-hold", "two/greet-first", "two/greet-words"]);
     expect(first.nextDueOn).toBe("2026-03-04");
-    await submitReview(connection.db, userId, catalog, { ...form(first.questions.slice(0, 2), rightFor, "33333333-3333-4333-8333-333333333333"), ...context("03") });
-    const later = await dailyReview(connection.db, userId, catalog, { now: at("03", 20), timeZone: TZ });
+    await submitReview(testDb.db, userId, catalog, { ...form(first.questions.slice(0, 2), rightFor, "33333333-3333-4333-8333-333333333333"), ...context("03") });
+    const later = await dailyReview(testDb.db, userId, catalog, { now: at("03", 20), timeZone: TZ });
     expect(later.answeredToday).toBe(2);
     expect(later.questions.map((q) => q.key)).toEqual(["one/greet-hold", "two/greet-first", "two/greet-words"]);
   });
 
   it("records a double-submitted form once and refuses a form that is out of date", async () => {
     await miss("one", allWrong, "02");
-    const day = await dailyReview(connection.db, userId, catalog, context("03"));
+    const day = await dailyReview(testDb.db, userId, catalog, context("03"));
     const submission = form(day.questions, rightFor, "44444444-4444-4444-8444-444444444444");
     const [a, b] = await Promise.all([
-      submitReview(connection.db, userId, catalog, { ...submission, ...context("03") }),
-      submitReview(connection.db, userId, catalog, { ...submission, ...context("03") }),
+      submitReview(testDb.db, userId, catalog, { ...submission, ...context("03") }),
+      submitReview(testDb.db, userId, catalog, { ...submission, ...context("03") }),
     ]);
     expect([a, b]).toEqual([{ ok: true }, { ok: true }]);
-    expect(await connection.db.selectFrom("review_answer").select("id").execute()).toHaveLength(3);
+    expect(await testDb.db.selectFrom("review_answer").select("id").execute()).toHaveLength(3);
     // The same questions again, from a new form: no longer due.
-    const stale = await submitReview(connection.db, userId, catalog, { ...form(day.questions, rightFor, "55555555-5555-4555-8555-555555555555"), ...context("03") });
+    const stale = await submitReview(testDb.db, userId, catalog, { ...form(day.questions, rightFor, "55555555-5555-4555-8555-555555555555"), ...context("03") });
     expect(stale).toEqual({ ok: false, stale: true });
   });
 
   it("asks again for an unanswered question, recording nothing", async () => {
     await miss("one", allWrong, "02");
-    const day = await dailyReview(connection.db, userId, catalog, context("03"));
-    const result = await submitReview(connection.db, userId, catalog, { ...form(day.questions, (f) => (f.endsWith("greet-first") ? [] : rightFor(f)), "66666666-6666-4666-8666-666666666666"), ...context("03") });
+    const day = await dailyReview(testDb.db, userId, catalog, context("03"));
+    const result = await submitReview(testDb.db, userId, catalog, { ...form(day.questions, (f) => (f.endsWith("greet-first") ? [] : rightFor(f)), "66666666-6666-4666-8666-666666666666"), ...context("03") });
     expect(result).toMatchObject({ ok: false, stale: false, errors: { "one/greet-first": "Choose an answer." } });
-    expect(await connection.db.selectFrom("review_answer").select("id").execute()).toEqual([]);
+    expect(await testDb.db.selectFrom("review_answer").select("id").execute()).toEqual([]);
   });
 
   it("gives the manager a retention figure: review answers right in the last 30 days", async () => {
-    const other = (await createUser(connection.db)).id;
+    const other = (await createUser(testDb.db)).id;
     const row = (user: number, correct: number, answeredAt: string, n: number) => ({
       user_id: user,
       lesson_slug: "one",
@@ -198,7 +192,7 @@ describe("the daily review", () => {
       answered_at: answeredAt,
       request_id: `r${n}`,
     });
-    await connection.db
+    await testDb.db
       .insertInto("review_answer")
       .values([
         row(userId, 1, "2026-03-20T15:00:00Z", 1),
@@ -208,7 +202,7 @@ describe("the daily review", () => {
         row(userId, 0, "2026-02-01T15:00:00Z", 5), // 50 days before: not counted
       ])
       .execute();
-    const retention = await retentionByPerson(connection.db, [userId, other], new Date("2026-03-22T15:00:00Z"));
+    const retention = await retentionByPerson(testDb.db, [userId, other], new Date("2026-03-22T15:00:00Z"));
     expect(retention.get(userId)).toEqual({ right: 3, total: 4 });
     expect(retention.get(other)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect } from "#app/safe-redirect.ts";
+import { safeRedirect } from "#app/route-helpers/safe-redirect.ts";
 
 describe("safeRedirect", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRedactions, splitMarks } from "#app/feedback-rules.ts";
+import { describeRedactions, splitMarks } from "#app/rules/feedback.ts";
 import { scrubComment } from "#app/models/scrub.ts";
 
 // Realistic comments, as survey and review exports give them, and what may be stored of them.

@@ -1,47 +1,40 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessions, hashToken, SESSION_COOKIE } from "#app/models/sessions.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createUser } from "#tests/support/factories.ts";
 
-let connection: Connection;
-
-beforeEach(async () => {
-  connection = await createTestDb();
-});
-afterEach(async () => {
+const testDb = setupTestDb();
+afterEach(() => {
   vi.useRealTimers();
-  await connection.close();
-  removeTempDirs();
 });
 
 const minutes = (n: number) => n * 60_000;
 
 describe("sessions", () => {
   it("creates a session with a long random token and stores only its SHA-256", async () => {
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 12 });
-    const user = await createUser(connection.db);
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 12 });
+    const user = await createUser(testDb.db);
     const token = await sessions.create(user.id);
     // Lucia's ids carry 200 bits (40 base32 characters).
     expect(token).toMatch(/^[a-z2-7]{40}$/);
-    const rows = await connection.db.selectFrom("session").selectAll().execute();
+    const rows = await testDb.db.selectFrom("session").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.id).toBe(hashToken(token));
-    const dump = JSON.stringify(connection.sqlite.prepare("select * from session").all());
+    const dump = JSON.stringify(testDb.connection.sqlite.prepare("select * from session").all());
     expect(dump).not.toContain(token);
     expect((await sessions.validate(token))?.id).toBe(user.id);
   });
 
   it("gives a new token at every sign-in", async () => {
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 12 });
-    const user = await createUser(connection.db);
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 12 });
+    const user = await createUser(testDb.db);
     expect(await sessions.create(user.id)).not.toBe(await sessions.create(user.id));
   });
 
   it("ends a session after the idle period, counting from the last request", async () => {
     vi.useFakeTimers({ now: new Date("2026-03-02T09:00:00Z"), toFake: ["Date"] });
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 12 });
-    const user = await createUser(connection.db);
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 12 });
+    const user = await createUser(testDb.db);
     const token = await sessions.create(user.id);
     // Active every 10 minutes for an hour: still signed in.
     for (let i = 0; i < 6; i++) {
@@ -51,13 +44,13 @@ describe("sessions", () => {
     // Then 16 quiet minutes: gone, and the row is deleted.
     vi.advanceTimersByTime(minutes(16));
     expect(await sessions.validate(token)).toBeNull();
-    expect(await connection.db.selectFrom("session").selectAll().execute()).toHaveLength(0);
+    expect(await testDb.db.selectFrom("session").selectAll().execute()).toHaveLength(0);
   });
 
   it("ends a session at its absolute lifetime even when active", async () => {
     vi.useFakeTimers({ now: new Date("2026-03-02T07:00:00Z"), toFake: ["Date"] });
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 2 });
-    const user = await createUser(connection.db);
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 2 });
+    const user = await createUser(testDb.db);
     const token = await sessions.create(user.id);
     for (let i = 0; i < 11; i++) {
       vi.advanceTimersByTime(minutes(10));
@@ -68,8 +61,8 @@ describe("sessions", () => {
   });
 
   it("ends one session at sign-out and all of a user's at once", async () => {
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 12 });
-    const user = await createUser(connection.db);
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 12 });
+    const user = await createUser(testDb.db);
     const a = await sessions.create(user.id);
     const b = await sessions.create(user.id);
     await sessions.invalidate(a);
@@ -80,15 +73,15 @@ describe("sessions", () => {
   });
 
   it("refuses a deactivated user's session", async () => {
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 12 });
-    const user = await createUser(connection.db);
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 12 });
+    const user = await createUser(testDb.db);
     const token = await sessions.create(user.id);
-    await connection.db.updateTable("user").set({ status: "deactivated" }).where("id", "=", user.id).execute();
+    await testDb.db.updateTable("user").set({ status: "deactivated" }).where("id", "=", user.id).execute();
     expect(await sessions.validate(token)).toBeNull();
   });
 
   it("reads and writes the cookie", async () => {
-    const sessions = createSessions(connection.db, { idleMinutes: 15, maxHours: 12 });
+    const sessions = createSessions(testDb.db, { idleMinutes: 15, maxHours: 12 });
     expect(sessions.readToken(`a=1; ${SESSION_COOKIE}=abc; b=2`)).toBe("abc");
     expect(sessions.readToken(null)).toBeNull();
     const cookie = sessions.cookie("abc", true);

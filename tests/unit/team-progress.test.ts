@@ -1,76 +1,70 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Connection } from "#db/connection.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createAssignment } from "#app/models/assignments.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
 import { assignedItems, mostMissedQuestions, progressMatrix } from "#app/models/team-progress.server.ts";
-import type { Actor } from "#app/models/team.server.ts";
-import { createTestDb, removeTempDirs } from "#tests/support/db.ts";
+import type { Actor } from "#app/models/sessions.server.ts";
+import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
 const TZ = "America/Chicago";
 const right = { "greet-first": ["a"], "greet-words": ["a", "b"], "greet-hold": ["a"] };
-let connection: Connection;
+const testDb = setupTestDb();
 let catalog: Catalog;
 
 beforeEach(async () => {
-  connection = await createTestDb();
-  catalog = await createCatalog(connection.db);
-  await createPractice(connection.db, { timeZone: TZ });
-});
-afterEach(async () => {
-  await connection.close();
-  removeTempDirs();
+  catalog = await createCatalog(testDb.db);
+  await createPractice(testDb.db, { timeZone: TZ });
 });
 
 describe("the progress matrix", () => {
   it("shows each person's state per assigned module, furthest behind first, within scope and filters", async () => {
-    const maple = await createLocation(connection.db, "Maple");
-    const river = await createLocation(connection.db, "River");
-    const owner: Actor = { id: (await createUser(connection.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
-    const ana = await createUser(connection.db, { name: "Ana" });
-    const ben = await createUser(connection.db, { name: "Ben" });
-    const cy = await createUser(connection.db, { name: "Cy" });
-    await placeUser(connection.db, ana.id, { locationId: maple, jobTitle: "Receptionist" });
-    await placeUser(connection.db, ben.id, { locationId: maple, jobTitle: "Scheduler" });
-    await placeUser(connection.db, cy.id, { locationId: river, jobTitle: "Receptionist" });
+    const maple = await createLocation(testDb.db, "Maple");
+    const river = await createLocation(testDb.db, "River");
+    const owner: Actor = { id: (await createUser(testDb.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
+    const ana = await createUser(testDb.db, { name: "Ana" });
+    const ben = await createUser(testDb.db, { name: "Ben" });
+    const cy = await createUser(testDb.db, { name: "Cy" });
+    await placeUser(testDb.db, ana.id, { locationId: maple, jobTitle: "Receptionist" });
+    await placeUser(testDb.db, ben.id, { locationId: maple, jobTitle: "Scheduler" });
+    await placeUser(testDb.db, cy.id, { locationId: river, jobTitle: "Receptionist" });
     const start = new Date("2026-03-02T15:00:00Z");
-    await createAssignment(connection.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "group", jobTitle: null, locationId: null }, due: { kind: "days", days: 7 }, recurMonths: null }, { catalog, now: start, timeZone: TZ });
+    await createAssignment(testDb.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "group", jobTitle: null, locationId: null }, due: { kind: "days", days: 7 }, recurMonths: null }, { catalog, now: start, timeZone: TZ });
     // Ana finishes the quiz lesson (half the module); Ben does nothing; Cy does both lessons.
     const lesson = catalog.lesson("greeting-basics")!;
-    await submitQuiz(connection.db, { userId: ana.id, lesson, answers: right, requestId: "a", now: new Date("2026-03-03T15:00:00Z") });
-    await submitQuiz(connection.db, { userId: cy.id, lesson, answers: right, requestId: "c", now: new Date("2026-03-03T15:00:00Z") });
-    await connection.db.insertInto("completion").values({ user_id: cy.id, lesson_slug: "reading-only", completed_at: "2026-03-04T15:00:00Z", attempt_id: null, content_hash: "x" }).execute();
+    await submitQuiz(testDb.db, { userId: ana.id, lesson, answers: right, requestId: "a", now: new Date("2026-03-03T15:00:00Z") });
+    await submitQuiz(testDb.db, { userId: cy.id, lesson, answers: right, requestId: "c", now: new Date("2026-03-03T15:00:00Z") });
+    await testDb.db.insertInto("completion").values({ user_id: cy.id, lesson_slug: "reading-only", completed_at: "2026-03-04T15:00:00Z", attempt_id: null, content_hash: "x" }).execute();
 
     const late = { now: new Date("2026-03-12T15:00:00Z"), timeZone: TZ };
-    const matrix = await progressMatrix(connection.db, owner, catalog, {}, late);
+    const matrix = await progressMatrix(testDb.db, owner, catalog, {}, late);
     expect(matrix.columns.map((c) => c.key)).toEqual(["module:basics"]);
     expect(matrix.rows.map((r) => [r.person.name, r.cells["module:basics"]?.state, r.cells["module:basics"]?.percent])).toEqual([
       ["Ben", "overdue", 0],
       ["Ana", "overdue", 50],
       ["Cy", "done", 100],
     ]);
-    const scoped: Actor = { id: (await createUser(connection.db, { role: "manager" })).id, role: "manager", scopeLocationId: maple };
-    const mapleOnly = await progressMatrix(connection.db, scoped, catalog, {}, late);
+    const scoped: Actor = { id: (await createUser(testDb.db, { role: "manager" })).id, role: "manager", scopeLocationId: maple };
+    const mapleOnly = await progressMatrix(testDb.db, scoped, catalog, {}, late);
     expect(mapleOnly.rows.map((r) => r.person.name)).toEqual(["Ben", "Ana"]);
-    const receptionists = await progressMatrix(connection.db, owner, catalog, { jobTitle: "Receptionist", sort: "name" }, late);
+    const receptionists = await progressMatrix(testDb.db, owner, catalog, { jobTitle: "Receptionist", sort: "name" }, late);
     expect(receptionists.rows.map((r) => r.person.name)).toEqual(["Ana", "Cy"]);
-    const done = await progressMatrix(connection.db, owner, catalog, { state: "done" }, late);
+    const done = await progressMatrix(testDb.db, owner, catalog, { state: "done" }, late);
     expect(done.rows.map((r) => r.person.name)).toEqual(["Cy"]);
 
-    const anaItems = await assignedItems(connection.db, ana.id, catalog, late);
+    const anaItems = await assignedItems(testDb.db, ana.id, catalog, late);
     expect(anaItems).toEqual([expect.objectContaining({ title: "Basics", state: "overdue", nextLessonSlug: "reading-only", done: 1, total: 2 })]);
   });
 
   it("lists the questions a person misses most", async () => {
-    const user = await createUser(connection.db);
+    const user = await createUser(testDb.db);
     const lesson = catalog.lesson("greeting-basics")!;
     const wrongOnce = { ...right, "greet-words": ["a"] };
     const wrongTwice = { ...right, "greet-words": ["c"], "greet-hold": ["b"] };
     for (const [i, answers] of [wrongOnce, wrongTwice, right].entries()) {
-      await submitQuiz(connection.db, { userId: user.id, lesson, answers, requestId: `r${i}`, now: new Date() });
+      await submitQuiz(testDb.db, { userId: user.id, lesson, answers, requestId: `r${i}`, now: new Date() });
     }
-    const missed = await mostMissedQuestions(connection.db, user.id, catalog);
+    const missed = await mostMissedQuestions(testDb.db, user.id, catalog);
     expect(missed.map((m) => [m.questionId, m.missed, m.answered])).toEqual([
       ["greet-words", 2, 3],
       ["greet-hold", 1, 3],

@@ -15,16 +15,16 @@ import { PASSWORD, realCatalog, seedTrustPractice } from "#tests/support/trust-p
 import { killAllApps, prepareDatabase, startApp, type AppProcess } from "./support/app-process.ts";
 import { fileHealth, halfWrittenResults, withDatabase } from "./support/checks.ts";
 import { attemptIdFrom, getPage, postForm, quizForm, signIn } from "./support/http.ts";
-import { seededRandom, trustSeed } from "./support/random.ts";
+import { seededRandom, durabilitySeed } from "./support/random.ts";
 
 const ROUNDS = 20;
 const SUBMISSIONS = 1000;
 const IN_FLIGHT = 50;
 const STAFF = 50;
 
-const seed = trustSeed();
+const seed = durabilitySeed();
 const random = seededRandom(seed);
-console.log(`kill -9 rounds: seed ${seed} (TRUST_SEED=${seed} npm run test:trust replays the same rounds)`);
+console.log(`kill -9 rounds: seed ${seed} (DURABILITY_SEED=${seed} npm run test:durability replays the same rounds)`);
 
 interface Learner {
   id: number;

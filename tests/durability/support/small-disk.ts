@@ -18,7 +18,7 @@ export function mountSmallDisk(megabytes: number): SmallDisk {
   if (process.getuid?.() !== 0) {
     throw new Error(
       "The full-disk test needs root: it mounts a small tmpfs (mount -t tmpfs) for the database. " +
-        "Run `npm run test:trust` as root, as CI does.",
+        "Run `npm run test:durability` as root, as CI does.",
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-full-disk-"));

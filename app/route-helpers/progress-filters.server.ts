@@ -1,11 +1,12 @@
 // Reads the progress matrix's filters from a URL, shared by the page and its CSV export.
 import { z } from "zod";
-import type { MatrixFilters } from "./models/team-progress.server.ts";
+import type { MatrixFilters } from "#app/models/team-progress.server.ts";
+import { ITEM_STATES } from "#app/rules/item-states.ts";
 
 const schema = z.object({
   locationId: z.coerce.number().int().positive().optional().catch(undefined),
   jobTitle: z.string().trim().min(1).max(80).optional().catch(undefined),
-  state: z.enum(["not-started", "in-progress", "done", "done-late", "overdue"]).optional().catch(undefined),
+  state: z.enum(ITEM_STATES).optional().catch(undefined),
   sort: z.enum(["behind", "name"]).optional().catch(undefined),
 });
 

@@ -3,9 +3,10 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "#db/schema.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
-import { getPractice } from "#app/models/practice.server.ts";
+import { moneyAccess } from "#app/models/practice.server.ts";
 import { roleAtLeast } from "#app/models/users.server.ts";
-import { services } from "./services.server.ts";
+import { services } from "#app/services.server.ts";
+import { forbidden, notFound } from "./validation.ts";
 
 const cache = new WeakMap<Request, Promise<SessionUser | null>>();
 
@@ -40,7 +41,7 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 export async function requireRole(request: Request, role: Role): Promise<SessionUser> {
   const user = await requireUser(request);
   if (!roleAtLeast(user.role, role)) {
-    throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
+    throw forbidden();
   }
   return user;
 }
@@ -51,10 +52,8 @@ export async function requireRole(request: Request, role: Role): Promise<Session
  */
 export async function requireMoneyAccess(request: Request, grant: "see-costs" | "record-spend"): Promise<SessionUser> {
   const user = await requireRole(request, "manager");
-  if (user.role === "owner") return user;
-  const practice = await getPractice(services.db);
-  const granted = grant === "see-costs" ? practice?.managers_see_costs : practice?.managers_record_spend;
-  if (granted !== 1) throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
+  const access = await moneyAccess(services.db, user.role);
+  if (!(grant === "see-costs" ? access.seeCosts : access.recordSpend)) throw forbidden();
   return user;
 }
 
@@ -100,7 +99,7 @@ export async function requireMoneyAccessToObject(request: Request, grant: "see-c
   try {
     return await requireMoneyAccess(request, grant);
   } catch (error) {
-    if (error instanceof Response && error.status === 403) throw new Response("Not found", { status: 404 });
+    if (error instanceof Response && error.status === 403) throw notFound();
     throw error;
   }
 }

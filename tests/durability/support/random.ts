@@ -1,12 +1,12 @@
 // A seeded random source, so a failing round can be replayed: every test prints its seed, and
-// TRUST_SEED=<seed> runs the same choices again.
+// DURABILITY_SEED=<seed> runs the same choices again.
 import { randomInt } from "node:crypto";
 
-export function trustSeed(): number {
-  const given = process.env.TRUST_SEED;
+export function durabilitySeed(): number {
+  const given = process.env.DURABILITY_SEED;
   if (given !== undefined && given !== "") {
     const seed = Number(given);
-    if (!Number.isInteger(seed) || seed < 0) throw new Error(`TRUST_SEED must be a whole number, got "${given}"`);
+    if (!Number.isInteger(seed) || seed < 0) throw new Error(`DURABILITY_SEED must be a whole number, got "${given}"`);
     return seed;
   }
   return randomInt(2 ** 31);

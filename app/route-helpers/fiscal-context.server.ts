@@ -1,8 +1,8 @@
 // The fiscal year a money page shows (?fy=2026, default the current one) and "today".
-import { localDate } from "./models/clock.server.ts";
-import { fiscalYear, fiscalYearOf, type FiscalYear } from "./models/fiscal.ts";
-import { getPractice } from "./models/practice.server.ts";
-import { services } from "./services.server.ts";
+import { localDate } from "#app/models/clock.server.ts";
+import { fiscalYear, fiscalYearOf, type FiscalYear } from "#app/rules/fiscal.ts";
+import { getPractice } from "#app/models/practice.server.ts";
+import { services } from "#app/services.server.ts";
 
 export async function fiscalContext(request: Request): Promise<{
   fy: FiscalYear;

@@ -1,10 +1,11 @@
 // Reads the expense form (shared by recording and editing spend).
 import { z } from "zod";
 import type { SpendCategory } from "#db/schema.ts";
-import { dateString, plainText } from "./forms.ts";
-import { parseAmount } from "./models/money.ts";
-import type { ExpenseInput } from "./models/spend.server.ts";
-import { isCategory } from "./spend-categories.ts";
+import { dateString, plainText } from "#app/rules/fields.ts";
+import { parseAmount } from "#app/rules/money.ts";
+import type { ExpenseInput } from "#app/models/spend.server.ts";
+import { isCategory } from "#app/rules/spend-categories.ts";
+import { formFields, formValues, type FieldErrors, type FormValues } from "./validation.ts";
 
 const schema = z.object({
   spentOn: dateString,
@@ -15,18 +16,20 @@ const schema = z.object({
   belongsTo: z.enum(["practice", "equal", "explicit"], { errorMap: () => ({ message: "Choose who the spend belongs to." }) }),
 });
 
-export type ExpenseFormResult =
-  | { ok: true; input: ExpenseInput }
-  | { ok: false; errors: Record<string, string>; values: Record<string, string> };
+export type ExpenseFormResult = { ok: true; input: ExpenseInput } | { ok: false; errors: FieldErrors; values: FormValues };
+
+/** What the expense form puts back into its fields: the ticked people as one list, "3,7". */
+export function expenseFormValues(form: FormData): FormValues {
+  return { ...formValues(form), people: form.getAll("people").map(String).join(",") };
+}
 
 export function readExpenseForm(form: FormData, today: string): ExpenseFormResult {
-  const values: Record<string, string> = {};
-  for (const [key, value] of form.entries()) if (typeof value === "string" && key !== "people") values[key] = value;
-  values.people = form.getAll("people").map(String).join(",");
-  const errors: Record<string, string> = {};
-  const parsed = schema.safeParse(values);
+  const fields = formFields(form);
+  const values = expenseFormValues(form);
+  const errors: FieldErrors = {};
+  const parsed = schema.safeParse(fields);
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  const amount = parseAmount(values.amount ?? "");
+  const amount = parseAmount(fields.amount ?? "");
   if (!amount.ok) errors.amount = amount.message;
   else if (amount.cents === 0) errors.amount = "Enter an amount above zero.";
   if (parsed.success && parsed.data.spentOn > today) errors.spentOn = "The date is in the future.";

@@ -1,10 +1,10 @@
-// The slow durability rounds (`npm run test:trust`): the production build killed mid-write and
+// The slow durability rounds (`npm run test:durability`): the production build killed mid-write and
 // run on a full disk. Kept out of vitest.config.ts, whose `include` covers tests/unit only.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["tests/trust/**/*.test.ts"],
+    include: ["tests/durability/**/*.test.ts"],
     environment: "node",
     pool: "forks",
     // Each file starts servers and hammers one database file: one file at a time.

@@ -1,7 +1,7 @@
-// Form schemas shared by more than one route. Messages are written for the person at the desk.
+// What a typed value must look like, wherever it is typed: the forms, and the rows of a CSV
+// import (a person, an expense's description). Messages are written for the person at the desk.
 import { z } from "zod";
-import { parseAmount } from "./models/money.ts";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-rules.ts";
+import { parseAmount } from "./money.ts";
 
 const FORMULA = /^[=+\-@]/;
 
@@ -66,31 +66,3 @@ export const personSchema = z.object({
 });
 
 export type PersonForm = z.infer<typeof personSchema>;
-
-export function personInput(form: PersonForm) {
-  return {
-    name: form.name,
-    email: form.email,
-    jobTitle: form.jobTitle,
-    locationId: form.locationId,
-    hiredOn: form.hiredOn,
-    hourlyWageCents: form.hourlyWage,
-    role: form.role,
-    scopeLocationId: form.role === "manager" ? form.scopeLocationId : null,
-  };
-}
-
-/** A new password typed twice. */
-export const newPassword = {
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-    .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`),
-  confirmPassword: z.string(),
-};
-
-export function passwordsMatch(v: { password: string; confirmPassword: string }): boolean {
-  return v.password === v.confirmPassword;
-}
-
-export const PASSWORDS_DIFFER = { message: "The passwords do not match.", path: ["confirmPassword"] };

@@ -1,6 +1,6 @@
 // The practice's time zone and "now", which most manager pages need together.
-import { getPractice } from "./models/practice.server.ts";
-import { services } from "./services.server.ts";
+import { getPractice } from "#app/models/practice.server.ts";
+import { services } from "#app/services.server.ts";
 
 export async function practiceContext(): Promise<{ now: Date; timeZone: string; catalog: typeof services.catalog }> {
   const practice = await getPractice(services.db);

@@ -9,22 +9,19 @@ export const REDACTION_KINDS = ["name", "phone", "email", "date", "number", "add
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 export type RedactionCounts = Partial<Record<RedactionKind, number>>;
 
-/** What replaces each kind of identifier in a stored comment. */
-export const REDACTION_MARK: Record<RedactionKind, string> = {
-  name: "[name]",
-  phone: "[phone]",
-  email: "[email]",
-  date: "[date]",
-  number: "[number]",
-  address: "[address]",
-};
+/** What replaces each kind of identifier in a stored comment: "[name]", "[phone]"… */
+export const REDACTION_MARK = Object.fromEntries(REDACTION_KINDS.map((kind) => [kind, `[${kind}]`])) as Record<RedactionKind, string>;
+
+const MARKS = new Set(Object.values(REDACTION_MARK));
+/** Splits around every mark, keeping the marks (the kinds are plain words, nothing to escape). */
+const AROUND_MARKS = new RegExp(`(\\[(?:${REDACTION_KINDS.join("|")})\\])`);
 
 /** Splits a scrubbed comment into text and marks, so a page can show the marks as marks. */
 export function splitMarks(comment: string): { text: string; mark: boolean }[] {
   return comment
-    .split(/(\[(?:name|phone|email|date|number|address)\])/)
+    .split(AROUND_MARKS)
     .filter((part) => part !== "")
-    .map((part) => ({ text: part, mark: /^\[(?:name|phone|email|date|number|address)\]$/.test(part) }));
+    .map((part) => ({ text: part, mark: MARKS.has(part) }));
 }
 
 /** "2 names, 1 phone number" */

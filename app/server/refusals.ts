@@ -1,0 +1,35 @@
+// Requests answered before any route runs, because no page of ours would send them: a cross-site
+// state change (403, same-origin.ts), a method other than GET, HEAD and POST (405), and a POST
+// that is not a form (415). See docs/decisions/0010-refusals-before-routes.md.
+import type { IncomingHttpHeaders } from "node:http";
+import { FOREIGN_REQUEST, firstHeader, isForeignRequest } from "./same-origin.ts";
+
+export interface Refusal {
+  status: 403 | 405 | 415;
+  message: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * DeskCoach changes state only through forms, so a request is GET, HEAD, or a POST with a form
+ * body. Anything else (PUT, a JSON or text body, a multipart type without its boundary) would
+ * reach an action's `request.formData()` and fail there as a 500; it gets a plain 4xx here.
+ */
+export function unsupportedRequest(method: string, contentType: string | undefined): { status: 405 | 415; message: string } | null {
+  if (method === "GET" || method === "HEAD") return null;
+  if (method !== "POST") return { status: 405, message: "DeskCoach accepts only GET, HEAD and POST." };
+  const type = (contentType ?? "").toLowerCase();
+  const urlEncoded = /^application\/x-www-form-urlencoded\s*(;|$)/.test(type);
+  const multipart = /^multipart\/form-data\s*;.*\bboundary=\S/.test(type);
+  if (urlEncoded || multipart) return null;
+  return { status: 415, message: "DeskCoach accepts only forms: send the form from its own page." };
+}
+
+/** Why this request is refused before any route, or null. The cross-site check comes first. */
+export function refusalBeforeRoutes(method: string, headers: IncomingHttpHeaders, ownOrigin: string): Refusal | null {
+  const sameOrigin = { origin: firstHeader(headers, "origin"), secFetchSite: firstHeader(headers, "sec-fetch-site") };
+  if (isForeignRequest(method, sameOrigin, ownOrigin)) return { status: 403, message: FOREIGN_REQUEST, headers: {} };
+  const unsupported = unsupportedRequest(method, firstHeader(headers, "content-type"));
+  if (!unsupported) return null;
+  return { ...unsupported, headers: unsupported.status === 405 ? { Allow: "GET, HEAD, POST" } : {} };
+}

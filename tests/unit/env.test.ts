@@ -1,0 +1,42 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { readEnv, readEnvFor } from "#app/env.server.ts";
+
+const backups = (source: Record<string, string>) => {
+  const env = readEnvFor(["BACKUP_DIR", "BACKUP_KEEP"], source);
+  return { dir: env.BACKUP_DIR, keep: env.BACKUP_KEEP };
+};
+
+describe("settings", () => {
+  it("reads BACKUP_DIR and BACKUP_KEEP with their defaults, and refuses a keep below one", () => {
+    expect(backups({})).toEqual({ dir: path.resolve("data/backups"), keep: 14 });
+    expect(backups({ BACKUP_DIR: "/srv/backups", BACKUP_KEEP: "30" })).toEqual({ dir: "/srv/backups", keep: 30 });
+    expect(() => backups({ BACKUP_KEEP: "0" })).toThrow("BACKUP_KEEP must be at least 1");
+    expect(() => backups({ BACKUP_KEEP: "two" })).toThrow("BACKUP_KEEP must be a whole number");
+  });
+
+  it("gives the server its address, origin and request log, with the documented defaults", () => {
+    const defaults = readEnv({});
+    expect(defaults).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", LOG_REQUESTS: true, DESKCOACH_BUILD_DIR: "build" });
+    expect(defaults.APP_ORIGIN).toBeUndefined();
+    expect(readEnv({ PORT: "0", HOST: "0.0.0.0", APP_ORIGIN: "https://coach.example.org/", LOG_REQUESTS: "0" })).toMatchObject({
+      PORT: 0,
+      HOST: "0.0.0.0",
+      APP_ORIGIN: "https://coach.example.org",
+      LOG_REQUESTS: false,
+    });
+    expect(() => readEnv({ PORT: "eighty" })).toThrow("PORT must be a whole number");
+    expect(() => readEnv({ APP_ORIGIN: "coach.example.org" })).toThrow("APP_ORIGIN must be an origin");
+  });
+
+  it("names the database once, and counts an empty value as unset", () => {
+    expect(readEnv({}).DATABASE_URL).toBe("file:./data/deskcoach.sqlite");
+    expect(readEnv({ DATABASE_URL: "", DEMO_MODE: "" })).toMatchObject({ DATABASE_URL: "file:./data/deskcoach.sqlite", DEMO_MODE: false });
+    expect(() => readEnv({ DATABASE_URL: "postgres://x" })).toThrow("DATABASE_URL must look like file:<path>");
+  });
+
+  it("lets a tool read only its own settings, so a bad one it does not use does not stop it", () => {
+    expect(() => readEnv({ PORT: "x" })).toThrow(/PORT/);
+    expect(readEnvFor(["DATABASE_URL"], { PORT: "x", DATABASE_URL: "file:/srv/dc.sqlite" })).toEqual({ DATABASE_URL: "file:/srv/dc.sqlite" });
+  });
+});
