@@ -127,7 +127,7 @@ export default function OutsideLearning() {
             <tbody>
               {d.entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.heldOn}</td>
+                  <td className="date">{e.heldOn}</td>
                   <td>
                     <bdi>{e.title}</bdi> <span className="muted">
                       (<bdi>{e.provider}</bdi>)

@@ -87,7 +87,7 @@ export default function Progress() {
                   {r.certificates.map((c) => (
                     <tr key={c.slug}>
                       <td>{c.title}</td>
-                      <td>{c.completedOn}</td>
+                      <td className="date">{c.completedOn}</td>
                       <td>{c.liveLinks}</td>
                       <td>
                         <Form method="post" className="inline-form">
@@ -135,7 +135,7 @@ export default function Progress() {
                     <Link to={`/lessons/${c.lessonSlug}`}>{c.lessonTitle}</Link>
                   </td>
                   <td>{c.moduleTitle}</td>
-                  <td>{c.completedOn}</td>
+                  <td className="date">{c.completedOn}</td>
                   <td>{c.bestScore === null ? "—" : `${c.bestScore}%`}</td>
                   <td>{c.attempts}</td>
                 </tr>
