@@ -81,8 +81,9 @@ export async function signOut(request: Request): Promise<Response> {
   return redirect("/login", {
     headers: {
       "Set-Cookie": services.sessions.blankCookie(isSecure(request)),
-      // Ask the browser to drop anything it kept of the signed-in pages.
-      "Clear-Site-Data": '"cache"',
+      // Ask the browser to drop anything it kept of the signed-in pages: its HTTP cache, and the
+      // lessons the service worker kept for reading offline (Cache Storage is "storage").
+      "Clear-Site-Data": '"cache", "storage"',
     },
   });
 }
