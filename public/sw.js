@@ -6,15 +6,16 @@
 // - Built assets (/assets/*, named by their content hash) are kept as they are fetched, so a
 //   kept lesson also works offline with its script and styles.
 // - Nothing is ever sent later: a form posted offline gets a page saying it was not sent.
-// - Signing in or out empties the kept lessons before the request goes on (and sign-out's
-//   Clear-Site-Data header clears the rest), so the next person never sees the last one's pages.
+// - Signing in or out empties the kept lessons as the request goes (and sign-out's
+//   Clear-Site-Data header clears the rest; the sign-in page asks again), so the next person
+//   never sees the last one's pages.
 //
 // Type-checked with the project (tsconfig checkJs) against the DOM library, which has no
 // service-worker types: the few used are described here.
 /** @typedef {{ waitUntil(promise: Promise<unknown>): void }} ExtendableEvent */
 /** @typedef {ExtendableEvent & { request: Request; respondWith(response: Promise<Response>): void }} FetchEvent */
 /** @typedef {ExtendableEvent & { data: unknown }} ExtendableMessageEvent */
-/** @type {{ skipWaiting(): Promise<void>; clients: { claim(): Promise<void> }; location: Location; addEventListener(type: string, listener: (event: never) => void): void }} */
+/** @type {{ skipWaiting(): Promise<void>; clients: { claim(): Promise<void> }; location: Location; navigator: Navigator; addEventListener(type: string, listener: (event: never) => void): void }} */
 const worker = /** @type {any} */ (self);
 
 const LESSONS = "deskcoach-lessons-v1";
@@ -54,11 +55,13 @@ worker.addEventListener("fetch", (/** @type {FetchEvent} */ event) => {
   if (url.origin !== worker.location.origin) return;
 
   if (request.method === "POST") {
+    // A post goes to the network untouched (its cookies, Origin and Sec-Fetch-Site exactly as the
+    // browser sets them, which the server's cross-site check reads): the worker never re-sends one.
     if (SIGN_IN_OR_OUT.test(url.pathname)) {
-      event.respondWith(forgetLessons().then(() => fetch(request)));
-    } else if (request.mode === "navigate") {
-      // A form sent without the page's script: if it cannot go, say so rather than fail blankly.
-      event.respondWith(fetch(request).catch(() => notSentPage()));
+      event.waitUntil(forgetLessons());
+    } else if (request.mode === "navigate" && !worker.navigator.onLine) {
+      // A form sent without the page's script, offline: say it was not sent, rather than fail blankly.
+      event.respondWith(Promise.resolve(notSentPage()));
     }
     return;
   }
