@@ -81,9 +81,9 @@ export async function signOut(request: Request): Promise<Response> {
   return redirect("/login", {
     headers: {
       "Set-Cookie": services.sessions.blankCookie(isSecure(request)),
-      // Ask the browser to drop anything it kept of the signed-in pages: its HTTP cache, and the
-      // lessons the service worker kept for reading offline (Cache Storage is "storage").
-      "Clear-Site-Data": '"cache", "storage"',
+      // Ask the browser to drop anything it kept of the signed-in pages. (Not "storage": that
+      // also unregisters the service worker, which empties the kept lessons itself, public/sw.js.)
+      "Clear-Site-Data": '"cache"',
     },
   });
 }

@@ -6,9 +6,8 @@
 // - Built assets (/assets/*, named by their content hash) are kept as they are fetched, so a
 //   kept lesson also works offline with its script and styles.
 // - Nothing is ever sent later: a form posted offline gets a page saying it was not sent.
-// - Signing in or out empties the kept lessons as the request goes (and sign-out's
-//   Clear-Site-Data header clears the rest; the sign-in page asks again), so the next person
-//   never sees the last one's pages.
+// - Signing in or out empties the kept lessons (before the request goes, when the page's script
+//   sends it; the sign-in page asks again), so the next person never sees the last one's pages.
 //
 // Type-checked with the project (tsconfig checkJs) against the DOM library, which has no
 // service-worker types: the few used are described here.
@@ -55,9 +54,14 @@ worker.addEventListener("fetch", (/** @type {FetchEvent} */ event) => {
   if (url.origin !== worker.location.origin) return;
 
   if (request.method === "POST") {
-    // A post goes to the network untouched (its cookies, Origin and Sec-Fetch-Site exactly as the
-    // browser sets them, which the server's cross-site check reads): the worker never re-sends one.
-    if (SIGN_IN_OR_OUT.test(url.pathname)) {
+    // A form post (a navigation, which another site can start too) goes to the network untouched:
+    // its cookies, Origin and Sec-Fetch-Site exactly as the browser set them, for the server's
+    // cross-site check. The worker never re-sends one.
+    if (SIGN_IN_OR_OUT.test(url.pathname) && request.mode !== "navigate") {
+      // From one of our own pages' scripts (only they reach the worker with a fetch): forget,
+      // then send, so the next page can never show the last person's lessons.
+      event.respondWith(forgetLessons().then(() => fetch(request)));
+    } else if (SIGN_IN_OR_OUT.test(url.pathname)) {
       event.waitUntil(forgetLessons());
     } else if (request.mode === "navigate" && !worker.navigator.onLine) {
       // A form sent without the page's script, offline: say it was not sent, rather than fail blankly.
