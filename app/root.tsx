@@ -24,6 +24,9 @@ import stylesHref from "./styles.css?url";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
   { rel: "icon", href: "/favicon.ico" },
+  // Installable: "Add to home screen" names the app DeskCoach, whichever practice runs it.
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/icon-192.png" },
 ];
 
 export const meta: MetaFunction = () => [{ title: "DeskCoach" }];
@@ -86,6 +89,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#0b5c8e" />
         <Meta />
         <Links />
       </head>

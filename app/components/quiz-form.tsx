@@ -78,6 +78,10 @@ export function QuizForm({ lessonSlug, questions, requestId, openedAt, errors = 
           </fieldset>
         );
       })}
+      {/* Shown when the form is sent offline (app/client/offline.ts): nothing is graded or queued. */}
+      <p className="form-error" data-offline-not-sent="" role="alert" tabIndex={-1} hidden>
+        You are offline, so your answers were not sent. They will be checked when you are back online: press the button again then.
+      </p>
       <button type="submit" className="button primary" disabled={submitting}>
         {submitting ? "Checking…" : "Check my answers"}
       </button>

@@ -305,3 +305,19 @@ export function behindScore(progress: Pick<ItemProgress, "state" | "percent">): 
   const left = 1 - progress.percent / 100;
   return progress.state === "overdue" ? 2 + left : isDone(progress.state) ? 0 : left;
 }
+
+/**
+ * Whether the lesson is assigned to the person (by itself or through its module) and not
+ * cancelled: what a phone keeps for reading offline (public/sw.js).
+ */
+export async function isLessonAssignedTo(db: DB, userId: number, lesson: { slug: string; moduleSlug: string }): Promise<boolean> {
+  const row = await db
+    .selectFrom("assignment_person as ap")
+    .innerJoin("assignment as a", "a.id", "ap.assignment_id")
+    .select("ap.id")
+    .where("ap.user_id", "=", userId)
+    .where("a.cancelled_at", "is", null)
+    .where((eb) => eb.or([eb("a.lesson_slug", "=", lesson.slug), eb("a.module_slug", "=", lesson.moduleSlug)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}

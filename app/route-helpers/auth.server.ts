@@ -80,7 +80,8 @@ export async function signOut(request: Request): Promise<Response> {
   return redirect("/login", {
     headers: {
       "Set-Cookie": services.sessions.blankCookie(isSecure(request)),
-      // Ask the browser to drop anything it kept of the signed-in pages.
+      // Ask the browser to drop anything it kept of the signed-in pages. (Not "storage": that
+      // also unregisters the service worker, which empties the kept lessons itself, public/sw.js.)
       "Clear-Site-Data": '"cache"',
     },
   });

@@ -6,6 +6,7 @@ import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { QuizForm } from "#app/components/quiz-form.tsx";
 import { useReadingTime } from "#app/components/reading-time.ts";
 import { StaticHtml } from "#app/components/static-html.tsx";
+import { isLessonAssignedTo } from "#app/models/assignments.server.ts";
 import type { CatalogLesson } from "#app/models/catalog.server.ts";
 import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
@@ -28,7 +29,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const lesson = findLesson(params.slug);
   const module = services.catalog.module(lesson.moduleSlug);
-  const progress = await lessonProgressFor(services.db, user.id, lesson.slug);
+  const [progress, assigned] = await Promise.all([
+    lessonProgressFor(services.db, user.id, lesson.slug),
+    isLessonAssignedTo(services.db, user.id, lesson),
+  ]);
   const siblings = module?.lessons ?? [];
   const next = siblings[siblings.findIndex((l) => l.slug === lesson.slug) + 1];
   return {
@@ -48,6 +52,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     status: progress?.status ?? "not-started",
     attempts: progress?.attempts ?? 0,
     bestScore: progress?.bestScore ?? null,
+    // An assigned lesson is kept on the phone for reading offline.
+    keepOffline: assigned,
     requestId: randomUUID(),
     openedAt: services.clock.now().toISOString(),
   };
@@ -150,10 +156,14 @@ function LessonSources({ sources, reviewed }: { sources: CatalogLesson["sources"
 }
 
 export default function LessonPage() {
-  const { lesson, questions, status, attempts, bestScore, next, requestId, openedAt } = useLoaderData<typeof loader>();
+  const { lesson, questions, status, attempts, bestScore, next, keepOffline, requestId, openedAt } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
-    <article className="lesson">
+    <article className="lesson" data-offline={keepOffline ? "keep" : undefined}>
+      {/* Shown while offline (app/client/offline.ts, and public/sw.js for a kept copy). */}
+      <p className="offline-note" data-offline-note="" hidden>
+        You are offline: your answers will be checked when you are back online.
+      </p>
       <p className="eyebrow">
         <Link to="/learn">Learn</Link> <span aria-hidden="true">›</span> {lesson.moduleTitle}
       </p>

@@ -195,7 +195,7 @@ export default function FeedbackItems() {
               <tbody>
                 {items.map((f) => (
                   <tr key={f.id}>
-                    <td>{f.receivedOn}</td>
+                    <td className="date">{f.receivedOn}</td>
                     <td>{f.source}</td>
                     <td>{stars(f.rating)}</td>
                     <td>{f.locationName ?? "Whole practice"}</td>

@@ -199,7 +199,15 @@ export default function PersonPage() {
                   <td>
                     <ItemStateBadge state={i.state} percent={i.percent} />
                   </td>
-                  <td>{i.nextDueOn ? `${i.dueOn} (refresher due ${i.nextDueOn})` : i.dueOn}</td>
+                  <td>
+                    <span className="date">{i.dueOn}</span>
+                    {i.nextDueOn ? (
+                      <>
+                        {" "}
+                        (refresher due <span className="date">{i.nextDueOn}</span>)
+                      </>
+                    ) : null}
+                  </td>
                   <td>
                     {i.done} of {i.total}
                   </td>
@@ -228,7 +236,7 @@ export default function PersonPage() {
               {record.completions.map((c) => (
                 <tr key={c.lessonSlug}>
                   <td>{c.lessonTitle}</td>
-                  <td>{c.completedOn}</td>
+                  <td className="date">{c.completedOn}</td>
                   <td>{c.bestScore === null ? "—" : `${c.bestScore}%`}</td>
                   <td>{c.attempts}</td>
                 </tr>

@@ -120,7 +120,7 @@ export default function Team() {
                   <td>
                     {p.status === "active" ? (p.hasPassword ? "Active" : "Waiting for first sign-in") : "Deactivated"}
                   </td>
-                  <td>{p.lastActive ?? "Not yet"}</td>
+                  <td className="date">{p.lastActive ?? "Not yet"}</td>
                 </tr>
               ))}
             </tbody>

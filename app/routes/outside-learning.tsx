@@ -130,7 +130,7 @@ export default function OutsideLearning() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.heldOn}</td>
+                  <td className="date">{e.heldOn}</td>
                   <td>
                     <bdi>{e.title}</bdi> <span className="muted">
                       (<bdi>{e.provider}</bdi>)

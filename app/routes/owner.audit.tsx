@@ -37,7 +37,7 @@ export default function AuditLog() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.at.slice(0, 19).replace("T", " ")}</td>
+                  <td className="date">{e.at.slice(0, 19).replace("T", " ")}</td>
                   <td>{e.actorName ?? "System"}</td>
                   <td>{e.action}</td>
                   <td>{e.subjectLabel ? <bdi>{e.subjectLabel}</bdi> : "—"}</td>

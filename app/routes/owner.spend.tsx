@@ -87,7 +87,7 @@ export default function Spend() {
             <tbody>
               {expenses.map((e) => (
                 <tr key={e.id}>
-                  <td>
+                  <td className="date">
                     <Link to={`/owner/spend/${e.id}`}>
                       {e.spentOn}
                       <span className="visually-hidden">

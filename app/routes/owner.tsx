@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { NavLink, useLoaderData, useOutlet } from "@remix-run/react";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { moneyAccess } from "#app/models/practice.server.ts";
 import { services } from "#app/services.server.ts";
@@ -12,8 +12,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function OwnerLayout() {
   const { owner, seeCosts, recordSpend } = useLoaderData<typeof loader>();
+  // /owner on its own is only these links: it still gets the page's one heading.
+  const outlet = useOutlet();
   return (
     <>
+      {outlet ? null : <h1>Training money</h1>}
       <nav aria-label="Training money" className="subnav">
         <ul>
           {seeCosts ? (
@@ -51,7 +54,7 @@ export default function OwnerLayout() {
           ) : null}
         </ul>
       </nav>
-      <Outlet />
+      {outlet}
     </>
   );
 }

@@ -88,7 +88,7 @@ export default function Progress() {
                   {record.certificates.map((c) => (
                     <tr key={c.slug}>
                       <td>{c.title}</td>
-                      <td>{c.completedOn}</td>
+                      <td className="date">{c.completedOn}</td>
                       <td>{c.liveLinks}</td>
                       <td>
                         <Form method="post" className="inline-form">
@@ -136,7 +136,7 @@ export default function Progress() {
                     <Link to={`/lessons/${c.lessonSlug}`}>{c.lessonTitle}</Link>
                   </td>
                   <td>{c.moduleTitle}</td>
-                  <td>{c.completedOn}</td>
+                  <td className="date">{c.completedOn}</td>
                   <td>{c.bestScore === null ? "—" : `${c.bestScore}%`}</td>
                   <td>{c.attempts}</td>
                 </tr>
