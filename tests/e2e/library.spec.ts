@@ -14,7 +14,8 @@ test.afterAll(async () => {
 
 test("the owner sees the lessons due for an accuracy review, and a lesson shows its sources", async ({ page }) => {
   await signIn(page, server.url, PEOPLE.owner);
-  await page.getByRole("link", { name: "Lesson reviews" }).click();
+  await page.goto(`${server.url}/owner`);
+  await page.getByRole("navigation", { name: "Training money" }).getByRole("link", { name: "Lesson reviews" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lesson reviews");
   const rows = page.getByRole("region", { name: "Lessons and their reviews" }).getByRole("row");
   const lessons = (await rows.count()) - 1;

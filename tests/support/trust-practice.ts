@@ -84,8 +84,12 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     .where("user_id", "=", users.maria as number)
     .execute();
   const doneSlugs = new Set(done.map((d) => d.lesson_slug));
-  const module = lib.modules.find((m) => m.lessons.every((l) => doneSlugs.has(l.slug)));
-  if (!module) throw new Error("The demo's Maria has no completed module to certify.");
+  const jamesDone = new Set(
+    (await db.selectFrom("completion").select("lesson_slug").where("user_id", "=", users.james as number).execute()).map((d) => d.lesson_slug),
+  );
+  // A module Maria has finished and James has not, so that James asking about it is asking about hers.
+  const module = lib.modules.find((m) => m.lessons.every((l) => doneSlugs.has(l.slug)) && !m.lessons.every((l) => jamesDone.has(l.slug)));
+  if (!module) throw new Error("The demo's Maria has no completed module (that James has not also completed) to certify.");
   const certificateToken = await issueCertificateLink(db, { id: users.maria as number, name: "Maria Lopez" }, lib, module.slug, {
     now,
     timeZone: "America/Chicago",
