@@ -6,7 +6,21 @@ import { getMDXComponent } from "mdx-bundler/client/index.js";
 import { renderToStaticMarkup } from "react-dom/server";
 import { lessonComponents } from "#app/components/lesson-components.tsx";
 
-export function renderLessonHtml(code: string): string {
+/**
+ * A lesson's pictures are written `images/<name>` (the lesson's folder, as content/ holds it); on
+ * the page they are served from the lesson's own address.
+ */
+export function lessonImageUrl(imageBase: string, src: string): string {
+  const name = /^images\/([a-z0-9][a-z0-9-]*\.(?:png|jpg|webp))$/.exec(src)?.[1];
+  return name ? `${imageBase}/${name}` : src;
+}
+
+/** `imageBase`: where the lesson's pictures are served (a studio preview serves its draft's). */
+export function renderLessonHtml(code: string, lessonSlug: string, imageBase = `/lessons/${lessonSlug}/images`): string {
   const Component = getMDXComponent(code);
-  return renderToStaticMarkup(<Component components={lessonComponents} />);
+  const components = {
+    ...lessonComponents,
+    img: ({ src, alt }: { src?: string; alt?: string }) => <img src={lessonImageUrl(imageBase, src ?? "")} alt={alt ?? ""} loading="lazy" />,
+  };
+  return renderToStaticMarkup(<Component components={components} />);
 }

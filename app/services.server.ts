@@ -3,6 +3,7 @@
 // imported; a failure here stops the server from starting, with the reason.
 import { databaseFileFromUrl, migrateToLatest, openDatabase, type Connection } from "#db/connection.ts";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
+import { createLibrary, type Library } from "#app/models/library.server.ts";
 import { createClock, type Clock } from "#app/models/clock.server.ts";
 import { loadContent, type Problem } from "#app/models/content.server.ts";
 import { compileLessons } from "#app/models/lesson-compiler.server.ts";
@@ -14,7 +15,8 @@ export interface Services {
   env: Env;
   connection: Connection;
   db: Connection["db"];
-  catalog: Catalog;
+  /** The built-in lessons with the practice's own laid over them: `await services.library.current(db)`. */
+  library: Library;
   sessions: Sessions;
   clock: Clock;
 }
@@ -29,15 +31,17 @@ async function loadCatalog(env: Env): Promise<Catalog> {
   const lessons = content.modules.flatMap((m) => m.lessons);
   const compiled = await compileLessons(lessons, env.CONTENT_CACHE_DIR);
   if (compiled.problems.length > 0) throw new Error(`Content does not compile:\n${formatProblems(compiled.problems)}`);
-  return buildCatalog(content, (hash) => renderLessonHtml(compiled.code.get(hash) ?? ""));
+  const slugs = new Map(lessons.map((l) => [l.contentHash, l.slug]));
+  return buildCatalog(content, (hash) => renderLessonHtml(compiled.code.get(hash) ?? "", slugs.get(hash) ?? ""));
 }
 
 async function start(): Promise<Services> {
   const env = readEnv();
   const connection = openDatabase(databaseFileFromUrl(env.DATABASE_URL));
   await migrateToLatest(connection.db);
-  const catalog = await loadCatalog(env);
-  await syncCatalog(connection.db, catalog);
+  const builtIn = await loadCatalog(env);
+  const library = createLibrary(builtIn, renderLessonHtml);
+  await syncCatalog(connection.db, await library.current(connection.db));
   const sessions = createSessions(connection.db, {
     idleMinutes: env.SESSION_IDLE_MINUTES,
     maxHours: env.SESSION_MAX_HOURS,
@@ -47,7 +51,7 @@ async function start(): Promise<Services> {
     env,
     connection,
     db: connection.db,
-    catalog,
+    library,
     sessions,
     clock: createClock(env.NODE_ENV, env.DESKCOACH_NOW),
   };

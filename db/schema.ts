@@ -136,6 +136,8 @@ export interface AssignmentTable {
   created_at: string;
   cancelled_at: string | null;
   cancelled_by: number | null;
+  /** A retake: completions before this instant do not count (migration 0007). */
+  completions_from: string | null;
 }
 
 export interface AssignmentPersonTable {
@@ -245,6 +247,13 @@ export interface Database {
   review_answer: ReviewAnswerTable;
   certificate_link: CertificateLinkTable;
   learning_settings: LearningSettingsTable;
+
+  // The lesson studio (migration 0007).
+  studio_state: StudioStateTable;
+  studio_module: StudioModuleTable;
+  studio_lesson: StudioLessonTable;
+  studio_lesson_version: StudioLessonVersionTable;
+  studio_image: StudioImageTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -311,4 +320,74 @@ export interface LearningSettingsTable {
   rankings_enabled: Generated<number>;
   updated_at: string;
   updated_by: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lesson studio (migration 0007)
+
+export type StudioState = "draft" | "published" | "archived";
+
+export interface StudioStateTable {
+  id: number;
+  /** Moves with every change to what the library serves. */
+  revision: number;
+  scoped_managers_publish: number;
+}
+
+export interface StudioModuleTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  summary: string;
+  /** JSON: skill ids. */
+  skills: string;
+  position: number;
+  state: StudioState;
+  created_by: number;
+  created_at: string;
+  updated_by: number;
+  updated_at: string;
+}
+
+export interface StudioLessonTable {
+  id: Generated<number>;
+  slug: string;
+  module_slug: string;
+  replaces_slug: string | null;
+  position: number;
+  state: StudioState;
+  /** The draft: the lesson's MDX file and its quiz file, as `content/` holds them. */
+  source: string;
+  quiz: string | null;
+  /** The latest published version; 0 before the first. */
+  version: number;
+  created_by: number;
+  created_at: string;
+  updated_by: number;
+  updated_at: string;
+}
+
+export interface StudioLessonVersionTable {
+  id: Generated<number>;
+  lesson_id: number;
+  version: number;
+  source: string;
+  quiz: string | null;
+  content_hash: string;
+  code: string;
+  retake: number;
+  published_by: number;
+  published_at: string;
+}
+
+export interface StudioImageTable {
+  id: Generated<number>;
+  lesson_id: number;
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  created_by: number;
+  created_at: string;
 }

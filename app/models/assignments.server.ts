@@ -261,17 +261,20 @@ export interface StateInput {
   lastActivity: Map<string, string>;
   dueOn: string;
   recurMonths: number | null;
+  /** A retake: only completions after this instant count. */
+  completionsFrom?: string | null;
   today: string;
   timeZone: string;
 }
 
 /**
  * The state of one assigned item for one person. The first cycle counts any completion, even one
- * from before the assignment; each refresher cycle counts only completions after the previous one.
+ * from before the assignment (unless it is a retake, which counts only those after it); each
+ * refresher cycle counts only completions after the previous one.
  */
 export function itemProgress(input: StateInput): ItemProgress {
   const total = input.lessonSlugs.length;
-  let windowStart: string | null = null;
+  let windowStart: string | null = input.completionsFrom ?? null;
   let dueOn = input.dueOn;
   for (let cycle = 0; cycle < 100; cycle++) {
     const firstInWindow = input.lessonSlugs.map((slug) =>

@@ -98,37 +98,40 @@ export type SyncableModule = Pick<CatalogModule, "slug" | "title" | "summary" | 
  * retired, never deleted: attempts and completions still point at them.
  */
 export async function syncCatalog(db: DB, catalog: { modules: SyncableModule[] }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("module").set({ retired: 1 }).execute();
-    await trx.updateTable("lesson").set({ retired: 1 }).execute();
-    for (const m of catalog.modules) {
-      const moduleRow = {
-        slug: m.slug,
-        title: m.title,
-        summary: m.summary,
-        position: m.order,
-        skills: JSON.stringify(m.skills),
-        content_hash: m.contentHash,
+  await db.transaction().execute((trx) => syncCatalogRows(trx, catalog));
+}
+
+/** syncCatalog inside a transaction the caller holds (a publish mirrors what it published at once). */
+export async function syncCatalogRows(trx: DB, catalog: { modules: SyncableModule[] }): Promise<void> {
+  await trx.updateTable("module").set({ retired: 1 }).execute();
+  await trx.updateTable("lesson").set({ retired: 1 }).execute();
+  for (const m of catalog.modules) {
+    const moduleRow = {
+      slug: m.slug,
+      title: m.title,
+      summary: m.summary,
+      position: m.order,
+      skills: JSON.stringify(m.skills),
+      content_hash: m.contentHash,
+      retired: 0,
+    };
+    await upsertBySlug(trx, "module", moduleRow);
+    for (const l of m.lessons) {
+      const lessonRow = {
+        slug: l.slug,
+        module_slug: m.slug,
+        title: l.title,
+        summary: l.summary,
+        minutes: l.minutes,
+        position: l.order,
+        skills: JSON.stringify(l.skills),
+        has_quiz: l.quiz ? 1 : 0,
+        content_hash: l.contentHash,
         retired: 0,
       };
-      await upsertBySlug(trx, "module", moduleRow);
-      for (const l of m.lessons) {
-        const lessonRow = {
-          slug: l.slug,
-          module_slug: m.slug,
-          title: l.title,
-          summary: l.summary,
-          minutes: l.minutes,
-          position: l.order,
-          skills: JSON.stringify(l.skills),
-          has_quiz: l.quiz ? 1 : 0,
-          content_hash: l.contentHash,
-          retired: 0,
-        };
-        await upsertBySlug(trx, "lesson", lessonRow);
-      }
+      await upsertBySlug(trx, "lesson", lessonRow);
     }
-  });
+  }
 }
 
 /** A catalog row: inserted, or updating the row with its slug. */

@@ -9,7 +9,6 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import {
   frontmatterSchema,
-  LESSON_COMPONENTS,
   moduleSchema,
   quizSchema,
   skillsFileSchema,
@@ -21,6 +20,7 @@ import {
   type Skill,
 } from "./content-schema.server.ts";
 import { describeFigures, figureProblems, libraryFigures, reviewQuiz, type LibraryFigures, type QuizReview } from "./quiz-quality.server.ts";
+import { checkLessonBody } from "./authored-mdx.server.ts";
 import { countWords, MAX_READING_GRADE, proseOf, readingGrade, WORDS_PER_MINUTE } from "./readability.server.ts";
 import { addMonthsTo } from "#app/rules/dates.ts";
 import { phraseProblem, type ThemeRule } from "./themes.ts";
@@ -60,7 +60,7 @@ export interface ContentResult {
   figures: LibraryFigures;
 }
 
-function sha256(...parts: string[]): string {
+export function sha256(...parts: string[]): string {
   const hash = createHash("sha256");
   for (const part of parts) hash.update(part).update("\0");
   return hash.digest("hex");
@@ -118,7 +118,7 @@ function lineOfPath(doc: Document, lineCounter: LineCounter, p: readonly Propert
   return 1;
 }
 
-function splitFrontmatter(source: string): { frontmatter: string; body: string; bodyLine: number } | null {
+export function splitFrontmatter(source: string): { frontmatter: string; body: string; bodyLine: number } | null {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(source);
   if (!match) return null;
   const frontmatter = match[1] ?? "";
@@ -333,6 +333,8 @@ export interface LessonInput {
   /** The names problems are reported under. */
   file: string;
   quizFile: string;
+  /** The pictures the lesson may show (`images/<name>`); without it, any well-formed name passes. */
+  imageNames?: ReadonlySet<string>;
 }
 
 export interface LessonCheck {
@@ -389,19 +391,8 @@ export function checkLesson(input: LessonInput, context: { skills: Skill[]; toda
     fmReport.add(`frontmatter: reviewed ${fm.data.reviewed} is in the future`, parsed.lineOf(["reviewed"]));
   }
 
-  // Component names used in the body must be ones the lesson page provides.
-  const known = new Set<string>(LESSON_COMPONENTS);
-  split.body.split("\n").forEach((lineText, i) => {
-    for (const m of lineText.matchAll(/<\/?([A-Za-z][\w.]*)/g)) {
-      const name = m[1] ?? "";
-      if (!known.has(name)) {
-        report.add(`unknown component or HTML tag <${name}> (use ${LESSON_COMPONENTS.join(", ")})`, split.bodyLine + i);
-      }
-    }
-    if (/^\s*(import|export)\s/.test(lineText)) {
-      report.add("imports and exports are not allowed in lessons", split.bodyLine + i);
-    }
-  });
+  // Before anything else reads the body as MDX: only Markdown and the lesson components (authored-mdx.server.ts).
+  for (const p of checkLessonBody(split.body, { bodyLine: split.bodyLine, imageNames: input.imageNames })) report.add(p.message, p.line);
 
   const prose = proseOf(split.body);
   const deferrals = prose.match(/\boffice['’]s (own )?polic(y|ies)\b/gi)?.length ?? 0;

@@ -9,7 +9,7 @@ interface CacheEntry {
   code: string;
 }
 
-async function compileOne(lesson: LessonSource): Promise<string> {
+async function compileOne(lesson: Pick<LessonSource, "source">): Promise<string> {
   const { bundleMDX } = await import("mdx-bundler");
   const result = await bundleMDX({ source: lesson.source });
   return result.code;
@@ -30,7 +30,7 @@ function messageOfError(error: unknown): string {
  * and the first compile pays for its service start), writing each result to the cache.
  */
 export async function compileLessons(
-  lessons: LessonSource[],
+  lessons: Pick<LessonSource, "source" | "contentHash" | "file">[],
   cacheDir: string,
 ): Promise<{ code: Map<string, string>; problems: Problem[]; compiled: number }> {
   fs.mkdirSync(cacheDir, { recursive: true });
@@ -67,4 +67,14 @@ function readCache(file: string, hash: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * One lesson, through the same cache: what the studio's preview and publish use. Call it only with
+ * a source that passed checkLesson's body rules (authored-mdx.server.ts): compiled MDX is code.
+ */
+export async function compileSource(source: string, contentHash: string, cacheDir: string): Promise<{ code: string } | { problem: Problem }> {
+  const result = await compileLessons([{ source, contentHash, file: "lesson" }], cacheDir);
+  const code = result.code.get(contentHash);
+  return code !== undefined ? { code } : { problem: result.problems[0] ?? { file: "lesson", line: 1, message: "MDX: compile error" } };
 }

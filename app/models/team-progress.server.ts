@@ -1,5 +1,6 @@
 // Assigned work and how each person is doing: the manager's matrix, one person's record, and a
 // learner's own list on /learn. Everything is computed from assignments and completions on read.
+import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
 import { createReadCache, identity } from "./read-cache.server.ts";
 import {
@@ -21,7 +22,7 @@ export interface Cell extends ItemProgress {
 }
 
 interface Inputs {
-  rows: { user_id: number; module_slug: string | null; lesson_slug: string | null; due_on: string; recur_months: number | null }[];
+  rows: { user_id: number; module_slug: string | null; lesson_slug: string | null; due_on: string; recur_months: number | null; completions_from: string | null }[];
   completions: Map<number, Map<string, string[]>>;
   activity: Map<number, Map<string, string>>;
 }
@@ -32,9 +33,12 @@ async function loadInputs(db: DB, userIds: number[]): Promise<Inputs> {
     db
       .selectFrom("assignment_person")
       .innerJoin("assignment", "assignment.id", "assignment_person.assignment_id")
-      .select(["assignment_person.user_id", "assignment.module_slug", "assignment.lesson_slug", "assignment_person.due_on", "assignment.recur_months"])
+      .select(["assignment_person.user_id", "assignment.module_slug", "assignment.lesson_slug", "assignment_person.due_on", "assignment.recur_months", "assignment.completions_from"])
       .where("assignment.cancelled_at", "is", null)
       .where("assignment_person.user_id", "in", userIds)
+      // A retake (a new version to take again) comes before the assignment it re-opens.
+      .orderBy(sql`assignment.completions_from is null`)
+      .orderBy("assignment.completions_from", "desc")
       .orderBy("assignment_person.due_on")
       .execute(),
     // In time order, so that each person's list per lesson is sorted as it is built.
@@ -69,7 +73,10 @@ async function loadInputs(db: DB, userIds: number[]): Promise<Inputs> {
   return { rows, completions: completionMap, activity };
 }
 
-/** Per person, per assigned item: the state. Where one item is assigned twice, the earlier due date counts. */
+/**
+ * Per person, per assigned item: the state. Where one item is assigned twice, the latest retake
+ * counts, else the earlier due date.
+ */
 function computeCells(inputs: Inputs, catalog: Catalog, today: string, timeZone: string): Map<number, Map<string, Cell>> {
   const result = new Map<number, Map<string, Cell>>();
   for (const row of inputs.rows) {
@@ -84,6 +91,7 @@ function computeCells(inputs: Inputs, catalog: Catalog, today: string, timeZone:
       lastActivity: inputs.activity.get(row.user_id) ?? new Map(),
       dueOn: row.due_on,
       recurMonths: row.recur_months,
+      completionsFrom: row.completions_from,
       today,
       timeZone,
     });

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { findAttempt, gradeQuiz, parseStoredAnswers } from "#app/models/quizzes.server.ts";
 import { services } from "#app/services.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 import { invariantResponse, readId } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Quiz result · DeskCoach" }];
@@ -13,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const attempt = id ? await findAttempt(services.db, id) : undefined;
   // Someone else's attempt does not exist, as far as this user can tell.
   invariantResponse(attempt && attempt.user_id === user.id);
-  const lesson = services.catalog.lesson(attempt.lesson_slug);
+  const lesson = (await currentCatalog()).lesson(attempt.lesson_slug);
   // The detailed review is only meaningful against the version the attempt was graded on.
   const graded =
     lesson?.quiz && lesson.contentHash === attempt.content_hash

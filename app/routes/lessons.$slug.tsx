@@ -7,11 +7,12 @@ import { QuizForm } from "#app/components/quiz-form.tsx";
 import { useReadingTime } from "#app/components/reading-time.ts";
 import { StaticHtml } from "#app/components/static-html.tsx";
 import { isLessonAssignedTo } from "#app/models/assignments.server.ts";
-import type { CatalogLesson } from "#app/models/catalog.server.ts";
+import type { Catalog, CatalogLesson } from "#app/models/catalog.server.ts";
 import { lessonProgressFor } from "#app/models/progress.server.ts";
 import { choiceOrderFor, markLessonDone, readAnswers, submitQuiz } from "#app/models/quizzes.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
 import { services } from "#app/services.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 import { staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
 import { formFields, invariantResponse, readForm, requestIdSchema } from "#app/route-helpers/validation.ts";
 
@@ -19,16 +20,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.lesson.title} · DeskCoach` : "Lesson · DeskCoach" },
 ];
 
-function findLesson(slug: string | undefined): CatalogLesson {
-  const lesson = slug ? services.catalog.lesson(slug) : undefined;
+function findLesson(catalog: Catalog, slug: string | undefined): CatalogLesson {
+  const lesson = slug ? catalog.lesson(slug) : undefined;
   invariantResponse(lesson);
   return lesson;
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const lesson = findLesson(params.slug);
-  const module = services.catalog.module(lesson.moduleSlug);
+  const catalog = await currentCatalog();
+  const lesson = findLesson(catalog, params.slug);
+  const module = catalog.module(lesson.moduleSlug);
   const [progress, assigned] = await Promise.all([
     lessonProgressFor(services.db, user.id, lesson.slug),
     isLessonAssignedTo(services.db, user.id, lesson),
@@ -74,7 +76,7 @@ async function recordUntrackedTime(userId: number, lessonSlug: string, fields: z
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const lesson = findLesson(params.slug);
+  const lesson = findLesson(await currentCatalog(), params.slug);
   const form = await readForm(request);
   const fields = common.safeParse(formFields(form));
   if (!fields.success) {

@@ -7,13 +7,14 @@ import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { completionReport, yearToDate, type CompletionGroup } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Completion · DeskCoach" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await fiscalContext(request);
-  const report = await completionReport(services.db, actor, services.catalog, yearToDate(ctx.fy, ctx.today), ctx);
+  const report = await completionReport(services.db, actor, await currentCatalog(), yearToDate(ctx.fy, ctx.today), ctx);
   return { year: ctx.fy.year, current: ctx.current, startMonth: ctx.startMonth, report, scoped: actor.scopeLocationId !== null };
 }
 

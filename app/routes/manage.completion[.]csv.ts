@@ -4,6 +4,7 @@ import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { csvResponse, toCsv } from "#app/models/csv.server.ts";
 import { completionReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 import { invariantResponse } from "#app/route-helpers/validation.ts";
 
 // The completion tables as CSV (?table=module|location|month&fy=2026), within the manager's scope.
@@ -11,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await fiscalContext(request);
   const table = new URL(request.url).searchParams.get("table");
-  const report = await completionReport(services.db, actor, services.catalog, yearToDate(ctx.fy, ctx.today), ctx);
+  const report = await completionReport(services.db, actor, await currentCatalog(), yearToDate(ctx.fy, ctx.today), ctx);
   const name = `deskcoach-completion-${table}-${ctx.fy.year}.csv`;
   if (table === "month") {
     return csvResponse(name, toCsv(["Month", "Lessons completed"], report.byMonth.map((m) => [m.month, m.completions])));

@@ -37,6 +37,9 @@ export default function ManageLayout() {
           <li>
             <NavLink to="/manage/goal">Team goal</NavLink>
           </li>
+          <li>
+            <NavLink to="/manage/studio">Studio</NavLink>
+          </li>
           {money ? (
             <li>
               <NavLink to={money}>Training money</NavLink>

@@ -7,6 +7,7 @@ import { formatCents } from "#app/rules/money.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { monthlySummary } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Monthly summary · DeskCoach" }];
 
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("month") ?? "";
   const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked <= ctx.today.slice(0, 7) ? asked : ctx.today.slice(0, 7);
   const practice = await getPractice(services.db);
-  const summary = await monthlySummary(services.db, user, services.catalog, month, {
+  const summary = await monthlySummary(services.db, user, await currentCatalog(), month, {
     ...ctx,
     fiscalYearOf: (date) => fiscalYearOf(date, ctx.startMonth),
   });

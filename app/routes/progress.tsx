@@ -8,6 +8,7 @@ import { FieldError } from "#app/models/field-error.ts";
 import { getPractice } from "#app/models/practice.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 import { invariantResponse, notFound, readForm } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "My progress · DeskCoach" }];
@@ -16,9 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const practice = await getPractice(services.db);
   const timeZone = practice?.time_zone ?? "UTC";
+  const catalog = await currentCatalog();
   const [record, certificates] = await Promise.all([
-    learnerRecord(services.db, user.id, services.catalog, timeZone, services.clock.now()),
-    completedModules(services.db, user.id, services.catalog, timeZone),
+    learnerRecord(services.db, user.id, catalog, timeZone, services.clock.now()),
+    completedModules(services.db, user.id, catalog, timeZone),
   ]);
   const revoked = new URL(request.url).searchParams.get("revoked");
   return { ...record, certificates, revoked: certificates.find((c) => c.slug === revoked)?.title ?? null };
@@ -33,11 +35,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const context = { now: services.clock.now(), timeZone: practice?.time_zone ?? "UTC" };
   try {
     if (form.get("intent") === "print") {
-      const token = await issueCertificateLink(services.db, user, services.catalog, moduleSlug, context);
+      const token = await issueCertificateLink(services.db, user, await currentCatalog(), moduleSlug, context);
       throw redirect(`/certificates/${token}`);
     }
     if (form.get("intent") === "revoke") {
-      const completed = await completedModules(services.db, user.id, services.catalog, context.timeZone);
+      const completed = await completedModules(services.db, user.id, await currentCatalog(), context.timeZone);
       invariantResponse(completed.some((m) => m.slug === moduleSlug));
       await revokeCertificateLinks(services.db, user.id, moduleSlug, context.now);
       throw redirect(`/progress?revoked=${encodeURIComponent(moduleSlug)}#certificates`);

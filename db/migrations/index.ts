@@ -13,6 +13,7 @@ import * as m0002 from "./0002-team-and-assignments.ts";
 import * as m0003 from "./0003-budget-and-spend.ts";
 import * as m0005 from "./0005-outside-learning.ts";
 import * as m0006 from "./0006-feedback-and-review.ts";
+import * as m0007 from "./0007-studio.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "0003-budget-and-spend": m0003,
   "0005-outside-learning": m0005,
   "0006-feedback-and-review": m0006,
+  "0007-studio": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

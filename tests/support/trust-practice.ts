@@ -9,7 +9,10 @@ import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.ser
 import { issueCertificateLink } from "#app/models/certificates.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { DEMO_PASSWORD, seedDemo } from "#app/models/demo.server.ts";
+import { acceptImage } from "#app/models/lesson-images.server.ts";
+import { createLibrary } from "#app/models/library.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
+import { addImage, createLesson, createModule } from "#app/models/studio.server.ts";
 import { startServer, type ServerOptions, type TestServer } from "./server.ts";
 
 export const PASSWORD = DEMO_PASSWORD;
@@ -39,6 +42,8 @@ export interface TrustIds {
   certificateToken: string;
   /** An unused reset code of Omar's (Maple Street). */
   resetCode: string;
+  /** A studio module, and a draft lesson in it with a picture, written by the practice-wide manager. */
+  studio: { moduleId: number; lessonId: number; imageName: string };
 }
 
 let catalog: Catalog | null = null;
@@ -95,6 +100,7 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     timeZone: "America/Chicago",
   });
   const resetCode = await issueCode(db, { userId: users.omar as number, purpose: "reset", createdBy: users.manager as number, now });
+  const studio = await seedStudio(db, lib, { id: users.manager as number, role: "manager", scopeLocationId: null }, now);
   return {
     users,
     locations: { maple, riverside },
@@ -104,7 +110,21 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     feedbackItemId: feedback.id,
     certificateToken,
     resetCode,
+    studio,
   };
+}
+
+/** A module of the practice's own with one draft lesson and a picture: objects the studio's routes aim at. */
+async function seedStudio(db: DB, lib: Catalog, author: { id: number; role: "manager"; scopeLocationId: null }, now: Date) {
+  const ctx = { now, timeZone: "America/Chicago", library: createLibrary(lib, () => "") };
+  const moduleId = await createModule(db, author, { title: "How we do it here", summary: "Our own ways at the Maple Street desk.", skills: ["greeting"] }, ctx);
+  const lessonId = await createLesson(db, author, { title: "Our phone greeting", moduleId }, ctx);
+  const { default: sharp } = await import("sharp");
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#2a6" } }).png().toBuffer();
+  const image = await acceptImage(new Uint8Array(png), "desk.png");
+  if (!image.ok) throw new Error(image.message);
+  const imageName = await addImage(db, author, lessonId, image, now);
+  return { moduleId, lessonId, imageName };
 }
 
 /** The production build serving a fresh trust practice, and the ids in it. */

@@ -176,7 +176,7 @@ describe("content validation", () => {
     const twoQuestions = QUIZ.slice(0, QUIZ.indexOf("  - id: q-three"));
     expectProblem(problemsFor({ "basics/first-ten-seconds.quiz.yaml": twoQuestions }), "quiz.yaml", /3–5 questions/);
     const withTag = lesson().replace("<Scenario", "<Quiz />\n\n<Scenario");
-    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": withTag }), "first-ten-seconds.mdx", /unknown component or HTML tag <Quiz>/);
+    expectProblem(problemsFor({ "basics/first-ten-seconds.mdx": withTag }), "first-ten-seconds.mdx", /<Quiz> is not allowed/);
   });
 
   it("reports a reading grade and refuses one above 10", () => {
@@ -245,9 +245,12 @@ describe("content validation", () => {
     const compiled = await compileLessons(ok, tempDir());
     expect(compiled.problems).toEqual([]);
     expect(compiled.code.size).toBe(1);
-    const broken = loadContent(contentDir({ "basics/first-ten-seconds.mdx": lesson().replace("</Scenario>", "") }))
-      .content.modules[0]!.lessons;
-    const failed = await compileLessons(broken, tempDir());
+    // Broken MDX is refused, with its line, before anything is compiled (authored-mdx.server.ts)…
+    const broken = loadContent(contentDir({ "basics/first-ten-seconds.mdx": lesson().replace("</Scenario>", "") }));
+    expectProblem(broken.problems, "first-ten-seconds.mdx", /MDX/);
+    expect(broken.content.modules[0]?.lessons ?? []).toEqual([]);
+    // …and the compiler still names the file of anything it cannot compile.
+    const failed = await compileLessons([{ ...ok[0]!, source: ok[0]!.source.replace("</Scenario>", ""), contentHash: "broken" }], tempDir());
     expectProblem(failed.problems, "first-ten-seconds.mdx", /MDX/);
   });
 });

@@ -153,6 +153,47 @@ export const EXPECTED: Record<string, RouteExpectation> = {
     post: NO_ACTION,
   },
 
+  // The lesson studio. The draft lesson is the practice-wide manager's: to a manager scoped to one
+  // location, anyone else's draft (its editor, preview, versions and pictures) does not exist.
+  "routes/manage.studio": { get: managers(200), data: managers(200, true), post: managers(400) },
+  "routes/manage.studio_.modules.$id": {
+    params: (ids) => ({ id: String(ids.studio.moduleId) }),
+    get: managers(200),
+    data: managers(200, true),
+    post: managers(400),
+  },
+  "routes/manage.studio_.lessons.$id": {
+    params: (ids) => ({ id: String(ids.studio.lessonId) }),
+    get: { ...managers(200), scoped: 404 },
+    data: { ...managers(200, true), scoped: 404 },
+    post: { ...managers(400), scoped: 404 },
+  },
+  "routes/manage.studio_.lessons.$id.preview": {
+    params: (ids) => ({ id: String(ids.studio.lessonId) }),
+    get: { ...managers(200), scoped: 404 },
+    data: { ...managers(200, true), scoped: 404 },
+    post: NO_ACTION,
+  },
+  "routes/manage.studio_.lessons.$id.versions": {
+    params: (ids) => ({ id: String(ids.studio.lessonId) }),
+    get: { ...managers(200), scoped: 404 },
+    data: { ...managers(200, true), scoped: 404 },
+    post: NO_ACTION,
+  },
+  "routes/manage.studio_.lessons.$id.images.$name": {
+    params: (ids) => ({ id: String(ids.studio.lessonId), name: ids.studio.imageName }),
+    get: { ...managers(200), scoped: 404 },
+    data: { ...managers(200, true), scoped: 404 },
+    post: NO_ACTION,
+  },
+  // A library lesson's pictures: the built-in lessons have none, so 404 to anyone signed in.
+  "routes/lessons.$slug.images.$name": {
+    params: (ids) => ({ slug: ids.lessonSlug, name: "nothing-here.png" }),
+    get: signedIn(404),
+    data: signedIn(404, true),
+    post: NO_ACTION,
+  },
+
   // Training money. The layout only shows links (none, for a manager without the money settings).
   "routes/owner": { get: managers(200), data: managers(200, true), post: NO_ACTION },
   "routes/owner.reports": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
