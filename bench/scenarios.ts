@@ -2,6 +2,11 @@
 // a page that does not exist yet is marked `optional` and skipped (reported as "not built yet")
 // until its route answers, so adding a page to the bench is adding one entry here.
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { buildCatalog } from "#app/models/catalog.server.ts";
+import { loadContent } from "#app/models/content.server.ts";
+import { createLibrary } from "#app/models/library.server.ts";
+import { builtInFiles, createLesson, createModule, saveDraft } from "#app/models/studio.server.ts";
 import type { Client, Request } from "autocannon";
 import type { Role } from "#db/schema.ts";
 import { answersFor, type SeededPractice, type SeedLesson } from "./lib/seed.ts";
@@ -188,6 +193,55 @@ const submit: HttpScenario = {
   },
 };
 
+/**
+ * The studio's preview of an 800-word lesson with a 4-question quiz, as a manager opens it while
+ * writing: the draft is unchanged between requests (its compiled code is cached). Afterwards the
+ * draft is changed once and the preview timed cold (first compile), then warm again.
+ */
+const studioPreview: HttpScenario = {
+  kind: "http",
+  name: "studio-preview",
+  server: "app",
+  description: "the studio's preview of an 800-word draft with a 4-question quiz, unchanged between requests (compiled once, then cached); afterwards one cold preview after an edit",
+  async prepare(ctx) {
+    const db = ctx.practice.connection.db;
+    const { content } = loadContent("./content");
+    const library = createLibrary(buildCatalog(content, () => ""), () => "");
+    const actor = { id: ctx.practice.manager.id, role: "manager" as const, scopeLocationId: null };
+    const now = new Date();
+    const studioCtx = { now, timeZone: "UTC", library };
+    const moduleId = await createModule(db, actor, { title: `Bench module ${randomUUID().slice(0, 8)}`, summary: "A module for the bench.", skills: ["greeting"] }, studioCtx);
+    const lessonId = await createLesson(db, actor, { title: `Bench lesson ${randomUUID().slice(0, 8)}`, moduleId }, studioCtx);
+    const files = builtInFiles("./content", { moduleSlug: "first-impressions", slug: "the-first-ten-seconds" });
+    await saveDraft(db, actor, lessonId, files, now);
+    const [cookie] = await ctx.sessions("manager", 1);
+    const headers = { ...ctx.browserHeaders, cookie: cookie as string };
+    const path = `/manage/studio/lessons/${lessonId}/preview`;
+    const timed = async () => {
+      const started = performance.now();
+      const response = await fetch(`${ctx.origin}${path}`, { headers });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`preview answered ${response.status}`);
+      return Math.round((performance.now() - started) * 10) / 10;
+    };
+    return {
+      expectStatus: 200,
+      probe: { path, headers },
+      setupClient(client) {
+        client.setRequests([{ method: "GET", path, headers }]);
+      },
+      async verify() {
+        await saveDraft(db, actor, lessonId, { source: `${files.source}
+One more line, so the draft compiles afresh (${randomUUID()}).
+`, quiz: files.quiz }, new Date());
+        const coldMs = await timed();
+        const warmMs = await timed();
+        return { coldPreviewMs: coldMs, warmPreviewMs: warmMs, ok: true };
+      },
+    };
+  },
+};
+
 /** Connection i reads the i-th lesson of the library (50 connections, 50 people, ~37 lessons). */
 export function lessonPath(practice: SeededPractice, i: number): string {
   const lessons = lessonsWithQuiz(practice);
@@ -245,6 +299,7 @@ export function scenarios(): Scenario[] {
       optional: true,
     }),
     submit,
+    studioPreview,
     {
       kind: "fsync",
       name: "fsync",

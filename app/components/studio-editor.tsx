@@ -123,10 +123,13 @@ export function QuizEditor({ slug, quiz, problems, quizWarnings }: { slug: strin
     const stem = slug.split("-").slice(0, 2).join("-") || "question";
     let k = n;
     while (taken.includes(`${stem}-q${k}`)) k++;
+    taken.push(`${stem}-q${k}`);
     return { id: `${stem}-q${k}`, type: "single" as const, prompt: "", explanation: "", choices: [] };
   };
-  // Each question written so far, and one empty one to fill in (left empty, it is ignored).
-  const questions = quiz.questions.length < MAX_QUESTIONS ? [...quiz.questions, blank(quiz.questions.length + 1)] : quiz.questions;
+  // Each question written so far, and empty ones to fill in (at least one; three for a new quiz).
+  // Left empty, they are ignored.
+  const blanks = Math.min(MAX_QUESTIONS - quiz.questions.length, Math.max(1, 3 - quiz.questions.length));
+  const questions = [...quiz.questions, ...Array.from({ length: blanks }, (_, k) => blank(quiz.questions.length + 1 + k))];
   return (
     <fieldset className="card">
       <legend>Quiz</legend>
@@ -149,8 +152,8 @@ export function QuizEditor({ slug, quiz, problems, quizWarnings }: { slug: strin
             <legend>{isNew ? `Add a question (question ${i + 1})` : `Question ${i + 1}`}</legend>
             <Problems id={`q${i}`} problems={own} />
             <Problems id={`q${i}`} problems={advice} kind="warning" />
-            <input type="hidden" name={`q${i}-id`} value={q.id} />
             <div className="field">
+              <input type="hidden" name={`q${i}-id`} value={q.id} />
               <label htmlFor={`q${i}-prompt`}>Question</label>
               <textarea id={`q${i}-prompt`} name={`q${i}-prompt`} rows={2} defaultValue={q.prompt} />
             </div>

@@ -210,8 +210,17 @@ export function loadContent(contentDir: string, options: { today?: string } = {}
 
     const lessons: LessonSource[] = [];
     const entries = fs.readdirSync(dir).sort();
+    // The module's pictures (images/<name>.png|jpg|webp), which its lessons may show.
+    const imagesDir = path.join(dir, "images");
+    const imageNames = new Set<string>();
+    if (fs.existsSync(imagesDir) && fs.statSync(imagesDir).isDirectory()) {
+      for (const name of fs.readdirSync(imagesDir).sort()) {
+        if (/^[a-z0-9][a-z0-9-]*\.(png|jpg|webp)$/.test(name) && fs.statSync(path.join(imagesDir, name)).isFile()) imageNames.add(name);
+        else problems.push({ file: rel(path.join(imagesDir, name)), line: 1, message: "unexpected file (pictures are lowercase words joined by hyphens, .png, .jpg or .webp)" });
+      }
+    }
     for (const entry of entries) {
-      if (entry === "module.yaml") continue;
+      if (entry === "module.yaml" || (entry === "images" && fs.statSync(imagesDir).isDirectory())) continue;
       if (entry.endsWith(".quiz.yaml")) {
         const lessonSlug = entry.slice(0, -".quiz.yaml".length);
         if (!entries.includes(`${lessonSlug}.mdx`)) {
@@ -233,6 +242,7 @@ export function loadContent(contentDir: string, options: { today?: string } = {}
           quizText: fs.existsSync(quizPath) ? readFile(quizPath) : null,
           file: rel(path.join(dir, entry)),
           quizFile: rel(quizPath),
+          imageNames,
         },
         { skills, today },
       );

@@ -17,7 +17,11 @@ import { checkLesson, sha256, splitFrontmatter, type Skill } from "./content.ser
 import { FieldError } from "./field-error.ts";
 import { loadPublished, mergeCatalog, type Library } from "./library.server.ts";
 import type { Actor } from "./sessions.server.ts";
-import { composeLesson, withOrder } from "./studio-files.server.ts";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { moduleSchema } from "./content-schema.server.ts";
+import { acceptImage } from "./lesson-images.server.ts";
+import type { ModuleFolder } from "./module-files.server.ts";
+import { composeLesson, readLessonFields, withOrder } from "./studio-files.server.ts";
 
 export interface StudioContext {
   now: Date;
@@ -43,6 +47,7 @@ export async function mayPublish(db: DB, actor: Actor): Promise<boolean> {
 
 export async function setScopedManagersPublish(db: DB, owner: Actor, allowed: boolean, now: Date): Promise<void> {
   if (owner.role !== "owner") throw new FieldError("scopedPublish", "Only the owner can change this.", 403);
+  if ((await studioSettings(db)).scopedManagersPublish === allowed) return;
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("studio_state").set({ scoped_managers_publish: allowed ? 1 : 0 }).where("id", "=", 1).execute();
     await recordAudit(trx, { actorId: owner.id, action: "studio.settings", details: { scopedManagersPublish: allowed }, at: now });
@@ -713,4 +718,120 @@ export function builtInFiles(contentDir: string, lesson: { moduleSlug: string; s
   const dir = path.join(contentDir, lesson.moduleSlug);
   const quizFile = path.join(dir, `${lesson.slug}.quiz.yaml`);
   return { source: fs.readFileSync(path.join(dir, `${lesson.slug}.mdx`), "utf8"), quiz: fs.existsSync(quizFile) ? fs.readFileSync(quizFile, "utf8") : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving a module between practices: the folder content/ holds, as a .zip
+
+/** module.yaml as content/ writes it. */
+export function moduleYaml(m: { title: string; summary: string; position: number; skills: string[] }): string {
+  return stringifyYaml({ title: m.title, summary: m.summary, order: m.position, skills: m.skills }, { lineWidth: 0 });
+}
+
+/**
+ * A module's folder: module.yaml, each lesson the actor may open (archived ones left out) with
+ * its quiz, and their pictures. Lesson files are the drafts as written; only `order:` follows the
+ * module's order, so the folder reads as the studio does.
+ */
+export async function exportModule(db: DB, actor: Actor, moduleId: number): Promise<{ slug: string; files: { path: string; bytes: Uint8Array }[] }> {
+  const module = await moduleForEdit(db, moduleId);
+  const { lessons } = await listStudio(db, actor);
+  const own = lessons.filter((l) => l.moduleSlug === module.slug && l.state !== "archived");
+  const text = (s: string) => new TextEncoder().encode(s);
+  const files = [{ path: "module.yaml", bytes: text(moduleYaml(module)) }];
+  for (const l of own) {
+    files.push({ path: `${l.slug}.mdx`, bytes: text(withOrder(l.source, l.position)) });
+    if (l.quiz !== null) files.push({ path: `${l.slug}.quiz.yaml`, bytes: text(l.quiz) });
+    const images = await db.selectFrom("studio_image").select(["name", "bytes"]).where("lesson_id", "=", l.id).execute();
+    for (const image of images) files.push({ path: `images/${image.name}`, bytes: new Uint8Array(image.bytes) });
+  }
+  return { slug: module.slug, files };
+}
+
+export interface ImportProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/**
+ * A module folder (unpacked) into the studio as drafts: the module, each lesson and quiz kept byte
+ * for byte, each picture checked as an upload is. Refused whole, with every problem named by file
+ * and line, when the folder cannot be placed (no module.yaml, a slug already in use, a picture
+ * that is not one); the lessons' own problems are the editor's to show, as for any draft.
+ */
+export async function importModule(
+  db: DB,
+  actor: Actor,
+  read: ModuleFolder,
+  ctx: Pick<StudioContext, "now" | "timeZone" | "library"> & { skills: Skill[] },
+): Promise<{ moduleId: number } | { problems: ImportProblem[] }> {
+  let folder = read;
+  const problems: ImportProblem[] = [...folder.problems];
+  const builtIn = ctx.library.builtIn;
+  let meta: ModuleInput | null = null;
+  if (!folder.module) {
+    if (problems.length === 0) problems.push({ file: "module.yaml", line: 1, message: "module.yaml is missing" });
+  } else {
+    const file = folder.module.slug ? `${folder.module.slug}/module.yaml` : "module.yaml";
+    try {
+      const parsed = moduleSchema.safeParse(parseYaml(folder.module.yaml));
+      if (!parsed.success) for (const issue of parsed.error.issues) problems.push({ file, line: 1, message: `${issue.path.join(".") || "module"}: ${issue.message}` });
+      else {
+        const known = new Set(ctx.skills.map((s) => s.id));
+        for (const id of parsed.data.skills) if (!known.has(id)) problems.push({ file, line: 1, message: `unknown skill "${id}"` });
+        meta = { title: parsed.data.title, summary: parsed.data.summary, skills: parsed.data.skills };
+        if (!folder.module.slug) folder = { ...folder, module: { ...folder.module, slug: slugify(parsed.data.title) } };
+      }
+    } catch (error) {
+      problems.push({ file, line: (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1, message: `invalid YAML: ${(error as Error).message.split("\n")[0]}` });
+    }
+    if (folder.module?.slug && (builtIn.module(folder.module.slug) || (await slugTaken(db, "module", folder.module.slug)))) {
+      problems.push({ file, line: 1, message: `a module "${folder.module.slug}" is already in this practice's library` });
+    }
+  }
+  for (const l of folder.lessons) {
+    if (builtIn.lesson(l.slug) || (await slugTaken(db, "lesson", l.slug))) problems.push({ file: l.file, line: 1, message: `a lesson "${l.slug}" is already in this practice's library` });
+  }
+  const images: { lessonSlug: string; name: string; image: Extract<Awaited<ReturnType<typeof acceptImage>>, { ok: true }> }[] = [];
+  for (const image of folder.images) {
+    const owner = folder.lessons.find((l) => image.name.startsWith(`${l.slug}-`));
+    if (!owner) {
+      problems.push({ file: image.file, line: 1, message: "a picture's name starts with the slug of its lesson (as the studio names them); no lesson here matches" });
+      continue;
+    }
+    const accepted = await acceptImage(image.bytes, image.name);
+    if (!accepted.ok) problems.push({ file: image.file, line: 1, message: accepted.message });
+    else if (!image.name.endsWith(`.${accepted.ext}`)) problems.push({ file: image.file, line: 1, message: `this picture is a ${accepted.ext.toUpperCase()} file; name it .${accepted.ext}` });
+    else if (await db.selectFrom("studio_image").select("id").where("name", "=", image.name).executeTakeFirst()) problems.push({ file: image.file, line: 1, message: "a picture with this name is already in the library" });
+    else images.push({ lessonSlug: owner.slug, name: image.name, image: accepted });
+  }
+  if (problems.length > 0 || !folder.module || !meta) return { problems };
+  const moduleInfo = meta;
+  const moduleSlug = folder.module.slug;
+  const at = ctx.now.toISOString();
+  const moduleId = await db.transaction().execute(async (trx) => {
+    const last = await trx.selectFrom("studio_module").select((eb) => eb.fn.max("position").as("p")).executeTakeFirst();
+    const row = await trx
+      .insertInto("studio_module")
+      .values({ slug: moduleSlug, title: moduleInfo.title, summary: moduleInfo.summary, skills: JSON.stringify(moduleInfo.skills), position: Number(last?.p ?? 0) + 1, state: "draft", created_by: actor.id, created_at: at, updated_by: actor.id, updated_at: at })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (const [i, l] of folder.lessons.entries()) {
+      const inserted = await trx
+        .insertInto("studio_lesson")
+        .values({ slug: l.slug, module_slug: moduleSlug, replaces_slug: null, position: readLessonFields(l.source).order ?? i + 1, state: "draft", source: l.source, quiz: l.quizText, version: 0, created_by: actor.id, created_at: at, updated_by: actor.id, updated_at: at })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      for (const image of images.filter((im) => im.lessonSlug === l.slug)) {
+        await trx
+          .insertInto("studio_image")
+          .values({ lesson_id: inserted.id, name: image.name, mime: image.image.mime, bytes: image.image.bytes, width: image.image.width, height: image.image.height, created_by: actor.id, created_at: at })
+          .execute();
+      }
+    }
+    await recordAudit(trx, { actorId: actor.id, action: "studio.import", subject: `module:${moduleSlug}`, details: { lessons: folder.lessons.length, pictures: images.length }, at: ctx.now });
+    return row.id;
+  });
+  return { moduleId };
 }

@@ -155,7 +155,7 @@ export default function Assignments() {
               <optgroup label="Whole modules">
                 {modules.map((m) => (
                   <option key={m.slug} value={`module:${m.slug}`}>
-                    {m.title} ({m.lessons.length} lessons)
+                    {m.title} ({m.lessons.length} {m.lessons.length === 1 ? "lesson" : "lessons"})
                   </option>
                 ))}
               </optgroup>

@@ -101,6 +101,9 @@ export default function Studio() {
         {canPublish ? null : " The owner has turned off publishing for managers of one location: you can write drafts for a colleague to publish."}
       </p>
       <FormError error={result?.errors.form} />
+      <p>
+        <Link to="/manage/studio/import">Import a module (.zip or files)</Link>
+      </p>
 
       <section className="card" aria-labelledby="modules-heading">
         <h2 id="modules-heading">Your modules</h2>

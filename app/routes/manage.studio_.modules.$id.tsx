@@ -36,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       .map((l) => ({ id: l.id, title: readLessonFields(l.source).title || l.slug, state: l.state, version: l.version })),
     skills: services.library.builtIn.skills.map((s) => ({ id: s.id, label: s.label })),
     canPublish: await mayPublish(services.db, actor),
+    imported: new URL(request.url).searchParams.has("imported"),
   };
 }
 
@@ -73,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABELS = { draft: "Draft", published: "Published", archived: "Archived" } as const;
 
 export default function EditModule() {
-  const { canPublish, lessons, module, skills } = useLoaderData<typeof loader>();
+  const { canPublish, imported, lessons, module, skills } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
@@ -84,8 +85,16 @@ export default function EditModule() {
       </p>
       <h1>{module.title}</h1>
       <p>
-        {STATE_LABELS[module.state]} · last change by {module.updatedByName} on {module.updatedAt.slice(0, 10)}
+        {STATE_LABELS[module.state]} · last change by {module.updatedByName} on {module.updatedAt.slice(0, 10)} ·{" "}
+        <a href={`/manage/studio/modules/${module.id}/export.zip`} download>
+          Export as a .zip
+        </a>
       </p>
+      {imported ? (
+        <p className="notice" role="status">
+          <span aria-hidden="true">✓ </span>Imported as drafts. Open each lesson to see what, if anything, to fix before publishing.
+        </p>
+      ) : null}
       <FormError error={errors.form} />
       <section className="card" aria-labelledby="order-heading">
         <h2 id="order-heading">Lessons, in order</h2>

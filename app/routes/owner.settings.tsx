@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, useLoaderData } from "@remix-run/react";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { getPractice, saveMoneySettings } from "#app/models/practice.server.ts";
+import { setScopedManagersPublish, studioSettings } from "#app/models/studio.server.ts";
 import { services } from "#app/services.server.ts";
 import { readForm } from "#app/route-helpers/validation.ts";
 
@@ -9,8 +10,9 @@ export const meta: MetaFunction = () => [{ title: "Settings · DeskCoach" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "owner");
-  const practice = await getPractice(services.db);
+  const [practice, studio] = await Promise.all([getPractice(services.db), studioSettings(services.db)]);
   return {
+    scopedManagersPublish: studio.scopedManagersPublish,
     labourCostEnabled: practice?.labour_cost_enabled === 1,
     managersRecordSpend: practice?.managers_record_spend === 1,
     managersSeeCosts: practice?.managers_see_costs === 1,
@@ -33,6 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
     },
     services.clock.now(),
   );
+  await setScopedManagersPublish(services.db, owner, form.get("scopedManagersPublish") === "on", services.clock.now());
   throw redirect("/owner/settings?saved=1");
 }
 
@@ -61,6 +64,16 @@ export default function Settings() {
           <div className="choice">
             <input type="checkbox" id="managersSeeCosts" name="managersSeeCosts" defaultChecked={settings.managersSeeCosts} />
             <label htmlFor="managersSeeCosts">Managers may see the budget and the cost reports</label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Lesson studio</legend>
+          <div className="choice">
+            <input type="checkbox" id="scopedManagersPublish" name="scopedManagersPublish" defaultChecked={settings.scopedManagersPublish} />
+            <label htmlFor="scopedManagersPublish">
+              Managers of one location may publish lessons and modules they write (when off, they write drafts; you or a manager of the
+              whole practice publishes)
+            </label>
           </div>
         </fieldset>
         <button type="submit" className="button primary">

@@ -32,7 +32,7 @@ function pagesFor(actor: Actor): string[] {
   for (const route of builtRoutes()) {
     const row = EXPECTED[route.id];
     if (!row || /\.csv$|^\/(healthz|bench)/.test(route.pattern.replace(/\[\.\]csv$/, ".csv"))) continue;
-    if (route.id.endsWith("[.]csv") || route.id === "root" || route.id === "routes/lessons.$slug.time") continue;
+    if (route.id.endsWith("[.]csv") || route.id.endsWith("[.]zip") || route.id.includes(".images.") || route.id === "root" || route.id === "routes/lessons.$slug.time") continue;
     // The not-found page once, for the signed-out visitor.
     const answer = row.get[actor];
     if (answer !== 200 && !(route.id === "routes/$" && actor === "anonymous")) continue;

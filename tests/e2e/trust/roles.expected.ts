@@ -162,25 +162,34 @@ export const EXPECTED: Record<string, RouteExpectation> = {
     data: managers(200, true),
     post: managers(400),
   },
+  "routes/manage.studio_.import": { get: managers(200), data: managers(200, true), post: managers(400) },
+  // The module's folder, zipped: each manager gets what they may open (a scoped manager, without
+  // anyone else's drafts).
+  "routes/manage.studio_.modules.$id_.export[.]zip": {
+    params: (ids) => ({ id: String(ids.studio.moduleId) }),
+    get: managers(200),
+    data: managers(200, true),
+    post: NO_ACTION,
+  },
   "routes/manage.studio_.lessons.$id": {
     params: (ids) => ({ id: String(ids.studio.lessonId) }),
     get: { ...managers(200), scoped: 404 },
     data: { ...managers(200, true), scoped: 404 },
     post: { ...managers(400), scoped: 404 },
   },
-  "routes/manage.studio_.lessons.$id.preview": {
+  "routes/manage.studio_.lessons.$id_.preview": {
     params: (ids) => ({ id: String(ids.studio.lessonId) }),
     get: { ...managers(200), scoped: 404 },
     data: { ...managers(200, true), scoped: 404 },
     post: NO_ACTION,
   },
-  "routes/manage.studio_.lessons.$id.versions": {
+  "routes/manage.studio_.lessons.$id_.versions": {
     params: (ids) => ({ id: String(ids.studio.lessonId) }),
     get: { ...managers(200), scoped: 404 },
     data: { ...managers(200, true), scoped: 404 },
     post: NO_ACTION,
   },
-  "routes/manage.studio_.lessons.$id.images.$name": {
+  "routes/manage.studio_.lessons.$id_.images.$name": {
     params: (ids) => ({ id: String(ids.studio.lessonId), name: ids.studio.imageName }),
     get: { ...managers(200), scoped: 404 },
     data: { ...managers(200, true), scoped: 404 },
