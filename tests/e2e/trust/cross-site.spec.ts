@@ -127,6 +127,16 @@ function plausible(route: ActionRoute): Attempt {
       return { path: "/owner/spend", body: form(expense), changes: true };
     case "routes/owner.spend_.import":
       return { path: "/owner/spend/import", body: form({ intent: "commit", csv: `date,description,amount,category\n${daysAgo(5)},Evil course,5000.00,online-courses\n`, requestId: requestId() }), changes: true };
+    case "routes/manage.studio":
+      return { path: "/manage/studio", body: form({ intent: "module", title: "Evil module", summary: "Planted from another site.", skills: lib.skills[0]!.id }), changes: true };
+    case "routes/manage.studio_.modules.$id":
+      return { path: `/manage/studio/modules/${ids.studio.moduleId}`, body: form({ intent: "module", title: "Renamed from elsewhere", summary: "Planted from another site.", skills: lib.skills[0]!.id }), changes: true };
+    case "routes/manage.studio_.lessons.$id":
+      return { path: `/manage/studio/lessons/${ids.studio.lessonId}`, body: form({ intent: "delete-image", name: ids.studio.imageName }), changes: true };
+    // An import is a multipart upload; this form carries no file, so DeskCoach's own page gets
+    // "Choose a .zip" back (the upload itself is in studio.spec.ts).
+    case "routes/manage.studio_.import":
+      return { path: "/manage/studio/import", body: form({ files: "module.zip" }), changes: false };
     // Addresses no page claims answer 404 to every method.
     case "routes/$":
       return { path: "/no-such-page", body: form({ intent: "anything" }), changes: false };

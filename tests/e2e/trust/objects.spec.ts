@@ -246,3 +246,41 @@ test("certificates: a made-up or revoked link shows nothing, and nobody turns of
   expect(await get(as.owner, link)).toBe(404);
   expect(await get(as.maria, data(link, "routes/certificates.$token"))).toBe(404);
 });
+
+test("studio: another manager's draft does not exist to a Riverside manager, a made-up one to nobody, and no draft's picture is in the library", async () => {
+  const { moduleId, lessonId, imageName } = ids.studio;
+  const draft = await server.db.selectFrom("studio_lesson").select("slug").where("id", "=", lessonId).executeTakeFirstOrThrow();
+  const lessonPages = (id: string | number) => [
+    `/manage/studio/lessons/${id}`,
+    `/manage/studio/lessons/${id}/preview`,
+    `/manage/studio/lessons/${id}/versions`,
+    `/manage/studio/lessons/${id}/images/${imageName}`,
+    data(`/manage/studio/lessons/${id}`, "routes/manage.studio_.lessons.$id"),
+  ];
+  // The practice-wide manager wrote it: theirs and the owner's to open.
+  expect(await get(as.manager, `/manage/studio/lessons/${lessonId}`)).toBe(200);
+  expect(await get(as.owner, `/manage/studio/lessons/${lessonId}/images/${imageName}`)).toBe(200);
+  await expectNoChange(async () => {
+    for (const path of lessonPages(lessonId)) expect(await get(as.scoped, path), path).toBe(404);
+    for (const who of [as.manager, as.scoped, as.owner]) {
+      for (const path of [...lessonPages(MADE_UP), `/manage/studio/modules/${MADE_UP}`, `/manage/studio/modules/${MADE_UP}/export.zip`]) expect(await get(who, path), path).toBe(404);
+    }
+    const save: Record<string, string> = { intent: "save", title: "Taken over", summary: "x", minutes: "5", body: "x" };
+    const forms: Record<string, string>[] = [save, { ...save, intent: "publish" }, { intent: "archive", confirm: "yes" }, { intent: "restore" }, { intent: "delete-image", name: imageName }];
+    for (const form of forms) {
+      expect(await post(as.scoped, `/manage/studio/lessons/${lessonId}`, form), form.intent).toBe(404);
+    }
+    // Moving it up or down from its module's page names it too.
+    expect(await post(as.scoped, `/manage/studio/modules/${moduleId}`, { intent: "down", lessonId: String(lessonId) })).toBe(404);
+    // Staff never reach the studio, whatever the id.
+    for (const path of [...lessonPages(lessonId), `/manage/studio/modules/${moduleId}`]) expect(await get(as.maria, path), path).toBe(403);
+    // A draft is not published: its picture is not served with the library's lessons to anyone.
+    for (const who of [as.maria, as.manager, as.owner]) expect(await get(who, `/lessons/${draft.slug}/images/${imageName}`)).toBe(404);
+  });
+  // The module's .zip, as the Riverside manager may take it, leaves the other manager's draft out.
+  const zip = Buffer.from(await (await as.scoped.get(`/manage/studio/modules/${moduleId}/export.zip`)).body());
+  const full = Buffer.from(await (await as.manager.get(`/manage/studio/modules/${moduleId}/export.zip`)).body());
+  expect(full.includes(`${draft.slug}.mdx`)).toBe(true);
+  expect(zip.includes(`${draft.slug}.mdx`)).toBe(false);
+  expect(zip.includes(imageName)).toBe(false);
+});
