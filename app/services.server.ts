@@ -5,7 +5,8 @@ import { databaseFileFromUrl, migrateToLatest, openDatabase, type Connection } f
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
 import { createLibrary, type Library } from "#app/models/library.server.ts";
 import { createClock, type Clock } from "#app/models/clock.server.ts";
-import { loadContent, type Problem } from "#app/models/content.server.ts";
+import { type Problem } from "#app/models/content.server.ts";
+import { builtCheckerIdentity, loadCheckedContent } from "#app/models/content-cache.server.ts";
 import { compileLessons } from "#app/models/lesson-compiler.server.ts";
 import { createSessions, type Sessions } from "#app/models/sessions.server.ts";
 import { readEnv, type Env } from "./env.server.ts";
@@ -26,7 +27,8 @@ export function formatProblems(problems: Problem[]): string {
 }
 
 async function loadCatalog(env: Env): Promise<Catalog> {
-  const { content, problems } = loadContent(env.CONTENT_DIR);
+  const checker = builtCheckerIdentity(import.meta.url, env.NODE_ENV === "production");
+  const { content, problems } = loadCheckedContent(env.CONTENT_DIR, { cacheDir: env.CONTENT_CACHE_DIR, checker });
   if (problems.length > 0) throw new Error(`Content is invalid:\n${formatProblems(problems)}`);
   const lessons = content.modules.flatMap((m) => m.lessons);
   const compiled = await compileLessons(lessons, env.CONTENT_CACHE_DIR);
