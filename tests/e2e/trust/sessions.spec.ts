@@ -255,7 +255,10 @@ test.describe("sessions", () => {
     await signInPage(page, server, ACTORS.owner);
     await page.goto(`${server.url}/manage/people/${await userId(server, ACTORS.scoped)}`);
     await page.getByLabel("Role").selectOption("staff");
+    // The select shows "staff" as soon as it is chosen: wait for the save itself to be answered.
+    const saved = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/manage/people/"));
     await page.getByRole("button", { name: "Save changes" }).click();
+    expect((await saved).status()).toBeLessThan(400);
     await expect(page.getByLabel("Role")).toHaveValue("staff");
     expect(await stillSignedIn(server.url, token, "/manage/team")).toBe(false);
     const again = await send(server.url, "/login", { form: { email: ACTORS.scoped, password: PASSWORD } });
