@@ -30,6 +30,18 @@ export interface Catalog {
   module(slug: string): CatalogModule | undefined;
 }
 
+const lessonOrders = new WeakMap<Catalog, Map<string, number>>();
+
+/** Each lesson's place in the library (modules in order, then lessons), worked out once per catalog. */
+export function lessonOrder(catalog: Catalog): ReadonlyMap<string, number> {
+  let order = lessonOrders.get(catalog);
+  if (!order) {
+    order = new Map(catalog.modules.flatMap((m) => m.lessons).map((l, i) => [l.slug, i]));
+    lessonOrders.set(catalog, order);
+  }
+  return order;
+}
+
 export function buildCatalog(content: Content, htmlFor: (contentHash: string) => string): Catalog {
   const modules: CatalogModule[] = content.modules.map((m) => ({
     slug: m.slug,

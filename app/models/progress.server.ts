@@ -109,7 +109,7 @@ export interface LibraryModule {
   lessons: { slug: string; title: string; summary: string; minutes: number; status: LessonStatus; bestScore: number | null }[];
 }
 
-export function libraryWithProgress(catalog: Catalog, progress: Map<string, LessonProgress>): LibraryModule[] {
+export function libraryWithProgress(catalog: Pick<Catalog, "modules">, progress: Map<string, LessonProgress>): LibraryModule[] {
   return catalog.modules.map((m) => {
     const lessons = m.lessons.map((l) => {
       const p = progress.get(l.slug);

@@ -8,7 +8,7 @@
 // after reading the feedback, which says little about remembering it days later.
 import type { DB } from "#db/connection.ts";
 import { DAILY_REVIEW_LIMIT, RETENTION_DAYS, REVIEW_INTERVALS } from "#app/rules/review.ts";
-import type { Catalog, CatalogLesson } from "./catalog.server.ts";
+import { lessonOrder, type Catalog, type CatalogLesson } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
 import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
 import { choiceOrderFor, gradeQuiz, parseStoredAnswers, readAnswers, type Answers } from "./quizzes.server.ts";
@@ -73,7 +73,7 @@ export async function reviewQueue(db: DB, userId: number, catalog: Catalog, time
   }
   for (const a of answers) add(keyOf(a.lesson_slug, a.question_id), { at: a.answered_at, kind: "review", correct: a.correct === 1 });
 
-  const order = new Map(catalog.modules.flatMap((m) => m.lessons).map((l, i) => [l.slug, i]));
+  const order = lessonOrder(catalog);
   const queue: QueueEntry[] = [];
   for (const [key, list] of events) {
     const [lessonSlug = "", questionId = ""] = key.split("/");

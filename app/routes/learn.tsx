@@ -7,11 +7,13 @@ import { ReviewForm } from "#app/components/review-form.tsx";
 import { ItemStateBadge } from "#app/components/state-badge.tsx";
 import { localDate } from "#app/models/clock.server.ts";
 import { daysBetween } from "#app/rules/dates.ts";
+import { lessonOrder } from "#app/models/catalog.server.ts";
 import { lessonProgress, libraryWithProgress } from "#app/models/progress.server.ts";
 import { dailyReview, reviewResults, submitReview } from "#app/models/review.server.ts";
 import { monthProgress } from "#app/models/team-goal.server.ts";
 import { isDone } from "#app/rules/item-states.ts";
 import { DAILY_REVIEW_LIMIT, REVIEW_INTERVALS } from "#app/rules/review.ts";
+import { libraryPageNumber, libraryPages } from "#app/rules/library-pages.ts";
 import { assignedItems } from "#app/models/team-progress.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
@@ -22,7 +24,8 @@ export const meta: MetaFunction = () => [{ title: "Learn · DeskCoach" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
-  const reviewed = readRequestId(new URL(request.url).searchParams.get("reviewed"));
+  const params = new URL(request.url).searchParams;
+  const reviewed = readRequestId(params.get("reviewed"));
   const [progress, assigned, review, results, team] = await Promise.all([
     lessonProgress(services.db, user.id),
     assignedItems(services.db, user.id, ctx.catalog, ctx),
@@ -30,12 +33,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reviewed ? reviewResults(services.db, user.id, ctx.catalog, reviewed, ctx.timeZone) : Promise.resolve([]),
     monthProgress(services.db, user.id, ctx),
   ]);
-  const library = libraryWithProgress(ctx.catalog, progress);
-  const continueWith = library.flatMap((m) => m.lessons.filter((l) => l.status === "in-progress"));
+  // One page of the library, so that the page costs the same however many lessons a practice writes.
+  const pages = libraryPages(ctx.catalog.modules);
+  const page = libraryPageNumber(params.get("library"), pages.length);
+  const before = pages.slice(0, page - 1).reduce((n, p) => n + p.length, 0);
+  const order = lessonOrder(ctx.catalog);
+  const continueWith = [...progress]
+    .filter(([slug, p]) => p.status === "in-progress" && order.has(slug))
+    .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+    .flatMap(([slug]) => {
+      const l = ctx.catalog.lesson(slug);
+      return l ? [{ slug: l.slug, title: l.title, minutes: l.minutes }] : [];
+    });
   const today = localDate(ctx.now, ctx.timeZone);
   return {
     name: user.name,
-    library,
+    library: {
+      modules: libraryWithProgress({ modules: pages[page - 1] ?? [] }, progress).map(({ lessons, ...m }) => ({
+        ...m,
+        lessons: lessons.map(({ slug, title, minutes, status }) => ({ slug, title, minutes, status })),
+      })),
+      page,
+      pageCount: pages.length,
+      firstModule: before + 1,
+      moduleCount: ctx.catalog.modules.length,
+    },
     continueWith,
     assigned: assigned.map((a) => ({ ...a, daysLeft: daysBetween(today, a.dueOn) })),
     review: { ...review, requestId: randomUUID(), results },
@@ -150,9 +172,10 @@ export default function Learn() {
           </ul>
         )}
       </section>
-      <h2>The library</h2>
-      {library.length === 0 ? <p>No lessons have been published yet.</p> : null}
-      {library.map((m) => (
+      <h2 id="library">The library</h2>
+      {library.moduleCount === 0 ? <p>No lessons have been published yet.</p> : null}
+      {library.pageCount > 1 ? <LibraryPages library={library} /> : null}
+      {library.modules.map((m) => (
         <section key={m.slug} aria-labelledby={`module-${m.slug}`} className="card module-card">
           <h3 id={`module-${m.slug}`}>{m.title}</h3>
           <p className="muted">{m.summary}</p>
@@ -167,7 +190,50 @@ export default function Learn() {
           </ol>
         </section>
       ))}
+      {library.pageCount > 1 ? (
+        <p className="actions">
+          {library.page > 1 ? <Link to={libraryHref(library.page - 1)}>Previous page of the library</Link> : null}
+          {library.page < library.pageCount ? <Link to={libraryHref(library.page + 1)}>Next page of the library</Link> : null}
+        </p>
+      ) : null}
     </>
+  );
+}
+
+const libraryHref = (n: number) => `/learn?library=${n}#library`;
+
+function LibraryPages({ library }: { library: Awaited<ReturnType<typeof loader>>["library"] }) {
+  const last = library.firstModule + library.modules.length - 1;
+  const href = libraryHref;
+  return (
+    <nav aria-label="Library pages" className="library-pages">
+      <p>
+        Page {library.page} of {library.pageCount}: modules {library.firstModule}–{last} of {library.moduleCount}.
+      </p>
+      <ul>
+        {library.page > 1 ? (
+          <li>
+            <Link to={href(library.page - 1)}>Previous page</Link>
+          </li>
+        ) : null}
+        {Array.from({ length: library.pageCount }, (_, i) => i + 1).map((n) => (
+          <li key={n}>
+            {n === library.page ? (
+              <span aria-current="page">{n}</span>
+            ) : (
+              <Link to={href(n)} aria-label={`Page ${n}`}>
+                {n}
+              </Link>
+            )}
+          </li>
+        ))}
+        {library.page < library.pageCount ? (
+          <li>
+            <Link to={href(library.page + 1)}>Next page</Link>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
   );
 }
 
