@@ -231,12 +231,39 @@ const studioPreview: HttpScenario = {
         client.setRequests([{ method: "GET", path, headers }]);
       },
       async verify() {
-        await saveDraft(db, actor, lessonId, { source: `${files.source}
+        const edit = () => saveDraft(db, actor, lessonId, { source: `${files.source}
 One more line, so the draft compiles afresh (${randomUUID()}).
 `, quiz: files.quiz }, new Date());
+        // As a manager does: open the editor (which starts the compiler), change the text, preview.
+        const editor = await fetch(`${ctx.origin}/manage/studio/lessons/${lessonId}`, { headers });
+        await editor.arrayBuffer();
+        if (editor.status !== 200) throw new Error(`the editor answered ${editor.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        await edit();
         const coldMs = await timed();
         const warmMs = await timed();
-        return { coldPreviewMs: coldMs, warmPreviewMs: warmMs, ok: true };
+        // What a compile costs everyone else: a learner's lesson page asked for again and again,
+        // one at a time, while three cold previews run; the slowest answer is compared with the
+        // lesson scenarios' p99. The compile itself runs in a worker thread.
+        const [learner] = await ctx.sessions("staff", 1);
+        const lesson = lessonsWithQuiz(ctx.practice)[0] as SeedLesson;
+        const lessonHeaders = { ...ctx.browserHeaders, cookie: learner as string };
+        let slowestLessonMs = 0;
+        for (let round = 0; round < 3; round++) {
+          await edit();
+          let previewing = true;
+          const preview = timed().finally(() => {
+            previewing = false;
+          });
+          while (previewing) {
+            const started = performance.now();
+            const response = await fetch(`${ctx.origin}/lessons/${lesson.slug}`, { headers: lessonHeaders });
+            await response.arrayBuffer();
+            slowestLessonMs = Math.max(slowestLessonMs, performance.now() - started);
+          }
+          await preview;
+        }
+        return { coldPreviewMs: coldMs, warmPreviewMs: warmMs, slowestLessonDuringColdPreviewMs: Math.round(slowestLessonMs * 10) / 10, ok: true };
       },
     };
   },

@@ -2,6 +2,21 @@
 import { fleschKincaid } from "flesch-kincaid";
 import { syllable } from "syllable";
 
+// Counting a word's syllables is most of the cost of a reading grade, and a lesson, the library and
+// every draft a manager checks use the same few thousand words: each is counted once.
+const syllableCounts = new Map<string, number>();
+const MAX_COUNTED_WORDS = 50_000;
+
+function syllablesOf(word: string): number {
+  let count = syllableCounts.get(word);
+  if (count === undefined) {
+    count = Math.max(1, syllable(word));
+    if (syllableCounts.size >= MAX_COUNTED_WORDS) syllableCounts.clear();
+    syllableCounts.set(word, count);
+  }
+  return count;
+}
+
 /** A relaxed reading pace for a five-minute lesson: 500–900 words read in 4–6 minutes. */
 export const WORDS_PER_MINUTE = 150;
 export const MAX_READING_GRADE = 10;
@@ -54,7 +69,7 @@ export function readingGrade(body: string): number {
   const sentences = sentencesOf(body);
   const words = sentences.flatMap((s) => s.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)));
   if (words.length === 0) return 0;
-  const syllables = words.reduce((sum, w) => sum + Math.max(1, syllable(w.replace(/[^\p{L}'-]/gu, "") || "a")), 0);
+  const syllables = words.reduce((sum, w) => sum + syllablesOf(w.replace(/[^\p{L}'-]/gu, "") || "a"), 0);
   const grade = fleschKincaid({ sentence: sentences.length, word: words.length, syllable: syllables });
   return Math.round(grade * 10) / 10;
 }

@@ -22,9 +22,10 @@ import {
   studioModuleTitle,
   type DraftProblem,
 } from "#app/models/studio.server.ts";
-import { compileSource } from "#app/models/lesson-compiler.server.ts";
+import { compileSource, warmCompiler } from "#app/models/lesson-compiler.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
-import { MAX_BODY_CHARS, readLessonForm } from "#app/route-helpers/studio-forms.server.ts";
+import { readLessonForm } from "#app/route-helpers/studio-forms.server.ts";
+import { MAX_BODY_CHARS } from "#app/models/authored-mdx.server.ts";
 import { studioLesson } from "#app/route-helpers/studio-lesson.server.ts";
 import { fieldErrorReply, readForm } from "#app/route-helpers/validation.ts";
 import { services } from "#app/services.server.ts";
@@ -33,6 +34,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, lesson } = await studioLesson(request, params.id);
+  // A preview or a publish is likely next: the compiler's thread starts now, off the request path.
+  warmCompiler();
   const ctx = await practiceContext();
   const builtIn = services.library.builtIn;
   const [check, images, canPublish] = await Promise.all([

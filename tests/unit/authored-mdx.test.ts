@@ -3,21 +3,12 @@ import path from "node:path";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { mdxFromMarkdown } from "mdast-util-mdx";
 import { mdxjs } from "micromark-extension-mdxjs";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { checkLessonBody, normaliseUrl, safeUrl, urlProblem } from "#app/models/authored-mdx.server.ts";
 import { checkLesson, LESSON_COMPONENTS, loadContent, splitFrontmatter } from "#app/models/content.server.ts";
 import { compileLessons } from "#app/models/lesson-compiler.server.ts";
 import { removeTempDirs, tempDir } from "#tests/support/db.ts";
 import { HOSTILE_BODIES } from "#tests/support/hostile-mdx.ts";
-
-// If anything in the pipeline ever handed a source to the compiler, this would count it.
-const compiled = vi.hoisted(() => ({ sources: [] as string[] }));
-vi.mock("mdx-bundler", () => ({
-  bundleMDX: async ({ source }: { source: string }) => {
-    compiled.sources.push(source);
-    throw new Error("the compiler was called");
-  },
-}));
 
 afterEach(removeTempDirs);
 
@@ -79,7 +70,8 @@ describe("the hostile corpus", () => {
       const mine = problems.filter((p) => p.file.endsWith(`payload-${i + 1}.mdx`));
       expect(mine.map((p) => p.line), `${hostile.name}: ${JSON.stringify(mine).slice(0, 400)}`).toContain(BODY_LINE + hostile.line - 1);
     });
-    await compileLessons(passed, tempDir("deskcoach-cache-"));
+    // Compiling what passed compiles nothing (the compiler runs in its own thread and counts).
+    expect((await compileLessons(passed, tempDir("deskcoach-cache-"))).compiled).toBe(0);
     // And as the studio does, one lesson at a time through checkLesson.
     for (const hostile of HOSTILE_BODIES) {
       const result = checkLesson(
@@ -88,7 +80,6 @@ describe("the hostile corpus", () => {
       );
       expect(result.lesson, hostile.name).toBeNull();
     }
-    expect(compiled.sources).toEqual([]);
     expect(fs.existsSync(canary)).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadContent, publicQuiz, readingGrade, type Problem } from "#app/models/content.server.ts";
-import { compileLessons } from "#app/models/lesson-compiler.server.ts";
+import { compileLessons, compileSource } from "#app/models/lesson-compiler.server.ts";
 import { removeTempDirs, tempDir } from "#tests/support/db.ts";
 
 afterEach(removeTempDirs);
@@ -252,5 +252,23 @@ describe("content validation", () => {
     // …and the compiler still names the file of anything it cannot compile.
     const failed = await compileLessons([{ ...ok[0]!, source: ok[0]!.source.replace("</Scenario>", ""), contentHash: "broken" }], tempDir());
     expectProblem(failed.problems, "first-ten-seconds.mdx", /MDX/);
+  });
+
+  it("compiles in its worker thread several lessons asked for at once, each answer to its own lesson", async () => {
+    const ok = loadContent(contentDir()).content.modules[0]!.lessons[0]!;
+    const cache = tempDir();
+    const variants = [1, 2, 3].map((n) => ({ source: `${ok.source}\nVariant number ${n} of this lesson.\n`, hash: `variant-${n}` }));
+    const results = await Promise.all([
+      ...variants.map((v) => compileSource(v.source, v.hash, cache)),
+      compileSource(ok.source.replace("</Scenario>", ""), "broken-at-once", cache),
+    ]);
+    variants.forEach((v, i) => {
+      const result = results[i]!;
+      expect("code" in result && result.code).toContain(`Variant number ${v.hash.slice(-1)} of this lesson.`);
+      for (const other of variants.filter((o) => o !== v)) expect("code" in result && result.code).not.toContain(`Variant number ${other.hash.slice(-1)} `);
+    });
+    expect(results[3]).toMatchObject({ problem: { message: expect.stringMatching(/^MDX: /) } });
+    // What a compile produced is kept: the same source again is read from the cache.
+    expect(await compileSource(variants[0]!.source, variants[0]!.hash, cache)).toEqual(results[0]);
   });
 });
