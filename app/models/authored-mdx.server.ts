@@ -19,6 +19,7 @@ export interface BodyProblem {
   message: string;
 }
 
+/** Larger than any lesson the rules accept (900 words), small enough to refuse a pasted book. */
 export const MAX_BODY_CHARS = 60_000;
 export const MAX_BODY_LINES = 2_000;
 /** Lists, block quotes and components inside one another, at most. */
@@ -154,10 +155,17 @@ function isBlankOrEnd(c: string | undefined): boolean {
  * components opened inside one another too deep, too many `[` in a paragraph, and long or many
  * `{ … }`. Fenced code and code spans are skipped roughly; this only bounds, the tree decides.
  */
-function rawLimits(body: string): BodyProblem | null {
+/** A body too long to keep at all: the studio's form refuses it before saving, with this message. */
+export function bodySizeProblem(body: string): BodyProblem | null {
   if (body.length > MAX_BODY_CHARS) {
     return { line: 1, message: `the lesson is ${body.length.toLocaleString("en-US")} characters long; the limit is ${MAX_BODY_CHARS.toLocaleString("en-US")} (a five-minute lesson is far shorter)` };
   }
+  return null;
+}
+
+function rawLimits(body: string): BodyProblem | null {
+  const size = bodySizeProblem(body);
+  if (size) return size;
   const lines = body.split(/\r\n|\r|\n/);
   if (lines.length > MAX_BODY_LINES) {
     return { line: 1, message: `the lesson has ${lines.length.toLocaleString("en-US")} lines; the limit is ${MAX_BODY_LINES.toLocaleString("en-US")}` };

@@ -792,6 +792,15 @@ export async function importModule(
   }
   for (const l of folder.lessons) {
     if (builtIn.lesson(l.slug) || (await slugTaken(db, "lesson", l.slug))) problems.push({ file: l.file, line: 1, message: `a lesson "${l.slug}" is already in this practice's library` });
+    // A draft may come in with problems to fix (reading grade, a quiz to finish), but never with a
+    // body that breaks the rules for authored MDX: those are refused here, by file and line.
+    const split = splitFrontmatter(l.source);
+    if (!split) {
+      problems.push({ file: l.file, line: 1, message: "the lesson must start with its front matter between two --- lines" });
+      continue;
+    }
+    const imageNames = new Set(folder.images.filter((im) => im.name.startsWith(`${l.slug}-`)).map((im) => im.name));
+    for (const p of checkLessonBody(split.body, { bodyLine: split.bodyLine, imageNames })) problems.push({ file: l.file, line: p.line, message: p.message });
   }
   const images: { lessonSlug: string; name: string; image: Extract<Awaited<ReturnType<typeof acceptImage>>, { ok: true }> }[] = [];
   for (const image of folder.images) {

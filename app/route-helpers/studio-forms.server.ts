@@ -1,12 +1,10 @@
 // Reading the studio's forms: a module's fields, and the lesson editor's fields and quiz, with a
 // message beside each field a person can fix.
 import { z } from "zod";
+import { bodySizeProblem } from "#app/models/authored-mdx.server.ts";
 import type { Skill } from "#app/models/content.server.ts";
 import { quizFormFromFields, sourcesFromText, type LessonFields, type QuizForm } from "#app/models/studio-files.server.ts";
 import { formValues, type FormResult } from "./validation.ts";
-
-/** Larger than any lesson the rules accept (900 words), small enough to refuse a pasted book. */
-export const MAX_BODY_CHARS = 60_000;
 
 const moduleSchema = z.object({
   title: z.string().trim().min(3, "Give the module a title of at least 3 characters.").max(100, "Keep the title under 100 characters."),
@@ -37,7 +35,8 @@ const lines = (v: FormDataEntryValue | null) =>
 export function readLessonForm(form: FormData): { ok: true; fields: LessonFields; quiz: QuizForm } | { ok: false; errors: Record<string, string> } {
   const body = String(form.get("body") ?? "");
   const errors: Record<string, string> = {};
-  if (body.length > MAX_BODY_CHARS) errors.body = `The lesson is ${body.length.toLocaleString("en-US")} characters; a five-minute lesson is far shorter (at most ${MAX_BODY_CHARS.toLocaleString("en-US")}).`;
+  const size = bodySizeProblem(body);
+  if (size) errors.body = `line ${size.line}: ${size.message}`;
   const minutesText = String(form.get("minutes") ?? "").trim();
   const minutes = /^\d{1,2}$/.test(minutesText) ? Number(minutesText) : null;
   if (minutes === null) errors.minutes = "Enter the minutes it takes to read, as a whole number (usually 5).";

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useIsPending } from "#app/components/use-is-pending.ts";
-import { readModuleFiles, unpackZip } from "#app/models/module-files.server.ts";
+import { readModuleFiles, unpackZip, UPLOAD } from "#app/models/module-files.server.ts";
 import { importModule, type ImportProblem } from "#app/models/studio.server.ts";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
@@ -18,16 +18,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
+/** Each problem as "file:line: message" ("upload: …" for the upload as a whole). */
 function refused(problems: ImportProblem[], status = 400) {
-  return data({ problems }, { status });
+  return data({ problems: problems.map((p) => `${p.file}${p.file === UPLOAD ? "" : `:${p.line}`}: ${p.message}`) }, { status });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "manager");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES) return refused([{ file: "upload", line: 1, message: "The upload is larger than 20 MB." }], 413);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES) return refused([{ file: UPLOAD, line: 1, message: "The upload is larger than 20 MB." }], 413);
   const form = await readForm(request);
   const uploads = form.getAll("files").filter((f): f is File => f instanceof File && f.size > 0);
-  if (uploads.length === 0) return refused([{ file: "upload", line: 1, message: "Choose a .zip of a module, or the module's files." }]);
+  if (uploads.length === 0) return refused([{ file: UPLOAD, line: 1, message: "Choose a .zip of a module, or the module's files." }]);
   const read = async (f: File) => new Uint8Array(await f.arrayBuffer());
   let files: { path: string; bytes: Uint8Array }[];
   if (uploads.length === 1 && /\.zip$/i.test(uploads[0]!.name)) {
@@ -57,17 +58,15 @@ export default function ImportModule() {
       <p>
         A module exported from DeskCoach (a .zip), or a module folder's files: <code>module.yaml</code>, each lesson's <code>.mdx</code> and{" "}
         <code>.quiz.yaml</code>, and its pictures. Lessons come in as drafts, exactly as written; each one lists what to fix before it can be
-        published.
+        published. A lesson whose text breaks the rules for lesson text (code, HTML, links that are not https, mailto or tel) is refused
+        here, by file and line.
       </p>
       {problems.length > 0 ? (
         <div className="form-error" role="alert" id="files-error">
           <p>Nothing was imported. Fix these and try again:</p>
           <ul>
             {problems.map((p, i) => (
-              <li key={i}>
-                {p.file}
-                {p.line > 1 ? `:${p.line}` : ""}: {p.message}
-              </li>
+              <li key={i}>{p}</li>
             ))}
           </ul>
         </div>
