@@ -17,6 +17,26 @@ export function localDate(instant: Date | string, timeZone: string): string {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/**
+ * The first instant of a calendar date in a time zone: local midnight, or the first moment of the
+ * date where a zone skips midnight. So that `x >= startOfLocalDay(d)` exactly when
+ * `localDate(x) >= d`, and a period of local dates becomes two instants a query can compare with.
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  // Offsets are within ±14 hours, so the answer is within a day of midnight UTC on that date;
+  // a search on localDate itself keeps the two in agreement to the millisecond.
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  if (!Number.isFinite(utcMidnight)) throw new Error(`Not a date: ${date}`);
+  let before = utcMidnight - 86_400_000; // localDate(before) < date
+  let from = utcMidnight + 86_400_000; // localDate(from) >= date
+  while (from - before > 1) {
+    const middle = Math.floor((before + from) / 2);
+    if (localDate(new Date(middle), timeZone) >= date) from = middle;
+    else before = middle;
+  }
+  return new Date(from);
+}
+
 // One formatter per time zone: making one costs far more than using it, and pages call
 // localDate once per row.
 const formats = new Map<string, Intl.DateTimeFormat>();

@@ -5,7 +5,8 @@
 import type { DB } from "#db/connection.ts";
 import { MAX_MONTHLY_GOAL, RANKING_SIZE } from "#app/rules/team-goal.ts";
 import { recordAudit } from "./audit.server.ts";
-import { localDate } from "./clock.server.ts";
+import { localDate, startOfLocalDay } from "./clock.server.ts";
+import { createReadCache } from "./read-cache.server.ts";
 import { addDaysTo, addMonthsTo, daysBetween } from "#app/rules/dates.ts";
 import { FieldError } from "./field-error.ts";
 import type { Actor } from "./sessions.server.ts";
@@ -75,39 +76,59 @@ export interface MonthProgress {
 }
 
 /** Lessons completed per person this month (each lesson once per person), active people only when ranked. */
+// The team's figures for a month are the same for everyone who asks: worked out once per database
+// version and kept (read-cache.server.ts), so a group's /learn does not count its whole month of
+// completions on every page.
+const teamMonths = createReadCache(8);
+
 export async function monthProgress(db: DB, userId: number | null, context: { now: Date; timeZone: string }): Promise<MonthProgress> {
   const today = localDate(context.now, context.timeZone);
   const month = today.slice(0, 7);
   const first = `${month}-01`;
+  // The practice month as two instants, so that the database compares and counts.
+  const from = startOfLocalDay(first, context.timeZone).toISOString();
+  const until = startOfLocalDay(addMonthsTo(first, 1), context.timeZone).toISOString();
+  const inMonth = db.selectFrom("completion").where("completion.completed_at", ">=", from).where("completion.completed_at", "<", until);
   const settings = await getLearningSettings(db);
-  // A day's margin either side of the UTC instants; the practice calendar decides below.
-  const rows = await db
-    .selectFrom("completion")
-    .innerJoin("user", "user.id", "completion.user_id")
-    .select(["completion.user_id", "completion.lesson_slug", "completion.completed_at", "user.name", "user.status"])
-    .where("completion.completed_at", ">=", addDaysTo(first, -1))
-    .where("completion.completed_at", "<", addDaysTo(addMonthsTo(first, 1), 1))
-    .execute();
-  const perPerson = new Map<number, { name: string; active: boolean; lessons: Set<string> }>();
-  for (const r of rows) {
-    if (localDate(r.completed_at, context.timeZone).slice(0, 7) !== month) continue;
-    const entry = perPerson.get(r.user_id) ?? { name: r.name, active: r.status === "active", lessons: new Set<string>() };
-    entry.lessons.add(r.lesson_slug);
-    perPerson.set(r.user_id, entry);
-  }
-  const lessons = [...perPerson.values()].reduce((sum, p) => sum + p.lessons.size, 0);
+  const [team, mine] = await Promise.all([
+    teamMonths.read(db, `${from}|${until}|${settings.rankingsEnabled}`, async () => {
+      const [total, ranking] = await Promise.all([
+        // Each person's lessons once: the same lesson again in the month is not another.
+        db
+          .selectFrom(inMonth.select(["completion.user_id", "completion.lesson_slug"]).distinct().as("done"))
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirst(),
+        settings.rankingsEnabled
+          ? inMonth
+              .innerJoin("user", "user.id", "completion.user_id")
+              .where("user.status", "=", "active")
+              .select(["user.name", (eb) => eb.fn.count<number>("completion.lesson_slug").distinct().as("lessons")])
+              .groupBy(["completion.user_id", "user.name"])
+              .orderBy("lessons", "desc")
+              .orderBy("user.name")
+              .limit(RANKING_SIZE)
+              .execute()
+          : Promise.resolve(null),
+      ]);
+      return {
+        lessons: Number(total?.n ?? 0),
+        ranking: ranking?.map((r) => ({ name: r.name, lessons: Number(r.lessons) })).sort((a, b) => b.lessons - a.lessons || a.name.localeCompare(b.name)) ?? null,
+      };
+    }),
+    userId === null
+      ? Promise.resolve(0)
+      : inMonth
+          .where("completion.user_id", "=", userId)
+          .select((eb) => eb.fn.count<number>("completion.lesson_slug").distinct().as("n"))
+          .executeTakeFirst()
+          .then((r) => Number(r?.n ?? 0)),
+  ]);
   return {
     month,
     goal: settings.monthlyLessonGoal,
-    lessons,
-    mine: userId === null ? 0 : (perPerson.get(userId)?.lessons.size ?? 0),
+    lessons: team.lessons,
+    mine,
     daysLeft: daysBetween(today, addDaysTo(addMonthsTo(first, 1), -1)) + 1,
-    ranking: settings.rankingsEnabled
-      ? [...perPerson.values()]
-          .filter((p) => p.active)
-          .map((p) => ({ name: p.name, lessons: p.lessons.size }))
-          .sort((a, b) => b.lessons - a.lessons || a.name.localeCompare(b.name))
-          .slice(0, RANKING_SIZE)
-      : null,
+    ranking: team.ranking,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { localDate } from "#app/models/clock.server.ts";
+import { localDate, startOfLocalDay } from "#app/models/clock.server.ts";
 
 describe("localDate", () => {
   test("is the calendar date where the practice is, not in UTC", () => {
@@ -15,5 +15,29 @@ describe("localDate", () => {
     expect(localDate("2026-07-01T05:00:00Z", "America/Chicago")).toBe("2026-07-01");
     expect(localDate("2026-12-01T05:59:00Z", "America/Chicago")).toBe("2026-11-30");
     expect(localDate("2026-12-01T06:00:00Z", "America/Chicago")).toBe("2026-12-01");
+  });
+});
+
+describe("startOfLocalDay", () => {
+  test("is local midnight as an instant, in and out of daylight saving time and on odd offsets", () => {
+    expect(startOfLocalDay("2026-03-01", "America/Chicago").toISOString()).toBe("2026-03-01T06:00:00.000Z");
+    expect(startOfLocalDay("2026-07-01", "America/Chicago").toISOString()).toBe("2026-07-01T05:00:00.000Z");
+    expect(startOfLocalDay("2026-03-08", "America/Chicago").toISOString()).toBe("2026-03-08T06:00:00.000Z"); // the day the clocks go forward
+    expect(startOfLocalDay("2026-03-09", "America/Chicago").toISOString()).toBe("2026-03-09T05:00:00.000Z");
+    expect(startOfLocalDay("2026-01-01", "UTC").toISOString()).toBe("2026-01-01T00:00:00.000Z");
+    expect(startOfLocalDay("2026-07-05", "Pacific/Auckland").toISOString()).toBe("2026-07-04T12:00:00.000Z");
+    expect(startOfLocalDay("2026-06-01", "Asia/Kolkata").toISOString()).toBe("2026-05-31T18:30:00.000Z");
+    expect(startOfLocalDay("2026-06-01", "America/St_Johns").toISOString()).toBe("2026-06-01T02:30:00.000Z");
+    expect(startOfLocalDay("2026-01-01", "Pacific/Kiritimati").toISOString()).toBe("2025-12-31T10:00:00.000Z");
+  });
+
+  test("agrees with localDate on either side of it, wherever the zone is", () => {
+    for (const zone of ["America/Chicago", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Asia/Kathmandu", "Pacific/Chatham"]) {
+      for (const date of ["2026-01-01", "2026-03-08", "2026-04-05", "2026-09-06", "2026-10-04", "2026-11-01"]) {
+        const start = startOfLocalDay(date, zone).getTime();
+        expect(localDate(new Date(start), zone), `${zone} ${date}`).toBe(date);
+        expect(localDate(new Date(start - 1), zone) < date, `${zone} ${date}`).toBe(true);
+      }
+    }
   });
 });
