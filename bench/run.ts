@@ -6,7 +6,9 @@
 // BENCH_SECONDS (10) per scenario, BENCH_WARMUP_SECONDS (3) before each, BENCH_CONNECTIONS (50),
 // BENCH_ONLY=lesson,submit (a subset; writes bench/results/partial.json instead),
 // BENCH_REBUILD=1 (always build) or 0 (never: measure BENCH_BUILD_DIR as it is), BENCH_KEEP=1 (keep
-// the temp folder), BENCH_DB_DIR (where the temp folder goes).
+// the temp folder), BENCH_DB_DIR (where the temp folder goes), BENCH_EMPLOYEES (200: the seeded
+// practice's size), BENCH_GROWTH=1 (afterwards, the growth table: bench/growth.ts; the sizes are
+// BENCH_GROWTH_SIZES, 200,2000,10000).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,6 +25,7 @@ import { runPaced } from "./lib/paced.ts";
 import { cpuMs, sampleMemory, startServer, type ServerProcess } from "./lib/processes.ts";
 import { markdown, ratios, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
 import { seedPractice } from "./lib/seed.ts";
+import { growthTable, growthTargets, measureGrowth, type GrowthSize } from "./growth.ts";
 import { lessonPath, scenarios, type HttpScenario, type ScenarioContext, type ServerKind } from "./scenarios.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -34,6 +37,11 @@ const number = (name: string, fallback: number) => {
 const SECONDS = number("BENCH_SECONDS", 10);
 const WARMUP = number("BENCH_WARMUP_SECONDS", 3);
 const CONNECTIONS = number("BENCH_CONNECTIONS", 50);
+const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 200);
+if (!Number.isInteger(EMPLOYEES) || EMPLOYEES < 10 || EMPLOYEES > 100_000) throw new Error("BENCH_EMPLOYEES must be a whole number from 10 to 100,000");
+const GROWTH = process.env.BENCH_GROWTH === "1";
+const GROWTH_SIZES = (process.env.BENCH_GROWTH_SIZES ?? "200,2000,10000").split(",").map((s) => Number(s.trim()));
+if (GROWTH_SIZES.some((n) => !Number.isInteger(n) || n < 10 || n > 100_000)) throw new Error("BENCH_GROWTH_SIZES must be whole numbers from 10 to 100,000, comma-separated");
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
 const BUILD_DIR = path.resolve(ROOT, process.env.BENCH_BUILD_DIR ?? "bench/.build");
 const RESULTS_DIR = path.join(ROOT, "bench/results");
@@ -79,7 +87,8 @@ function cpuPressure(): number | null {
 async function main(): Promise<number> {
   const all = scenarios();
   const chosen = all.filter((s) => !ONLY || ONLY.has(s.name));
-  if (chosen.length === 0) throw new Error(`BENCH_ONLY names no scenario; there are: ${all.map((s) => s.name).join(", ")}`);
+  // BENCH_ONLY=growth with BENCH_GROWTH=1: the growth table alone.
+  if (chosen.length === 0 && !(GROWTH && ONLY?.has("growth"))) throw new Error(`BENCH_ONLY names no scenario; there are: ${all.map((s) => s.name).join(", ")}`);
   const loadAvgAtStart = os.loadavg();
   const pressureAtStart = cpuPressure();
   if (loadAvgAtStart[0] !== undefined && loadAvgAtStart[0] > os.cpus().length / 2) {
@@ -91,9 +100,9 @@ async function main(): Promise<number> {
 
   const tmp = fs.mkdtempSync(path.join(process.env.BENCH_DB_DIR ?? os.tmpdir(), "deskcoach-bench-"));
   const dbFile = path.join(tmp, "bench.sqlite");
-  log(`seed: 200 employees, 2 years of activity into ${dbFile}`);
+  log(`seed: ${EMPLOYEES} employees, 2 years of activity into ${dbFile}`);
   const practice = await seedPractice(dbFile, {
-    employees: 200,
+    employees: EMPLOYEES,
     years: 2,
     now: new Date(),
     contentDir: path.join(ROOT, "content"),
@@ -127,6 +136,7 @@ async function main(): Promise<number> {
   let js: JsSize | null = null;
   let captureFile: string | null = null;
   let exitCode = 0;
+  let growth: GrowthSize[] | null = null;
 
   const serverEnv = {
     NODE_ENV: "production",
@@ -327,6 +337,9 @@ async function main(): Promise<number> {
       });
       log(`  fsync: ${Math.round(f.commitsPerSecond)} commits/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`);
     }
+    if (GROWTH) {
+      growth = await measureGrowth({ sizes: GROWTH_SIZES, root: ROOT, buildDir: BUILD_DIR, tmp, browserHeaders: BROWSER_HEADERS, log });
+    }
   } finally {
     await practice.connection.close();
     if (process.env.BENCH_KEEP === "1") log(`kept ${tmp}`);
@@ -371,6 +384,7 @@ async function main(): Promise<number> {
       : null,
     targets: t,
     checks,
+    growth: growth ? { sizes: growth, targets: growthTargets(growth) } : null,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, ONLY ? "partial.json" : "latest.json");
@@ -389,6 +403,12 @@ async function main(): Promise<number> {
   print("");
   for (const c of checks) print(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(42)} ${c.detail}`);
   if (checks.length > 0) print("");
+  if (growth) {
+    print(growthTable(growth));
+    print("");
+    for (const g of growthTargets(growth)) print(`${g.holds ? "PASS" : "FAIL"}  ${g.name.padEnd(60)} ${g.measured}`);
+    print("");
+  }
   print(`written to ${path.relative(ROOT, out)}`);
   return exitCode;
 }

@@ -1,4 +1,5 @@
-// The synthetic practice a bench run measures: 200 employees across two locations, the real
+// The synthetic practice a bench run measures: 200 employees (BENCH_EMPLOYEES) across two
+// locations (one more per further 100 people), the real
 // content catalog, and two years of lesson visits, quiz attempts and completions. Everything is
 // written in one transaction with prepared statements (a few seconds, not minutes), through the
 // same migrations and catalog sync the app uses.
@@ -38,7 +39,7 @@ export interface SeededPractice {
   connection: Connection;
   people: SeedPerson[];
   staff: SeedPerson[];
-  /** A manager not limited to a location: sees all 200 people. */
+  /** A manager not limited to a location: sees everyone. */
   manager: SeedPerson;
   owner: SeedPerson;
   lessons: SeedLesson[];
@@ -126,7 +127,9 @@ export async function seedPractice(file: string, options: SeedOptions): Promise<
     sqlite
       .prepare("insert into practice (id, name, time_zone, fiscal_year_start_month, created_at) values (1, ?, ?, 1, ?)")
       .run("Bench Family Medicine", "America/Chicago", new Date(windowStart - 30 * DAY).toISOString());
-    const locationIds = LOCATIONS.map((name) => Number(insertLocation.run(name).lastInsertRowid));
+    // Two offices for a practice, and one more for each further 100 people in a group.
+    const locationNames = [...LOCATIONS, ...Array.from({ length: Math.max(0, Math.ceil(options.employees / 100) - LOCATIONS.length) }, (_, k) => `Office ${k + 3}`)];
+    const locationIds = locationNames.map((name) => Number(insertLocation.run(name).lastInsertRowid));
 
     for (let i = 0; i < options.employees; i++) {
       // One owner, one practice-wide office manager, one manager per location, the rest staff.
