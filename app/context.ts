@@ -3,7 +3,7 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The CSP nonce of this response. */
     nonce?: string;
-    /** The client's address, for sign-in throttling. */
+    /** The client's address (X-Forwarded-For only behind TRUST_PROXY proxies), for sign-in throttling. */
     clientAddress?: string;
     /**
      * Present when this request renders a whole page (not a `.data` request): markup a loader

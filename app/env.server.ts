@@ -3,6 +3,7 @@
 // README.md (Configuration). An empty value counts as unset.
 import path from "node:path";
 import { z } from "zod";
+import { MAX_TRUSTED_PROXIES } from "./server/client-address.ts";
 
 /** Off unless 1 or true. */
 const flag = z
@@ -46,6 +47,11 @@ const schema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   LOG_REQUESTS: onByDefault,
+  /**
+   * How many proxies in front of DeskCoach append to X-Forwarded-For (0: none, and the header is
+   * ignored). The client's address is the right-most entry no trusted proxy wrote (server/client-address.ts).
+   */
+  TRUST_PROXY: wholeNumber(0, MAX_TRUSTED_PROXIES).default(0),
   /** Also read by remix.config.js, which Vite loads before any of this exists. */
   DESKCOACH_BUILD_DIR: z.string().default("build"),
 

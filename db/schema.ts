@@ -55,6 +55,30 @@ export interface LoginFailureTable {
   at: string;
 }
 
+export interface DeviceCookieTable {
+  /** SHA-256 (hex) of the device cookie's token; the token itself lives only in the browser. */
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  /** The last sign-in with it; it is good for DEVICE_COOKIE_DAYS after that. */
+  last_used_at: string;
+}
+
+export type SignInBlockReason = "account" | "address" | "device";
+
+export interface SignInBlockTable {
+  id: Generated<number>;
+  /** UTC date, YYYY-MM-DD. */
+  day: string;
+  /** The account the typed email names; null when it names none (that email is not kept). */
+  user_id: number | null;
+  address: string;
+  reason: SignInBlockReason;
+  attempts: number;
+  first_at: string;
+  last_at: string;
+}
+
 export interface ModuleTable {
   slug: string;
   title: string;
@@ -225,6 +249,8 @@ export interface Database {
   user: UserTable;
   session: SessionTable;
   login_failure: LoginFailureTable;
+  device_cookie: DeviceCookieTable;
+  sign_in_block: SignInBlockTable;
   module: ModuleTable;
   lesson: LessonTable;
   lesson_visit: LessonVisitTable;

@@ -1,7 +1,9 @@
 // The guards every loader and action starts with. Default deny: a route that does not call one
 // of these is public, and the role matrix test lists every such route.
-import { redirect } from "@remix-run/node";
+import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { Role } from "#db/schema.ts";
+import { deviceCookie, readDeviceTokens } from "#app/models/device-cookies.server.ts";
+import type { SignInAttempt } from "#app/models/login-throttle.server.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
 import { moneyAccess } from "#app/models/practice.server.ts";
 import { roleAtLeast } from "#app/models/users.server.ts";
@@ -66,12 +68,28 @@ export function isSecure(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
-/** Starts a fresh session (a new id at every sign-in) and sends the user on. */
-export async function signIn(request: Request, userId: number, redirectTo: string): Promise<Response> {
+/**
+ * Starts a fresh session (a new id at every sign-in) and sends the user on. `deviceTokens`: what
+ * the browser's device cookie holds from now on (login-throttle.server.ts, guardSignIn).
+ */
+export async function signIn(request: Request, userId: number, redirectTo: string, deviceTokens: string[] = []): Promise<Response> {
   const old = sessionToken(request);
   if (old) await services.sessions.invalidate(old);
   const token = await services.sessions.create(userId);
-  return redirect(redirectTo, { headers: { "Set-Cookie": services.sessions.cookie(token, isSecure(request)) } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", services.sessions.cookie(token, isSecure(request)));
+  if (deviceTokens.length > 0) headers.append("Set-Cookie", deviceCookie(deviceTokens, isSecure(request)));
+  return redirect(redirectTo, { headers });
+}
+
+/** A sign-in attempt as guardSignIn judges it: who it is for, where it comes from, the browser's device cookie. */
+export function signInAttempt(request: Request, context: AppLoadContext, email: string): SignInAttempt {
+  return {
+    email,
+    address: context.clientAddress ?? "unknown",
+    deviceTokens: readDeviceTokens(request.headers.get("cookie")),
+    now: services.clock.now(),
+  };
 }
 
 export async function signOut(request: Request): Promise<Response> {

@@ -1,11 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
+import { homeFor, requireAnonymous, signIn, signInAttempt } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 import { DEMO_PASSWORD, DEMO_PEOPLE } from "#app/models/demo.server.ts";
-import { clearAccountFailures, recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
+import { guardSignIn, lockoutMessage } from "#app/models/login-throttle.server.ts";
 import { verifyPassword } from "#app/models/passwords.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
 import { findUserForSignIn } from "#app/models/users.server.ts";
@@ -40,21 +40,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(await readForm(request), schema);
   if (!form.ok) return formReply(form, {});
   const { email, password } = form.data;
-  const now = services.clock.now();
-  const keys = throttleKeys(email, context.clientAddress ?? "unknown");
-  const wait = await throttledFor(services.db, keys, now);
-  if (wait > 0) {
-    return formReply({ errors: { form: `Too many sign-in attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email } }, {}, 429);
-  }
-  const user = await findUserForSignIn(services.db, email);
-  // Verify even when there is no such user, so both cases take the same time and answer alike.
-  const ok = await verifyPassword(user?.password_hash ?? null, password);
-  if (!user || !ok || user.status !== "active") {
-    await recordFailure(services.db, keys, now);
-    return formReply({ errors: { form: WRONG }, values: { email } }, {});
-  }
-  await clearAccountFailures(services.db, email);
-  return signIn(request, user.id, safeRedirect(form.data.redirectTo, homeFor(user)));
+  // A locked-out attempt is refused before any password is hashed.
+  const result = await guardSignIn(services.db, signInAttempt(request, context, email), async () => {
+    const user = await findUserForSignIn(services.db, email);
+    // Verify even when there is no such user, so both cases take the same time and answer alike.
+    const ok = await verifyPassword(user?.password_hash ?? null, password);
+    return user && ok && user.status === "active" ? { userId: user.id, role: user.role } : null;
+  });
+  if (result.outcome === "locked") return formReply({ errors: { form: lockoutMessage(result.lockout) }, values: { email } }, {}, 429);
+  if (result.outcome === "refused") return formReply({ errors: { form: WRONG }, values: { email } }, {});
+  return signIn(request, result.value.userId, safeRedirect(form.data.redirectTo, homeFor(result.value)), result.deviceTokens);
 }
 
 export default function Login() {

@@ -1,11 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { z } from "zod";
-import { homeFor, requireAnonymous, signIn } from "#app/route-helpers/auth.server.ts";
+import { homeFor, requireAnonymous, signIn, signInAttempt } from "#app/route-helpers/auth.server.ts";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 import { CodeError, redeemCode } from "#app/models/access-codes.server.ts";
-import { recordFailure, throttledFor, throttleKeys } from "#app/models/login-throttle.server.ts";
+import { guardSignIn, lockoutMessage } from "#app/models/login-throttle.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
 import { MIN_PASSWORD_LENGTH } from "#app/rules/passwords.ts";
 import { services } from "#app/services.server.ts";
@@ -32,23 +32,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const form = parseForm(await readForm(request), schema);
   if (!form.ok) return formReply(form, {});
-  const now = services.clock.now();
-  // Codes are guessable only by brute force: the same throttle as sign-in applies.
-  const keys = throttleKeys(form.data.email, context.clientAddress ?? "unknown");
-  const wait = await throttledFor(services.db, keys, now);
-  if (wait > 0) {
-    return formReply({ errors: { form: `Too many attempts. Try again in ${wait} minute${wait === 1 ? "" : "s"}.` }, values: { email: form.data.email } }, {}, 429);
-  }
-  try {
-    const user = await redeemCode(services.db, { ...form.data, passwordHash: await hashPassword(form.data.password), now });
-    return signIn(request, user.userId, homeFor(user));
-  } catch (error) {
-    if (error instanceof CodeError) {
-      await recordFailure(services.db, keys, now);
-      return formReply({ errors: { form: error.message }, values: { email: form.data.email } }, {});
+  const values = { email: form.data.email };
+  // Codes are guessable only by brute force: the same guard as sign-in applies.
+  const attempt = signInAttempt(request, context, form.data.email);
+  let refusal = "";
+  const result = await guardSignIn(services.db, attempt, async () => {
+    try {
+      return await redeemCode(services.db, { ...form.data, passwordHash: await hashPassword(form.data.password), now: attempt.now });
+    } catch (error) {
+      if (!(error instanceof CodeError)) throw error;
+      refusal = error.message;
+      return null;
     }
-    throw error;
-  }
+  });
+  if (result.outcome === "locked") return formReply({ errors: { form: lockoutMessage(result.lockout) }, values }, {}, 429);
+  if (result.outcome === "refused") return formReply({ errors: { form: refusal }, values }, {});
+  return signIn(request, result.value.userId, homeFor(result.value), result.deviceTokens);
 }
 
 export default function UseCode() {

@@ -50,6 +50,9 @@ export default function OwnerLayout() {
               <li>
                 <NavLink to="/owner/audit">Audit log</NavLink>
               </li>
+              <li>
+                <NavLink to="/owner/sign-ins">Blocked sign-ins</NavLink>
+              </li>
             </>
           ) : null}
         </ul>

@@ -17,6 +17,7 @@ import { isStorageFailure } from "#db/storage-errors.ts";
 import { readEnvFor } from "#app/env.server.ts";
 import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
 import { createAdmission, MAX_IN_PROGRESS, MAX_WAITING } from "./admission.ts";
+import { clientAddress } from "./client-address.ts";
 import { refusalBeforeRoutes } from "./refusals.ts";
 import { createLog } from "./request-log.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -27,7 +28,7 @@ import { answerStorageFailures } from "./storage-failures.ts";
 process.env.NODE_ENV ??= "production";
 
 async function main(): Promise<void> {
-  const env = readEnvFor(["DESKCOACH_BUILD_DIR", "PORT", "HOST", "APP_ORIGIN", "LOG_REQUESTS"]);
+  const env = readEnvFor(["DESKCOACH_BUILD_DIR", "PORT", "HOST", "APP_ORIGIN", "LOG_REQUESTS", "TRUST_PROXY"]);
   const BUILD_DIR = path.resolve(env.DESKCOACH_BUILD_DIR);
   const { PORT, HOST, APP_ORIGIN } = env;
   const serverBuildFile = path.join(BUILD_DIR, "server", "index.js");
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
         const request = toRequest(req, res, origin);
         const response = await handle(request, {
           nonce,
-          clientAddress: req.socket.remoteAddress ?? "unknown",
+          clientAddress: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY),
           // A whole page, not a client navigation's `.data` request.
           pageHtml: pathname.endsWith(".data") ? undefined : new Map(),
         });

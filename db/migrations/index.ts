@@ -6,7 +6,7 @@
 // Kysely refuses a migration that sorts before one a database has already applied; so it became
 // 0006 at the merge (see the merge commit "Merge the feedback, review, certificates and team-goal
 // work"). Applied migrations are recorded by name, so none is renamed to close the gap, and 0004
-// is never reused: the next migration is 0007.
+// is never reused.
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-initial.ts";
 import * as m0002 from "./0002-team-and-assignments.ts";
@@ -14,6 +14,7 @@ import * as m0003 from "./0003-budget-and-spend.ts";
 import * as m0005 from "./0005-outside-learning.ts";
 import * as m0006 from "./0006-feedback-and-review.ts";
 import * as m0007 from "./0007-studio.ts";
+import * as m0008 from "./0008-sign-in-protection.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0005-outside-learning": m0005,
   "0006-feedback-and-review": m0006,
   "0007-studio": m0007,
+  "0008-sign-in-protection": m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -52,7 +52,7 @@ test("axe finds nothing on the sign-in, learner and manager pages", async ({ pag
   await page.goto(`${server.url}/login/code`);
   await expectNoViolations(page);
   await signIn(page, server.url, PEOPLE.owner);
-  for (const path of ["/owner/audit", "/owner/library", "/owner/reports", "/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/summary", "/owner/planner?headcount=3&online-courses=3", "/owner/settings", "/manage/completion"]) {
+  for (const path of ["/owner/audit", "/owner/sign-ins", "/owner/library", "/owner/reports", "/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/summary", "/owner/planner?headcount=3&online-courses=3", "/owner/settings", "/manage/completion"]) {
     await page.goto(`${server.url}${path}`);
     await expectNoViolations(page);
   }

@@ -29,6 +29,16 @@ describe("settings", () => {
     expect(() => readEnv({ APP_ORIGIN: "coach.example.org" })).toThrow("APP_ORIGIN must be an origin");
   });
 
+  it("reads TRUST_PROXY as a number of proxies, none by default", () => {
+    expect(readEnv({}).TRUST_PROXY).toBe(0);
+    expect(readEnvFor(["TRUST_PROXY"], { TRUST_PROXY: "" })).toEqual({ TRUST_PROXY: 0 });
+    expect(readEnvFor(["TRUST_PROXY"], { TRUST_PROXY: "2" })).toEqual({ TRUST_PROXY: 2 });
+    expect(() => readEnv({ TRUST_PROXY: "true" })).toThrow("TRUST_PROXY must be a whole number");
+    expect(() => readEnv({ TRUST_PROXY: "-1" })).toThrow("TRUST_PROXY must be at least 0");
+    expect(() => readEnv({ TRUST_PROXY: "1.5" })).toThrow("TRUST_PROXY must be a whole number");
+    expect(() => readEnv({ TRUST_PROXY: "11" })).toThrow("TRUST_PROXY must be at most 10");
+  });
+
   it("names the database once, and counts an empty value as unset", () => {
     expect(readEnv({}).DATABASE_URL).toBe("file:./data/deskcoach.sqlite");
     expect(readEnv({ DATABASE_URL: "", DEMO_MODE: "" })).toMatchObject({ DATABASE_URL: "file:./data/deskcoach.sqlite", DEMO_MODE: false });

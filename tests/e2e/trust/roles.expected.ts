@@ -224,4 +224,6 @@ export const EXPECTED: Record<string, RouteExpectation> = {
   "routes/owner.settings": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
   "routes/owner.library": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
   "routes/owner.audit": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
+  // Sign-in attempts refused by the lockout (accounts and addresses): the owner's alone, read-only.
+  "routes/owner.sign-ins": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
 };
