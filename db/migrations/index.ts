@@ -15,6 +15,7 @@ import * as m0005 from "./0005-outside-learning.ts";
 import * as m0006 from "./0006-feedback-and-review.ts";
 import * as m0007 from "./0007-studio.ts";
 import * as m0008 from "./0008-sign-in-protection.ts";
+import * as m0009 from "./0009-completion-time-index.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "0006-feedback-and-review": m0006,
   "0007-studio": m0007,
   "0008-sign-in-protection": m0008,
+  "0009-completion-time-index": m0009,
 };
 
 export const migrationProvider: MigrationProvider = {
