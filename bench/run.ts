@@ -195,6 +195,7 @@ async function main(): Promise<number> {
       connections: CONNECTIONS,
       browserHeaders: BROWSER_HEADERS,
       sessions: makeSessions,
+      measured: (name) => results.find((r) => r.name === name),
     };
     const prepared = await scenario.prepare(ctx);
     if (prepared.probe) {
@@ -244,7 +245,10 @@ async function main(): Promise<number> {
       name: scenario.name,
       description: scenario.description,
       status: failed ? ("failed" as const) : ("measured" as const),
-      note: verification ? Object.entries(verification).filter(([k]) => k !== "ok").map(([k, v]) => `${k} ${v}`).join(", ") : undefined,
+      note:
+        [paced ? `paced at ${paced.rate} requests/s` : null, verification ? Object.entries(verification).filter(([k]) => k !== "ok").map(([k, v]) => `${k} ${v}`).join(", ") : null]
+          .filter(Boolean)
+          .join("; ") || undefined,
       requestsPerSecond: measured.requestsPerSecond,
       p50Ms: measured.p50Ms,
       p99Ms: measured.p99Ms,

@@ -9,6 +9,7 @@ import { createLibrary } from "#app/models/library.server.ts";
 import { builtInFiles, createLesson, createModule, saveDraft } from "#app/models/studio.server.ts";
 import type { Client, Request } from "autocannon";
 import type { Role } from "#db/schema.ts";
+import type { ScenarioResult } from "./lib/report.ts";
 import { answersFor, type SeededPractice, type SeedLesson } from "./lib/seed.ts";
 
 export type ServerKind = "app" | "remix-serve" | "raw";
@@ -22,6 +23,8 @@ export interface ScenarioContext {
   browserHeaders: Record<string, string>;
   /** Fresh sessions (Cookie header values), made the way sign-in makes them. */
   sessions(role: Role, count: number): Promise<string[]>;
+  /** A scenario measured earlier in this run, by name. */
+  measured(name: string): ScenarioResult | undefined;
 }
 
 export interface PreparedLoad {
@@ -69,8 +72,8 @@ function page(
     path: (connection: number, ctx: ScenarioContext) => string;
     description: string;
     optional?: boolean;
-    /** Requests per second in all, sent steadily; unset: flat out. */
-    rate?: number;
+    /** Requests per second in all, sent steadily (or worked out from what this run measured); unset: flat out. */
+    rate?: number | ((ctx: ScenarioContext) => number);
   },
 ): HttpScenario {
   return {
@@ -86,11 +89,12 @@ function page(
         return cookie ? { ...ctx.browserHeaders, cookie } : { ...ctx.browserHeaders };
       };
       let connection = 0;
+      const rate = typeof options.rate === "function" ? options.rate(ctx) : options.rate;
       return {
         expectStatus: 200,
-        paced: options.rate
+        paced: rate
           ? {
-              rate: options.rate,
+              rate,
               request: (i) => ({ path: options.path(i % ctx.connections, ctx), headers: headersFor(i % ctx.connections) }),
             }
           : undefined,
@@ -270,6 +274,15 @@ One more line, so the draft compiles afresh (${randomUUID()}).
 };
 
 /** Connection i reads the i-th lesson of the library (50 connections, 50 people, ~37 lessons). */
+/** The paced lesson scenario runs at this share of the flat-out lesson scenario's rate. */
+export const PACED_SHARE = 0.7;
+
+export function pacedLessonRate(ctx: ScenarioContext): number {
+  const saturated = ctx.measured("lesson")?.requestsPerSecond;
+  if (!saturated) throw new Error("lesson-paced needs the lesson scenario measured first, in the same run (BENCH_ONLY=lesson,lesson-paced)");
+  return Math.max(1, Math.round(PACED_SHARE * saturated));
+}
+
 export function lessonPath(practice: SeededPractice, i: number): string {
   const lessons = lessonsWithQuiz(practice);
   return `/lessons/${(lessons[i % lessons.length] as SeedLesson).slug}`;
@@ -308,8 +321,8 @@ export function scenarios(): Scenario[] {
       server: "app",
       as: "staff",
       path: (i, ctx) => lessonPath(ctx.practice, i),
-      rate: 100,
-      description: "the lesson scenario at a steady 100 requests/s (not flat out): the latency people see when the server is not saturated",
+      rate: pacedLessonRate,
+      description: `the lesson scenario held at ${PACED_SHARE * 100}% of its own saturation rate (the lesson row's requests/s in this run), sent steadily: the latency people see when the server is busy but keeping up`,
     }),
     page("progress", {
       server: "app",
