@@ -99,6 +99,15 @@ export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDa
   };
 }
 
+/**
+ * Functions SQLite lacks, on every connection. `unicode_lower`: lower case for every letter
+ * (SQLite's own lower() and LIKE fold A–Z only), for a name search typed with letters such as
+ * Í or Ñ (app/models/team.server.ts).
+ */
+export function addFunctions(sqlite: SQLite.Database): void {
+  sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
+}
+
 export function openDatabase(file: string): Connection {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
@@ -108,6 +117,7 @@ export function openDatabase(file: string): Connection {
     sqlite.close();
     throw error;
   }
+  addFunctions(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,

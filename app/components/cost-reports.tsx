@@ -2,8 +2,10 @@
 // once per database version and year and sends the same bytes to every owner who asks (see
 // docs/decisions/0009-static-fragments-for-big-tables.md).
 import { ComboChart } from "#app/components/charts.tsx";
+import { Pager } from "#app/components/pager.tsx";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { formatCents } from "#app/rules/money.ts";
+import { pageHref, type PageWindow } from "#app/rules/paging.ts";
 import type { budgetReport, employeeSpendReport, valueReport } from "#app/models/reports.server.ts";
 import { BENCHMARKS } from "#app/rules/spend-categories.ts";
 
@@ -13,6 +15,8 @@ export interface CostReportsProps {
   labour: boolean;
   budget: Awaited<ReturnType<typeof budgetReport>>;
   employees: Awaited<ReturnType<typeof employeeSpendReport>>;
+  /** The page of the spend per employee shown (its totals are over everyone). */
+  employeePage: PageWindow;
   value: Awaited<ReturnType<typeof valueReport>>;
 }
 
@@ -21,9 +25,11 @@ const WHOLE_DOLLARS = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 
 const shortMoney = (cents: number) => `$${WHOLE_DOLLARS.format(Math.round(cents / 100))}`;
 const MONTH = new Intl.DateTimeFormat("en-US", { month: "short", timeZone: "UTC" });
 
-export function CostReports({ year, startMonth, labour, budget, employees, value }: CostReportsProps) {
+export function CostReports({ year, startMonth, labour, budget, employees, employeePage, value }: CostReportsProps) {
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   const csv = (table: string) => `/owner/reports.csv?fy=${year}&table=${table}`;
+  const employeeRows = employees.rows.slice(employeePage.offset, employeePage.offset + employeePage.limit);
+  const employeeHref = (page: number) => pageHref("/owner/reports", { fy: year }, page, "#employee-heading");
   const monthNames = budget.months.map((m) => MONTH.format(new Date(`${m.month}-15T00:00:00Z`)));
   return (
     <>
@@ -124,6 +130,7 @@ export function CostReports({ year, startMonth, labour, budget, employees, value
           </div>
         </dl>
         {employees.unallocatedCents > 0 ? <p className="warning">{money(employees.unallocatedCents)} of practice-wide spend has no employees in the period to share it.</p> : null}
+        {employees.rows.length > 0 ? <Pager window={employeePage} href={employeeHref} label="Pages of the spend per employee" /> : null}
         <div className="table-wrap" role="region" aria-label="Spend by person" tabIndex={0}>
           <table>
             <thead>
@@ -138,7 +145,7 @@ export function CostReports({ year, startMonth, labour, budget, employees, value
               </tr>
             </thead>
             <tbody>
-              {employees.rows.map((r) => (
+              {employeeRows.map((r) => (
                 <tr key={r.userId}>
                   <th scope="row">{r.name}</th>
                   <td>{r.location ?? "—"}</td>
@@ -152,7 +159,7 @@ export function CostReports({ year, startMonth, labour, budget, employees, value
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row">Total</th>
+                <th scope="row">Total, everyone</th>
                 <td />
                 <td className="num">{money(employees.totals.ownCents)}</td>
                 <td className="num">{money(employees.totals.sharedCents)}</td>
@@ -163,8 +170,9 @@ export function CostReports({ year, startMonth, labour, budget, employees, value
             </tfoot>
           </table>
         </div>
+        {employeePage.pageCount > 1 ? <Pager window={employeePage} href={employeeHref} label="Pages of the spend per employee, again" /> : null}
         <p>
-          <a href={csv("employees")}>Download (CSV)</a>
+          <a href={csv("employees")}>Download, every employee (CSV)</a>
         </p>
       </section>
 

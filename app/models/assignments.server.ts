@@ -303,6 +303,18 @@ export function itemProgress(input: StateInput): ItemProgress {
   throw new Error("Too many refresher cycles");
 }
 
+/**
+ * Whether an item's state as worked out on `from` can be different on `to` with nothing else
+ * written: going forward, only the day moves a state, past its due date (overdue) or into a
+ * refresher's window (itemProgress above). Going back, anything may.
+ */
+export function dayMayChange(progress: Pick<ItemProgress, "state" | "dueOn" | "nextDueOn">, from: string, to: string): boolean {
+  if (to === from) return false;
+  if (to < from) return true;
+  if (!isDone(progress.state)) return progress.state !== "overdue" && to > progress.dueOn;
+  return progress.nextDueOn !== null && to >= addDaysTo(progress.nextDueOn, -REFRESH_OPENS_DAYS);
+}
+
 /** How far behind an item is, for sorting: overdue counts most, then what is left to do. */
 export function behindScore(progress: Pick<ItemProgress, "state" | "percent">): number {
   const left = 1 - progress.percent / 100;

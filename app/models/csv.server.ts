@@ -15,19 +15,67 @@ export function neutraliseCell(value: string): string {
   return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
-export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
-  const cells = [header, ...rows].map((row) => row.map((v) => neutraliseCell(v === null || v === undefined ? "" : String(v))));
+export type CsvCell = string | number | null | undefined;
+export type CsvRow = CsvCell[];
+
+/**
+ * Records as CSV text, each ended with CRLF: the one place export text is made. Records are
+ * written one by one, so records written in batches join into exactly the text of one call.
+ */
+export function csvRecords(rows: CsvRow[]): string {
+  const cells = rows.map((row) => row.map((v) => neutraliseCell(v === null || v === undefined ? "" : String(v))));
   return stringify(cells, { record_delimiter: "\r\n", quoted_match: /[",\r\n]/ });
 }
 
-export function csvResponse(filename: string, csv: string): Response {
-  return new Response(`\uFEFF${csv}`, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
-      "Cache-Control": "no-store",
+export function toCsv(header: string[], rows: CsvRow[]): string {
+  return csvRecords([header, ...rows]);
+}
+
+function csvHeaders(filename: string): HeadersInit {
+  return {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+    "Cache-Control": "no-store",
+  };
+}
+
+/**
+ * An export written as it is read: the header, then each batch of rows as the client takes it
+ * (the body is pulled, so a slow download reads the database no faster than it is sent). Only
+ * one batch is in memory at a time. The first batch is read before answering, so a failure there
+ * is an ordinary error page rather than a cut-off file. The body is a byte order mark (so that
+ * spreadsheets read UTF-8), then exactly `toCsv(header, every row)`.
+ */
+export async function csvStreamResponse(filename: string, header: string[], batches: AsyncIterable<CsvRow[]> | Iterable<CsvRow[]>): Promise<Response> {
+  const iterator = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : toAsync(batches[Symbol.iterator]());
+  const encoder = new TextEncoder();
+  const first = await iterator.next();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`\uFEFF${csvRecords([header, ...(first.done ? [] : first.value)])}`));
+      if (first.done) controller.close();
+    },
+    async pull(controller) {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return controller.close();
+        if (next.value.length > 0) return controller.enqueue(encoder.encode(csvRecords(next.value)));
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
     },
   });
+  return new Response(body, { headers: csvHeaders(filename) });
+}
+
+function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
+  return { next: async () => iterator.next(), return: async () => iterator.return?.() ?? { done: true, value: undefined } };
+}
+
+/** Rows in batches of `size`, for an export whose rows are at hand already. */
+export function* inBatches<T>(rows: readonly T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
 export class CsvError extends Error {}

@@ -10,11 +10,26 @@ export interface ReadCache {
   read<T>(db: DB, key: string, compute: () => Promise<T> | T): Promise<T>;
 }
 
-export function createReadCache(size: number): ReadCache {
+/**
+ * `version` says when an entry is stale: by default any write at all; a cache whose values read
+ * only a few tables can pass a version of those tables (`tablesVersion` in
+ * learning-changes.server.ts), so that writes elsewhere leave it be.
+ */
+export function createReadCache(size: number, version: (db: DB) => Promise<number | string> = writeVersion): ReadCache {
   const entries = new Map<string, Promise<unknown>>();
+  // The version each database was last seen at: an entry of an older one is never read again, so
+  // it goes at once rather than when the cache is full (a report of 10,000 rows, kept eight times
+  // over, is memory for nothing).
+  const seen = new Map<number, string>();
   return {
     async read<T>(db: DB, key: string, compute: () => Promise<T> | T): Promise<T> {
-      const full = `${identity(db)}|${await writeVersion(db)}|${key}`;
+      const dbId = identity(db);
+      const current = String(await version(db));
+      if (seen.get(dbId) !== current) {
+        seen.set(dbId, current);
+        for (const old of [...entries.keys()]) if (old.startsWith(`${dbId}|`) && !old.startsWith(`${dbId}|${current}|`)) entries.delete(old);
+      }
+      const full = `${dbId}|${current}|${key}`;
       let entry = entries.get(full) as Promise<T> | undefined;
       if (entry) {
         // Most recently used last, so the oldest entry is the one to go.

@@ -9,8 +9,10 @@ import type { Catalog } from "./catalog.server.ts";
 import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
 import { fiscalYear, monthEnd, type FiscalYear } from "#app/rules/fiscal.ts";
 import { mulDiv, splitEqually } from "#app/rules/money.ts";
-import { progressMatrix } from "./team-progress.server.ts";
+import { finishedInPeriod, overdueNow } from "./team-progress.server.ts";
 import type { Actor } from "./sessions.server.ts";
+import { tablesVersion } from "./learning-changes.server.ts";
+import { createReadCache, identity } from "./read-cache.server.ts";
 
 export interface Period {
   start: string;
@@ -257,15 +259,21 @@ export async function valueReport(db: DB, period: Period): Promise<ValueReport> 
   };
 }
 
-/** Lessons completed in the period: each person's lesson counted once. */
-async function completedLessons(db: DB, period: Period, userIds?: number[]): Promise<number> {
-  let query = db
+/** Lessons completed in the period: each person's lesson counted once. Kept until a completion is written. */
+function completedLessons(db: DB, period: Period): Promise<number> {
+  return completedCache.read(db, `completed|${period.start}|${period.end}`, () => countCompleted(db, period));
+}
+
+const completedCache = createReadCache(8, (db) => tablesVersion(db, ["completion"]));
+
+async function countCompleted(db: DB, period: Period): Promise<number> {
+  const pairs = db
     .selectFrom("completion")
-    .select(sql<number>`count(distinct user_id || ':' || lesson_slug)`.as("n"))
+    .select(["user_id", "lesson_slug"])
+    .distinct()
     .where("completed_at", ">=", `${period.start}T00:00:00.000Z`)
     .where("completed_at", "<=", `${period.end}T23:59:59.999Z`);
-  if (userIds) query = query.where("user_id", "in", userIds.length > 0 ? userIds : [-1]);
-  return Number((await query.executeTakeFirstOrThrow()).n);
+  return Number((await db.selectFrom(pairs.as("p")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +299,13 @@ export interface CompletionReport {
   total: CompletionGroup;
 }
 
+/**
+ * Lessons completed in a period (each person's lesson once, at its first completion in the
+ * period), learners, quiz attempts, average score and first attempts passed, by module, location
+ * and month, within the actor's scope. Counted in SQL as far as it goes: what comes back is a row
+ * per learner (their lessons and months) and a row per lesson and location (the attempts), not a
+ * row per completion or attempt. It still reads every completion and attempt of the period.
+ */
 export async function completionReport(
   db: DB,
   actor: Actor,
@@ -298,122 +313,123 @@ export async function completionReport(
   period: Period,
   context: { now: Date; timeZone: string },
 ): Promise<CompletionReport> {
-  let people = db.selectFrom("user").leftJoin("location", "location.id", "user.location_id").select(["user.id", "location.name as location"]);
-  if (actor.scopeLocationId) people = people.where("user.location_id", "=", actor.scopeLocationId);
-  const users = await people.execute();
-  const ids = users.length > 0 ? users.map((u) => u.id) : [-1];
-  const locationOf = new Map(users.map((u) => [u.id, u.location ?? "No location"]));
+  // The counts are kept until a completion, an attempt, a person or a location is written (a
+  // heartbeat or an expense leaves them be); on time against late comes from the kept standings.
+  const key = ["completion", identity(catalog), actor.scopeLocationId ?? "all", period.start, period.end].join("|");
+  const [counts, { onTime, late }] = await Promise.all([
+    completionCache.read(db, key, () => countCompletion(db, actor, catalog, period)),
+    finishedInPeriod(db, actor, catalog, period, context),
+  ]);
+  return { ...counts, onTime, late };
+}
+
+const completionCache = createReadCache(8, (db) => tablesVersion(db, ["completion", "quiz_attempt", "user", "location"]));
+
+async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: Period): Promise<Omit<CompletionReport, "onTime" | "late">> {
   const from = `${period.start}T00:00:00.000Z`;
   const to = `${period.end}T23:59:59.999Z`;
-  const [completions, attempts] = await Promise.all([
-    db
-      .selectFrom("completion")
-      .select(["user_id", "lesson_slug", (eb) => eb.fn.min("completed_at").as("at")])
-      .where("user_id", "in", ids)
-      .where("completed_at", ">=", from)
-      .where("completed_at", "<=", to)
-      .groupBy(["user_id", "lesson_slug"])
-      .execute(),
-    db
-      .selectFrom("quiz_attempt as a")
-      .select([
-        "a.user_id",
-        "a.lesson_slug",
-        "a.score",
-        "a.passed",
-        "a.submitted_at",
-        // The person's first ever attempt at this lesson?
-        (eb) =>
-          eb
-            .not(
-              eb.exists(
-                eb
-                  .selectFrom("quiz_attempt as b")
-                  .select("b.id")
-                  .whereRef("b.user_id", "=", "a.user_id")
-                  .whereRef("b.lesson_slug", "=", "a.lesson_slug")
-                  .where((w) => w.or([w("b.submitted_at", "<", w.ref("a.submitted_at")), w.and([w("b.submitted_at", "=", w.ref("a.submitted_at")), w("b.id", "<", w.ref("a.id"))])])),
-              ),
-            )
-            .as("first"),
-      ])
-      .where("a.user_id", "in", ids)
-      .where("a.submitted_at", ">=", from)
-      .where("a.submitted_at", "<=", to)
-      .execute(),
+  const scope = actor.scopeLocationId;
+  const inScope = (column: string) => (scope ? sql`and ${sql.ref(column)} in (select id from user where location_id = ${scope})` : sql``);
+  const [learners, attempted, locations] = await Promise.all([
+    // Per learner: each lesson once, with the month of its first completion in the period.
+    sql<{ user_id: number; location_id: number | null; lessons: string }>`
+      select c.user_id, (select location_id from user where user.id = c.user_id) as location_id,
+        group_concat(c.lesson_slug || char(31) || substr(c.at, 1, 7), char(30)) as lessons
+      from (
+        select user_id, lesson_slug, min(completed_at) as at from completion
+        where completed_at >= ${from} and completed_at <= ${to} ${inScope("user_id")}
+        group by user_id, lesson_slug
+      ) as c
+      group by c.user_id`.execute(db),
+    // Per lesson and location. "Materialized" keeps SQLite from working out each attempt's
+    // first-ever test inside the grouping, which took it twice as long.
+    sql<{ lesson_slug: string; location_id: number | null; attempts: number; scores: number; firsts: number; first_passes: number }>`
+      with a as materialized (
+        select a.lesson_slug, a.user_id, a.score, a.passed,
+          not exists (
+            select 1 from quiz_attempt as b
+            where b.user_id = a.user_id and b.lesson_slug = a.lesson_slug
+              and (b.submitted_at < a.submitted_at or (b.submitted_at = a.submitted_at and b.id < a.id))
+          ) as first
+        from quiz_attempt as a
+        where a.submitted_at >= ${from} and a.submitted_at <= ${to} ${inScope("a.user_id")}
+      )
+      select a.lesson_slug, (select location_id from user where user.id = a.user_id) as location_id,
+        count(*) as attempts, sum(a.score) as scores, sum(a.first) as firsts, sum(a.first and a.passed) as first_passes
+      from a group by 1, 2`.execute(db),
+    db.selectFrom("location").select(["id", "name"]).execute(),
   ]);
 
-  const moduleOf = (slug: string) => {
-    const lesson = catalog.lesson(slug);
+  const locationName = new Map(locations.map((l) => [l.id, l.name]));
+  const moduleOf = (lessonSlug: string) => {
+    const lesson = catalog.lesson(lessonSlug);
     const module = lesson ? catalog.module(lesson.moduleSlug) : undefined;
     return { key: module?.slug ?? "retired", label: module?.title ?? "Retired lessons" };
   };
-  const group = (keyOf: (userId: number, lessonSlug: string) => { key: string; label: string }): CompletionGroup[] => {
-    const groups = new Map<string, CompletionGroup & { scoreSum: number; firsts: number; firstPasses: number; who: Set<number> }>();
-    const get = (k: { key: string; label: string }) => {
-      let g = groups.get(k.key);
-      if (!g) {
-        g = { ...k, completions: 0, learners: 0, averageScore: null, firstAttemptPassRate: null, attempts: 0, scoreSum: 0, firsts: 0, firstPasses: 0, who: new Set() };
-        groups.set(k.key, g);
-      }
-      return g;
-    };
-    for (const c of completions) {
-      const g = get(keyOf(c.user_id, c.lesson_slug));
-      g.completions++;
-      g.who.add(c.user_id);
+  const locationOf = (id: number | null) => {
+    const name = (id !== null ? locationName.get(id) : undefined) ?? "No location";
+    return { key: name, label: name };
+  };
+  const ALL = { key: "all", label: "All" };
+  type Sums = CompletionGroup & { scoreSum: number; firsts: number; firstPasses: number };
+  const groups = { module: new Map<string, Sums>(), location: new Map<string, Sums>(), total: new Map<string, Sums>() };
+  const get = (kind: keyof typeof groups, k: { key: string; label: string }) => {
+    let g = groups[kind].get(k.key);
+    if (!g) groups[kind].set(k.key, (g = { ...k, completions: 0, learners: 0, averageScore: null, firstAttemptPassRate: null, attempts: 0, scoreSum: 0, firsts: 0, firstPasses: 0 }));
+    return g;
+  };
+  const counts = new Map<string, number>();
+  for (const learner of learners.rows) {
+    const place = get("location", locationOf(learner.location_id));
+    const all = get("total", ALL);
+    const modules = new Set<Sums>();
+    // Unit and record separators: characters no slug or month holds.
+    for (const entry of learner.lessons.split("\u001e")) {
+      const [lessonSlug = "", month = ""] = entry.split("\u001f");
+      const module = get("module", moduleOf(lessonSlug));
+      module.completions++;
+      place.completions++;
+      all.completions++;
+      modules.add(module);
+      counts.set(month, (counts.get(month) ?? 0) + 1);
     }
-    for (const a of attempts) {
-      const g = get(keyOf(a.user_id, a.lesson_slug));
-      g.attempts++;
-      g.scoreSum += a.score;
-      if (a.first) {
-        g.firsts++;
-        if (a.passed) g.firstPasses++;
-      }
+    for (const module of modules) module.learners++;
+    place.learners++;
+    all.learners++;
+  }
+  for (const a of attempted.rows) {
+    for (const g of [get("module", moduleOf(a.lesson_slug)), get("location", locationOf(a.location_id)), get("total", ALL)]) {
+      g.attempts += Number(a.attempts);
+      g.scoreSum += Number(a.scores ?? 0);
+      g.firsts += Number(a.firsts ?? 0);
+      g.firstPasses += Number(a.first_passes ?? 0);
     }
-    return [...groups.values()].map(({ scoreSum, firsts, firstPasses, who, ...g }) => ({
+  }
+  const finish = (kind: keyof typeof groups): CompletionGroup[] =>
+    [...groups[kind].values()].map(({ scoreSum, firsts, firstPasses, ...g }) => ({
       ...g,
-      learners: who.size,
       averageScore: g.attempts === 0 ? null : Math.round(scoreSum / g.attempts),
       firstAttemptPassRate: firsts === 0 ? null : Math.round((100 * firstPasses) / firsts),
     }));
-  };
 
   const moduleOrder = new Map(catalog.modules.map((m, i) => [m.slug, i]));
-  const byModule = group((_, slug) => moduleOf(slug)).sort((a, b) => (moduleOrder.get(a.key) ?? 99) - (moduleOrder.get(b.key) ?? 99));
-  const byLocation = group((userId) => ({ key: locationOf.get(userId) ?? "No location", label: locationOf.get(userId) ?? "No location" })).sort((a, b) => a.label.localeCompare(b.label));
-  const [total] = group(() => ({ key: "all", label: "All" }));
+  const byModule = finish("module").sort((a, b) => (moduleOrder.get(a.key) ?? 99) - (moduleOrder.get(b.key) ?? 99));
+  const byLocation = finish("location").sort((a, b) => a.label.localeCompare(b.label));
+  const [total] = finish("total");
 
-  const counts = new Map<string, number>();
-  for (const c of completions) counts.set(String(c.at).slice(0, 7), (counts.get(String(c.at).slice(0, 7)) ?? 0) + 1);
   const byMonth: { month: string; completions: number }[] = [];
   for (let m = `${period.start.slice(0, 7)}-01`; m <= period.end; m = addDaysTo(monthEnd(m), 1)) {
     byMonth.push({ month: m.slice(0, 7), completions: counts.get(m.slice(0, 7)) ?? 0 });
   }
 
-  // On time against late: assigned items finished in the period.
-  const matrix = await progressMatrix(db, actor, catalog, {}, context);
-  let onTime = 0;
-  let late = 0;
-  for (const row of matrix.rows) {
-    for (const cell of Object.values(row.cells)) {
-      if (!cell?.completedOn || cell.completedOn < period.start || cell.completedOn > period.end) continue;
-      if (cell.state === "done") onTime++;
-      else if (cell.state === "done-late") late++;
-    }
-  }
   return {
     period,
     byModule,
     byLocation,
     byMonth,
-    onTime,
-    late,
     total: total ?? { key: "all", label: "All", completions: 0, learners: 0, averageScore: null, firstAttemptPassRate: null, attempts: 0 },
   };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // The owner's one-page monthly summary
@@ -441,12 +457,12 @@ export async function monthlySummary(
   const start = `${month}-01`;
   const end = monthEnd(start) < context.today ? monthEnd(start) : context.today;
   const period = { start, end };
-  const [byCategory, budget, completion, value, matrix] = await Promise.all([
+  const [byCategory, budget, completion, value, overdue] = await Promise.all([
     spendByCategory(db, period),
     budgetReport(db, context.fiscalYearOf(start), context.startMonth, end),
     completionReport(db, actor, catalog, period, context),
     valueReport(db, period),
-    progressMatrix(db, actor, catalog, {}, context),
+    overdueNow(db, actor, catalog, context),
   ]);
   const spend = CATEGORIES.map((c) => ({ category: c.id, label: c.label, cents: byCategory.get(c.id) ?? 0 })).filter((s) => s.cents > 0);
   return {
@@ -458,7 +474,7 @@ export async function monthlySummary(
     budget,
     completion,
     learningSeconds: value.learningSeconds,
-    overdueNow: matrix.rows.reduce((s, r) => s + r.overdue, 0),
-    behind: matrix.rows.filter((r) => r.overdue > 0).slice(0, 5).map((r) => ({ name: r.person.name, overdue: r.overdue })),
+    overdueNow: overdue.overdue,
+    behind: overdue.behind,
   };
 }

@@ -1,10 +1,14 @@
 // People and locations as a manager sees them: always through the actor's scope. A person outside
 // the scope does not exist for that manager (the routes answer 404).
+import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
 import type { Role, UserStatus } from "#db/schema.ts";
+import { pageWindow, type PageWindow } from "#app/rules/paging.ts";
 import { issueCode } from "./access-codes.server.ts";
 import { applyGroupAssignments } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
+import { tablesVersion } from "./learning-changes.server.ts";
+import { createReadCache } from "./read-cache.server.ts";
 import { FieldError } from "./field-error.ts";
 import { endUserSessions, type Actor } from "./sessions.server.ts";
 import { normalizeEmail } from "./users.server.ts";
@@ -103,11 +107,56 @@ function toPerson(row: PersonRow): Person {
   };
 }
 
+/**
+ * How lists of people are ordered by name, wherever they are paged: letters A–Z whatever their
+ * case, then by id so that two people with one name keep their places from page to page.
+ */
+export const BY_NAME = [sql`${sql.ref("user.name")} collate nocase`, sql`${sql.ref("user.id")}`] as const;
+
+/**
+ * A name search: the text anywhere in the person's name or email, whatever the case of its
+ * letters; `%`, `_` and `\` are matched literally. SQLite's LIKE folds the case of A–Z only; a
+ * search with other letters (Í, Ñ) compares both sides in lower case (`unicode_lower`, a function
+ * of every connection: db/connection.ts), which costs a call per person, so only those do.
+ */
+export function nameOrEmailContains(text: string) {
+  const unicode = [...text].some((ch) => ch.charCodeAt(0) > 0x7f);
+  const escaped = (unicode ? text.toLowerCase() : text).replace(/[\\%_]/g, (c) => `\\${c}`);
+  const pattern = `%${escaped}%`;
+  const column = (name: "user.name" | "user.email") => (unicode ? sql`unicode_lower(${sql.ref(name)})` : sql.ref(name));
+  return sql<boolean>`(${column("user.name")} like ${pattern} escape '\\' or ${column("user.email")} like ${pattern} escape '\\')`;
+}
+
 /** Everyone the actor may see, by name. */
 export async function listPeople(db: DB, actor: Actor): Promise<Person[]> {
   const rows = await peopleQuery(db, actor).orderBy("user.status").orderBy("user.name").execute();
   return rows.map(toPerson);
 }
+
+/**
+ * One page of the people the actor may see, active people first, each group by name; `search`
+ * keeps those whose name or email contains it. Who matches, in order, is worked out in SQL and
+ * kept until a person is written (a heartbeat or a quiz leaves it be); each page then costs a
+ * lookup of its own 50 people, however many the practice has.
+ */
+export async function peoplePage(db: DB, actor: Actor, options: { search: string | null; page: number }): Promise<{ people: Person[]; window: PageWindow }> {
+  const key = JSON.stringify(["team", actor.scopeLocationId, options.search]);
+  const order = await teamOrder.read(db, key, async () => {
+    let matching = db.selectFrom("user").select("user.id");
+    if (actor.scopeLocationId) matching = matching.where("user.location_id", "=", actor.scopeLocationId);
+    if (options.search) matching = matching.where(nameOrEmailContains(options.search));
+    return (await matching.orderBy("user.status").orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).execute()).map((r) => r.id);
+  });
+  const window = pageWindow(order.length, options.page);
+  const ids = order.slice(window.offset, window.offset + window.limit);
+  if (ids.length === 0) return { people: [], window };
+  // Each person's last activity is looked up for the page's people only.
+  const rows = await peopleQuery(db, actor).where("user.id", "in", ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { people: ids.flatMap((id) => (byId.has(id) ? [toPerson(byId.get(id) as PersonRow)] : [])), window };
+}
+
+const teamOrder = createReadCache(16, (db) => tablesVersion(db, ["user"]));
 
 /** One person, or undefined when there is no such person in the actor's scope. */
 export async function findPerson(db: DB, actor: Actor, id: number): Promise<Person | undefined> {

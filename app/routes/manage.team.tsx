@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
+import { Pager } from "#app/components/pager.tsx";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
@@ -10,7 +11,8 @@ import { personInput } from "#app/route-helpers/forms.ts";
 import { personSchema, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { FieldError } from "#app/models/field-error.ts";
-import { addLocation, addPeople, jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
+import { addLocation, addPeople, jobTitles, listLocations, peoplePage } from "#app/models/team.server.ts";
+import { MAX_SEARCH_LENGTH, pageHref, requestedPage, searchText } from "#app/rules/paging.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 import { formReply, parseForm, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
@@ -19,13 +21,17 @@ export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
-  const [people, locations, titles, ctx] = await Promise.all([
-    listPeople(services.db, actor),
+  const url = new URL(request.url);
+  const search = searchText(url.searchParams.get("q"));
+  const [{ people, window }, locations, titles, ctx] = await Promise.all([
+    peoplePage(services.db, actor, { search, page: requestedPage(url.searchParams.get("page")) }),
     listLocations(services.db, actor),
     jobTitles(services.db, actor),
     practiceContext(),
   ]);
   return {
+    search,
+    window,
     people: people.map((p) => ({
       id: p.id,
       name: p.name,
@@ -81,7 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;
 
 export default function Team() {
-  const { people, locations, jobTitles, isOwner, scopeLocationId } = useLoaderData<typeof loader>();
+  const { people, search, window, locations, jobTitles, isOwner, scopeLocationId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const personErrors: Record<string, string> = result?.intent === "add-person" ? result.errors : {};
@@ -91,41 +97,59 @@ export default function Team() {
       <h1>Team</h1>
       {result && result.intent !== "add-person" && result.intent !== "add-location" ? <FormError error={result.errors.form} /> : null}
       {result?.added ? <CodesTable people={result.added} /> : null}
-      {people.length === 0 ? (
+      {window.total === 0 && !search ? (
         <p>No one has been added yet. Add your first person below.</p>
       ) : (
-        <div className="table-wrap" role="region" aria-label="Team members" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Job title</th>
-                <th scope="col">Location</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last active</th>
-              </tr>
-            </thead>
-            <tbody>
-              {people.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/manage/people/${p.id}`}>
-                      <bdi>{p.name}</bdi>
-                    </Link>
-                  </td>
-                  <td>{ROLE[p.role]}</td>
-                  <td>{p.jobTitle ? <bdi>{p.jobTitle}</bdi> : "—"}</td>
-                  <td>{p.locationName ? <bdi>{p.locationName}</bdi> : "—"}</td>
-                  <td>
-                    {p.status === "active" ? (p.hasPassword ? "Active" : "Waiting for first sign-in") : "Deactivated"}
-                  </td>
-                  <td className="date">{p.lastActive ?? "Not yet"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <Form method="get" className="filters" aria-label="Search the team">
+            <TextField label="Find a person" hint="Any part of a name or email" name="q" type="search" defaultValue={search ?? ""} maxLength={MAX_SEARCH_LENGTH} autoComplete="off" />
+            <button type="submit" className="button">
+              Find
+            </button>
+          </Form>
+          {people.length === 0 ? (
+            <p className="notice" role="status">
+              Nobody matches the search “<bdi>{search}</bdi>”. <Link to="/manage/team">Show everyone</Link>.
+            </p>
+          ) : (
+            <>
+              <Pager window={window} href={(n) => pageHref("/manage/team", { q: search }, n)} label="Pages of the team" />
+              <div className="table-wrap" role="region" aria-label="Team members" tabIndex={0}>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Job title</th>
+                      <th scope="col">Location</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Last active</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {people.map((p) => (
+                      <tr key={p.id}>
+                        <td>
+                          <Link to={`/manage/people/${p.id}`}>
+                            <bdi>{p.name}</bdi>
+                          </Link>
+                        </td>
+                        <td>{ROLE[p.role]}</td>
+                        <td>{p.jobTitle ? <bdi>{p.jobTitle}</bdi> : "—"}</td>
+                        <td>{p.locationName ? <bdi>{p.locationName}</bdi> : "—"}</td>
+                        <td>
+                          {p.status === "active" ? (p.hasPassword ? "Active" : "Waiting for first sign-in") : "Deactivated"}
+                        </td>
+                        <td className="date">{p.lastActive ?? "Not yet"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {window.pageCount > 1 ? <Pager window={window} href={(n) => pageHref("/manage/team", { q: search }, n)} label="Pages of the team, again" /> : null}
+            </>
+          )}
+        </>
       )}
 
       <section className="card" aria-labelledby="add-heading">

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
-import { csvResponse, toCsv } from "#app/models/csv.server.ts";
+import { csvStreamResponse, inBatches } from "#app/models/csv.server.ts";
 import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
 import { notFound } from "#app/route-helpers/validation.ts";
@@ -18,26 +18,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   switch (table) {
     case "budget": {
       const report = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
-      return csvResponse(name(table), toCsv(["Category", "Planned", "Actual to date", "Variance"], [
+      return csvStreamResponse(name(table), ["Category", "Planned", "Actual to date", "Variance"], inBatches([
         ...report.rows.map((x) => [x.label, dollars(x.plannedCents), dollars(x.actualCents), dollars(x.varianceCents)]),
         ["Total", dollars(report.total.plannedCents), dollars(report.total.actualCents), dollars(report.total.varianceCents)],
       ]));
     }
     case "monthly": {
       const report = await budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today);
-      return csvResponse(name(table), toCsv(["Month", "Spent", "Spent so far", "Plan so far"], report.months.map((m) => [m.month, dollars(m.actualCents), dollars(m.cumulativeCents), dollars(m.planCumulativeCents)])));
+      return csvStreamResponse(name(table), ["Month", "Spent", "Spent so far", "Plan so far"], inBatches(report.months.map((m) => [m.month, dollars(m.actualCents), dollars(m.cumulativeCents), dollars(m.planCumulativeCents)])));
     }
     case "employees": {
       const report = await employeeSpendReport(services.db, period, ctx.labour);
       const header = ["Person", "Location", "Their own", "Share of practice-wide", "Total", "Minutes learning", ...(ctx.labour ? ["Labour (separate)"] : [])];
-      return csvResponse(name(table), toCsv(header, [
-        ...report.rows.map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]),
-        ["Total", "", dollars(report.totals.ownCents), dollars(report.totals.sharedCents), dollars(report.totals.totalCents), report.totals.minutes, ...(ctx.labour ? [dollars(report.totals.labourCents)] : [])],
-      ]));
+      const total = ["Total", "", dollars(report.totals.ownCents), dollars(report.totals.sharedCents), dollars(report.totals.totalCents), report.totals.minutes, ...(ctx.labour ? [dollars(report.totals.labourCents)] : [])];
+      // The rows are converted a batch at a time, as the file is sent.
+      const batches = function* () {
+        for (const batch of inBatches(report.rows)) {
+          yield batch.map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]);
+        }
+        yield [total];
+      };
+      return csvStreamResponse(name(table), header, batches());
     }
     case "value": {
       const report = await valueReport(services.db, period);
-      return csvResponse(name(table), toCsv(["Category", "Spend", "Per completed lesson", "Per learning hour"], [
+      return csvStreamResponse(name(table), ["Category", "Spend", "Per completed lesson", "Per learning hour"], inBatches([
         ...report.rows.map((x) => [x.label, dollars(x.spendCents), dollars(x.perCompletionCents), dollars(x.perHourCents)]),
         ["Total", dollars(report.total.spendCents), dollars(report.total.perCompletionCents), dollars(report.total.perHourCents)],
       ]));

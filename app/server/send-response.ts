@@ -62,6 +62,18 @@ const STREAM_AFTER_MS = 1000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
+ * Waits until a full sink takes more, or the client has gone. The listener on the side that did
+ * not happen is removed: a long export waits thousands of times on one response, and listeners
+ * left behind would pile up on it (Node warns past ten).
+ */
+async function drainedOrClosed(sink: NodeJS.WritableStream, res: ServerResponse): Promise<void> {
+  const done = new AbortController();
+  const settled = (event: Promise<unknown>) => event.then(() => undefined, () => undefined);
+  await Promise.race([settled(once(sink as NodeJS.EventEmitter, "drain", { signal: done.signal })), settled(once(res, "close", { signal: done.signal }))]);
+  done.abort();
+}
+
+/**
  * Writes a Remix response. React and single fetch hand a page over in dozens of small chunks
  * across several ticks; writing, and gzip-flushing, each one on its own cost a syscall and a
  * compressor flush apiece, which was most of what a page cost us beyond rendering it. So the
@@ -128,7 +140,7 @@ export async function sendResponse(
       const { done, value } = await reader.read();
       if (done) break;
       if (sink) {
-        if (!sink.write(value)) await Promise.race([once(sink, "drain"), once(res, "close")]);
+        if (!sink.write(value)) await drainedOrClosed(sink, res);
       } else {
         chunks.push(value);
         size += value.byteLength;

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { seedCrowd } from "#tests/support/crowd-practice.ts";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { answerQuiz, expect, FIRST_LESSON, PEOPLE, quizKey, seedPractice, signIn, test } from "./fixtures.ts";
 
@@ -56,4 +57,29 @@ test("axe finds nothing on the sign-in, learner and manager pages", async ({ pag
     await page.goto(`${server.url}${path}`);
     await expectNoViolations(page);
   }
+});
+
+test.describe("lists larger than a page", () => {
+  let crowd: TestServer;
+  test.beforeAll(async () => {
+    crowd = await startServer({ seed: seedCrowd });
+  });
+  test.afterAll(async () => {
+    await crowd?.stop();
+  });
+
+  test("axe finds nothing on the paged, searched and empty pages of the progress matrix, the team and spend per employee", async ({ page }) => {
+    test.setTimeout(120_000);
+    await signIn(page, crowd.url, PEOPLE.rosa);
+    for (const path of ["/manage/progress", "/manage/progress?page=2&sort=name", "/manage/progress?page=3", "/manage/progress?q=quispe", "/manage/progress?q=nobody", "/manage/team?page=2", "/manage/team?q=quispe", "/manage/team?q=nobody"]) {
+      await page.goto(`${crowd.url}${path}`);
+      await expectNoViolations(page);
+    }
+    await page.context().clearCookies();
+    await signIn(page, crowd.url, PEOPLE.owner);
+    for (const path of ["/owner/reports?page=2", "/owner/reports?page=3"]) {
+      await page.goto(`${crowd.url}${path}`);
+      await expectNoViolations(page);
+    }
+  });
 });

@@ -5,9 +5,10 @@
 // each width is kept with the test's results (looked at, not compared).
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import type { TestServer } from "#tests/support/server.ts";
+import { seedCrowd } from "#tests/support/crowd-practice.ts";
+import { startServer, type TestServer } from "#tests/support/server.ts";
 import { realCatalog, signInAs, startTrustServer, type Actor, type TrustIds } from "#tests/support/trust-practice.ts";
-import { expect, test } from "./fixtures.ts";
+import { expect, PEOPLE, signIn, test } from "./fixtures.ts";
 import { EXPECTED } from "./trust/roles.expected.ts";
 import { builtRoutes, fillPattern } from "./trust/route-paths.ts";
 
@@ -229,3 +230,81 @@ for (const actor of ROLES) {
     expect(problems).toEqual([]);
   });
 }
+
+// The paged lists in a practice larger than a page, at both widths; and the progress matrix on a
+// phone: the person stays in view while the modules scroll sideways, and a keyboard scrolls them
+// (the scrolling box is a named region that takes focus).
+test.describe("a practice larger than a page", () => {
+  let crowd: TestServer;
+  test.beforeAll(async () => {
+    crowd = await startServer({ seed: seedCrowd });
+  });
+  test.afterAll(async () => {
+    await crowd?.stop();
+  });
+
+  test("the paged lists read at 390 px and 1280 px, and axe finds nothing", async ({ browser }) => {
+    test.setTimeout(180_000);
+    const problems: string[] = [];
+    for (const [who, paths] of [
+      [PEOPLE.rosa, ["/manage/progress?page=2", "/manage/progress?q=quispe", "/manage/progress?q=nobody", "/manage/team?page=3", "/manage/team?q=nobody"]],
+      [PEOPLE.owner, ["/owner/reports?page=2"]],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width: WIDTHS[0], height: 844 } });
+      const page = await context.newPage();
+      await signIn(page, crowd.url, who);
+      for (const path of paths) {
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+          await page.goto(`${crowd.url}${path}`);
+          const where = `${path} at ${width}px`;
+          for (const p of await layoutProblems(page)) problems.push(`${where}: ${p}`);
+          for (const p of await stickyProblems(page, width)) problems.push(`${where}: ${p}`);
+          if (width < 600) for (const p of await touchProblems(page)) problems.push(`${where}: ${p}`);
+          const { violations } = await new AxeBuilder({ page }).analyze();
+          for (const v of violations) problems.push(`${where}: axe ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+        }
+      }
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("on a phone the person stays in view while the modules scroll sideways, and a keyboard scrolls them", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await signIn(page, crowd.url, PEOPLE.rosa);
+    await page.goto(`${crowd.url}/manage/progress?page=2`);
+    const region = page.getByRole("region", { name: "Progress by person and module" });
+    await expect(region).toBeVisible();
+    const box = await region.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, tabIndex: el.tabIndex }));
+    expect(box.scrollWidth, "the matrix is wider than a phone").toBeGreaterThan(box.clientWidth);
+    expect(box.tabIndex).toBe(0);
+    // The page itself does not scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1)).toBe(true);
+
+    // Keyboard: Tab reaches the region, and the arrow keys scroll it, to the end.
+    await page.getByRole("link", { name: "Download this table, every page (CSV)" }).focus();
+    for (let i = 0; i < 20 && !(await region.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    await expect(region).toBeFocused();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => region.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    const atEnd = () => region.evaluate((el) => Math.ceil(el.scrollLeft + el.clientWidth) >= el.scrollWidth - 1);
+    for (let i = 0; i < 100 && !(await atEnd()); i++) await page.keyboard.press("ArrowRight");
+    expect(await atEnd(), "the arrow keys reach the last column").toBe(true);
+
+    // Scrolled to the end, each person's name is still in view at the left edge, in front of the cells.
+    const sticky = await region.evaluate((el) => {
+      const left = el.getBoundingClientRect().left;
+      return [...el.querySelectorAll("tbody tr")].slice(0, 5).map((row) => {
+        const head = row.querySelector("th") as HTMLElement;
+        const rect = head.getBoundingClientRect();
+        const atPoint = document.elementFromPoint(rect.left + 5, rect.top + rect.height / 2);
+        return { name: head.textContent, inView: rect.left >= left - 1, onTop: head.contains(atPoint), position: getComputedStyle(head).position };
+      });
+    });
+    expect(sticky).toHaveLength(5);
+    for (const s of sticky) expect(s, String(s.name)).toMatchObject({ inView: true, onTop: true, position: "sticky" });
+    await context.close();
+  });
+});

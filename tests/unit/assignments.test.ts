@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   cancelAssignment,
   createAssignment,
+  dayMayChange,
   dueFor,
   itemProgress,
   listAssignments,
@@ -73,6 +74,46 @@ describe("item states", () => {
     expect(itemProgress({ ...yearly, today: "2027-03-06" })).toMatchObject({ state: "overdue", dueOn: "2027-03-05" });
     const again = new Map([["a", ["2026-03-04T10:00:00Z", "2027-02-20T10:00:00Z"]], ["b", ["2026-03-05T10:00:00Z", "2027-02-21T10:00:00Z"]]]);
     expect(itemProgress({ ...yearly, completions: again, today: "2027-03-06" })).toMatchObject({ state: "done", completedOn: "2027-02-21", nextDueOn: "2028-02-21" });
+  });
+});
+
+describe("what a new day can change", () => {
+  // Kept states are worked out again on a new day only where dayMayChange says so: over many
+  // made-up histories, a state it says cannot change does not.
+  it("names every state the next days can change, checked against itemProgress", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const day = (offset: number) => new Date(Date.UTC(2026, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
+    let moved = 0;
+    for (let n = 0; n < 3000; n++) {
+      const completions = new Map<string, string[]>();
+      for (const slug of ["a", "b"]) {
+        const times = Array.from({ length: Math.floor(rand() * 3) }, () => `${day(Math.floor(rand() * 500))}T${rand() < 0.5 ? "03" : "15"}:00:00.000Z`).sort();
+        if (times.length > 0) completions.set(slug, times);
+      }
+      const input: StateInput = {
+        lessonSlugs: ["a", "b"],
+        completions,
+        lastActivity: rand() < 0.3 ? new Map([["a", `${day(Math.floor(rand() * 500))}T12:00:00.000Z`]]) : new Map(),
+        dueOn: day(Math.floor(rand() * 500)),
+        recurMonths: rand() < 0.5 ? null : [1, 6, 12][Math.floor(rand() * 3)]!,
+        completionsFrom: rand() < 0.2 ? `${day(Math.floor(rand() * 300))}T12:00:00.000Z` : null,
+        today: day(Math.floor(rand() * 600)),
+        timeZone: TZ,
+      };
+      const then = itemProgress(input);
+      for (const ahead of [1, 2, 30, 400]) {
+        const later = day(Math.round((Date.parse(input.today) - Date.UTC(2026, 0, 1)) / 86_400_000) + ahead);
+        const now = itemProgress({ ...input, today: later });
+        if (!dayMayChange(then, input.today, later)) expect(now, JSON.stringify({ input: { ...input, completions: [...completions] }, later })).toEqual(then);
+        else moved++;
+      }
+      expect(dayMayChange(then, input.today, input.today)).toBe(false);
+      expect(dayMayChange(then, input.today, day(-1))).toBe(true);
+    }
+    // Not a predicate that says "may change" to everything.
+    expect(moved).toBeGreaterThan(100);
+    expect(moved).toBeLessThan(3000 * 4 * 0.8);
   });
 });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createAssignment } from "#app/models/assignments.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
-import { assignedItems, mostMissedQuestions, progressMatrix } from "#app/models/team-progress.server.ts";
+import { assignedItems, mostMissedQuestions, progressPage } from "#app/models/team-progress.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
@@ -37,7 +37,7 @@ describe("the progress matrix", () => {
     await testDb.db.insertInto("completion").values({ user_id: cy.id, lesson_slug: "reading-only", completed_at: "2026-03-04T15:00:00Z", attempt_id: null, content_hash: "x" }).execute();
 
     const late = { now: new Date("2026-03-12T15:00:00Z"), timeZone: TZ };
-    const matrix = await progressMatrix(testDb.db, owner, catalog, {}, late);
+    const matrix = await progressPage(testDb.db, owner, catalog, {}, 1, late);
     expect(matrix.columns.map((c) => c.key)).toEqual(["module:basics"]);
     expect(matrix.rows.map((r) => [r.person.name, r.cells["module:basics"]?.state, r.cells["module:basics"]?.percent])).toEqual([
       ["Ben", "overdue", 0],
@@ -45,11 +45,11 @@ describe("the progress matrix", () => {
       ["Cy", "done", 100],
     ]);
     const scoped: Actor = { id: (await createUser(testDb.db, { role: "manager" })).id, role: "manager", scopeLocationId: maple };
-    const mapleOnly = await progressMatrix(testDb.db, scoped, catalog, {}, late);
+    const mapleOnly = await progressPage(testDb.db, scoped, catalog, {}, 1, late);
     expect(mapleOnly.rows.map((r) => r.person.name)).toEqual(["Ben", "Ana"]);
-    const receptionists = await progressMatrix(testDb.db, owner, catalog, { jobTitle: "Receptionist", sort: "name" }, late);
+    const receptionists = await progressPage(testDb.db, owner, catalog, { jobTitle: "Receptionist", sort: "name" }, 1, late);
     expect(receptionists.rows.map((r) => r.person.name)).toEqual(["Ana", "Cy"]);
-    const done = await progressMatrix(testDb.db, owner, catalog, { state: "done" }, late);
+    const done = await progressPage(testDb.db, owner, catalog, { state: "done" }, 1, late);
     expect(done.rows.map((r) => r.person.name)).toEqual(["Cy"]);
 
     const anaItems = await assignedItems(testDb.db, ana.id, catalog, late);
