@@ -40,7 +40,7 @@ export const GROWTH_PAGES: GrowthPage[] = [
   { name: "completion", as: "manager", kind: "page", path: () => "/manage/completion" },
   { name: "reports", as: "owner", kind: "page", path: () => "/owner/reports" },
   { name: "progress.csv", as: "manager", kind: "csv", path: () => "/manage/progress.csv" },
-  { name: "completion.csv", as: "manager", kind: "csv", path: () => "/manage/completion.csv" },
+  { name: "completion.csv", as: "manager", kind: "csv", path: () => "/manage/completion.csv?table=module" },
   { name: "reports.csv (employees)", as: "owner", kind: "csv", path: () => "/owner/reports.csv?table=employees" },
   { name: "a person's export (CSV)", as: "manager", kind: "csv", path: (p) => `/manage/people/${p.staff[0]?.id}/export.csv` },
 ];
