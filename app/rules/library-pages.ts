@@ -1,6 +1,7 @@
 // The library on /learn comes in pages of whole modules, so that a practice with hundreds of its
 // own lessons does not make everyone's start page cost more to build, send and read. The built-in
 // library (52 lessons in 10 modules) fits on one page, so most practices never see a second.
+import { requestedPage } from "./paging.ts";
 
 /** A page holds whole modules while their lessons number at most this many (one module always fits). */
 export const LIBRARY_PAGE_LESSONS = 60;
@@ -23,8 +24,7 @@ export function libraryPages<M extends { lessons: readonly unknown[] }>(modules:
   return pages;
 }
 
-/** The page asked for in `?library=N`, 1-based; anything else (missing, not a number, past the end) is the nearest real page. */
+/** The page asked for in `?library=N`, 1-based (read as every list's page is); past the end is the last page. */
 export function libraryPageNumber(raw: string | null, pageCount: number): number {
-  const n = raw !== null && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
-  return Math.min(Math.max(n, 1), Math.max(pageCount, 1));
+  return Math.min(requestedPage(raw), Math.max(pageCount, 1));
 }
