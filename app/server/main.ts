@@ -70,12 +70,12 @@ async function main(): Promise<void> {
       }
       const refusal = refusalBeforeRoutes(method, req.headers, origin);
       if (refusal) {
-        answerPlain(req, res, refusal.status, refusal.message, refusal.headers);
+        await answerPlain(req, res, refusal.status, refusal.message, refusal.headers);
         return;
       }
       const release = await admission.enter();
       if (!release) {
-        answerPlain(req, res, 503, "DeskCoach is busy. Please try again in a moment.", { "Retry-After": "1" });
+        await answerPlain(req, res, 503, "DeskCoach is busy. Please try again in a moment.", { "Retry-After": "1" });
         return;
       }
       try {
@@ -96,9 +96,9 @@ async function main(): Promise<void> {
       // Never a stack trace to the client; the log has it.
       console.error(error);
       if (!res.headersSent && isStorageFailure(error)) {
-        answerPlain(req, res, 503, STORAGE_FULL.message, { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
+        await answerPlain(req, res, 503, STORAGE_FULL.message, { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
       } else if (!res.headersSent) {
-        answerPlain(req, res, 500, "Something went wrong on our side. Please try again.");
+        await answerPlain(req, res, 500, "Something went wrong on our side. Please try again.");
       } else {
         res.destroy();
       }

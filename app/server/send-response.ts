@@ -88,6 +88,11 @@ export async function sendResponse(
   response: Response,
   onStreaming: () => void,
 ): Promise<void> {
+  if (!req.complete) {
+    // Waiting on the client's upload needs no admission slot.
+    onStreaming();
+    await discardUnreadBody(req);
+  }
   res.statusCode = response.status;
   closeIfBodyUnread(req, res);
   for (const [key, value] of response.headers) {
@@ -169,17 +174,50 @@ export async function sendResponse(
   res.end(body);
 }
 
+/** An early answer waits for at most this much of the body it did not read, and for at most this long. */
+const MAX_DISCARDED_BYTES = 32 * 1024 * 1024;
+const MAX_DISCARD_MS = 15_000;
+
 /**
- * An answer sent before the request's body has all arrived (an action that refuses without
- * reading the form, a cross-site POST) ends its connection. Otherwise the unread rest of the body
- * stays in the socket, unread, and the next request on that keep-alive connection never starts.
+ * An answer given before the request's body has all arrived (a 413 for a 10 MB upload, a
+ * cross-site POST refused) waits until the client has finished sending it, reading and dropping
+ * the rest. Answering at once and closing would make the kernel reset the connection while the
+ * client is still writing, and a client told "connection reset" loses the answer with it: the
+ * person would see a broken page instead of "That file is too large". A body declared larger than
+ * MAX_DISCARDED_BYTES, sent without a length, or still arriving after MAX_DISCARD_MS is not waited
+ * for: that answer closes the connection (closeIfBodyUnread).
+ */
+async function discardUnreadBody(req: IncomingMessage): Promise<void> {
+  if (req.complete || req.destroyed) return;
+  const declared = Number(req.headers["content-length"]);
+  if (!(declared <= MAX_DISCARDED_BYTES)) return;
+  // The only reader is the web stream made for Remix (toRequest), which nobody reads once an
+  // answer exists: without its listener the rest of the body is dropped instead of queued in it.
+  req.removeAllListeners("data");
+  req.resume();
+  const done = new AbortController();
+  const settled = (event: Promise<unknown>) => event.then(() => undefined, () => undefined);
+  await Promise.race([
+    settled(once(req, "end", { signal: done.signal })),
+    settled(once(req, "close", { signal: done.signal })),
+    new Promise((resolve) => setTimeout(resolve, MAX_DISCARD_MS).unref()),
+  ]);
+  done.abort();
+}
+
+/**
+ * An answer sent while the request's body is still unread (not waited for, above) ends its
+ * connection. Otherwise the unread rest of the body stays in the socket, and the next request on
+ * that keep-alive connection never starts.
  */
 function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
   if (!req.complete) res.setHeader("Connection", "close");
 }
 
 /** One of the server's own short answers (a refusal, busy, an error), before or instead of Remix. */
-export function answerPlain(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+export async function answerPlain(req: IncomingMessage, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): Promise<void> {
+  await discardUnreadBody(req);
+  if (res.destroyed) return;
   res.statusCode = status;
   closeIfBodyUnread(req, res);
   for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);

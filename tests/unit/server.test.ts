@@ -1,9 +1,12 @@
 // The production server's parts that only the end-to-end tests reached before: what the request
 // log keeps of an address, the admission queue, and the refusals before any route.
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createAdmission } from "#app/server/admission.ts";
 import { refusalBeforeRoutes, unsupportedRequest } from "#app/server/refusals.ts";
 import { loggableUrl } from "#app/server/request-log.ts";
+import { sendResponse, toRequest } from "#app/server/send-response.ts";
 
 describe("the request log", () => {
   it("keeps paths, and only the names of query parameters", () => {
@@ -102,5 +105,69 @@ describe("refusals before any route", () => {
       expect(refusalBeforeRoutes("POST", { ...form, "content-type": type }, own), type).toMatchObject({ status: 415, headers: {} });
     }
     expect(unsupportedRequest("POST", undefined)).toMatchObject({ status: 415 });
+  });
+});
+
+describe("an answer given before the upload has arrived", () => {
+  /** A server whose every answer is a 413 that reads none of the body, as the import's size check gives. */
+  async function refusingServer() {
+    const server = http.createServer((req, res) => {
+      const request = toRequest(req, res, "http://localhost");
+      void sendResponse(req, res, new Response("That file is too large.", { status: 413, headers: { "content-type": "text/plain" } }), () => {});
+      void request;
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, port: (server.address() as AddressInfo).port };
+  }
+
+  /** Writes a request with `size` bytes of body as fast as the socket takes them; resolves with what came back. */
+  function upload(port: number, size: number, requests = 1): Promise<{ text: string; error: string | null }> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      const received: Buffer[] = [];
+      let error: string | null = null;
+      socket.on("data", (chunk: Buffer) => received.push(chunk));
+      socket.on("error", (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+      socket.on("close", () => resolve({ text: Buffer.concat(received).toString("latin1"), error }));
+      const body = Buffer.alloc(size, "a");
+      for (let i = 0; i < requests; i += 1) {
+        const last = i === requests - 1;
+        socket.write(`POST /import HTTP/1.1\r\nhost: localhost\r\ncontent-length: ${size}\r\n${last ? "connection: close\r\n" : ""}\r\n`);
+        socket.write(body);
+      }
+    });
+  }
+
+  it("lets the client finish sending, so the answer is not lost to a reset, and keeps the connection", async () => {
+    const { server, port } = await refusingServer();
+    try {
+      const { text, error } = await upload(port, 10 * 1024 * 1024, 2);
+      expect(error).toBeNull();
+      // Both requests on the one connection were answered: the first did not have to close it.
+      expect(text.match(/HTTP\/1\.1 413/g)).toHaveLength(2);
+      expect(text).toContain("Connection: keep-alive");
+      expect(text).toContain("That file is too large.");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("does not wait for a body larger than it will ever read: it answers and closes", async () => {
+    const { server, port } = await refusingServer();
+    try {
+      const socket = net.connect(port, "127.0.0.1");
+      const received: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => received.push(chunk));
+      socket.on("error", () => {});
+      // Only the head and a little of a declared 1 GB body: the answer comes without the rest.
+      socket.write(`POST /import HTTP/1.1\r\nhost: localhost\r\ncontent-length: ${1024 ** 3}\r\n\r\n${"a".repeat(1000)}`);
+      await new Promise((resolve) => socket.once("data", resolve));
+      const text = Buffer.concat(received).toString("latin1");
+      expect(text).toMatch(/^HTTP\/1\.1 413/);
+      expect(text.toLowerCase()).toContain("connection: close");
+      socket.destroy();
+    } finally {
+      server.close();
+    }
   });
 });
