@@ -1,15 +1,18 @@
 import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { SelectField, TextField } from "./field.tsx";
+import { PersonFinder, type PickView } from "./person-finder.tsx";
 
 interface Props {
   values: Record<string, string | undefined>;
   errors: Record<string, string>;
-  people: { id: number; name: string }[];
+  /** Whom the shares table offers: everyone, or in a large practice those found and those already in the form. */
+  pick: PickView;
   today: string;
 }
 
 /** Date, category, vendor, description, amount, and whom the spend belongs to. */
-export function ExpenseFields({ values, errors, people, today }: Props) {
+export function ExpenseFields({ values, errors, pick, today }: Props) {
+  const people = pick.people;
   const belongsTo = values.belongsTo ?? "practice";
   const ticked = new Set((values.people ?? "").split(",").filter(Boolean));
   return (
@@ -45,38 +48,41 @@ export function ExpenseFields({ values, errors, people, today }: Props) {
             {errors.people}
           </p>
         ) : null}
-        <div className="table-wrap">
-          <table className="people-shares">
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Split equally</th>
-                <th scope="col">Or this amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {people.map((p) => (
-                <tr key={p.id}>
-                  <th scope="row">{p.name}</th>
-                  <td>
-                    <input type="checkbox" name="people" value={p.id} aria-label={`${p.name}: share equally`} defaultChecked={ticked.has(String(p.id))} />
-                  </td>
-                  <td>
-                    <input
-                      name={`share.${p.id}`}
-                      inputMode="decimal"
-                      className="money-input"
-                      aria-label={`${p.name}: amount`}
-                      defaultValue={values[`share.${p.id}`]}
-                      aria-invalid={errors[`share.${p.id}`] ? true : undefined}
-                    />
-                    {errors[`share.${p.id}`] ? <p className="field-error">{errors[`share.${p.id}`]}</p> : null}
-                  </td>
+        <PersonFinder pick={pick} />
+        {people.length === 0 ? null : (
+          <div className="table-wrap">
+            <table className="people-shares">
+              <thead>
+                <tr>
+                  <th scope="col">Person</th>
+                  <th scope="col">Split equally</th>
+                  <th scope="col">Or this amount</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {people.map((p) => (
+                  <tr key={p.id}>
+                    <th scope="row">{p.name}</th>
+                    <td>
+                      <input type="checkbox" name="people" value={p.id} aria-label={`${p.name}: share equally`} defaultChecked={ticked.has(String(p.id))} />
+                    </td>
+                    <td>
+                      <input
+                        name={`share.${p.id}`}
+                        inputMode="decimal"
+                        className="money-input"
+                        aria-label={`${p.name}: amount`}
+                        defaultValue={values[`share.${p.id}`]}
+                        aria-invalid={errors[`share.${p.id}`] ? true : undefined}
+                      />
+                      {errors[`share.${p.id}`] ? <p className="field-error">{errors[`share.${p.id}`]}</p> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </fieldset>
     </>
   );

@@ -3,7 +3,7 @@
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
 import type { Role, UserStatus } from "#db/schema.ts";
-import { pageWindow, type PageWindow } from "#app/rules/paging.ts";
+import { PEOPLE_PAGE_SIZE, pageWindow, type PageWindow } from "#app/rules/paging.ts";
 import { issueCode } from "./access-codes.server.ts";
 import { applyGroupAssignments } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
@@ -154,6 +154,74 @@ export async function peoplePage(db: DB, actor: Actor, options: { search: string
   const rows = await peopleQuery(db, actor).where("user.id", "in", ids).execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   return { people: ids.flatMap((id) => (byId.has(id) ? [toPerson(byId.get(id) as PersonRow)] : [])), window };
+}
+
+/** Up to this many active people, a form's person picker lists them all; beyond it, a name search finds them. */
+export const LIST_ALL_PEOPLE_UP_TO = 100;
+
+export interface PeopleToPick {
+  /** Whom the picker offers, by name. */
+  people: { id: number; name: string }[];
+  /** "all": every active person is offered; "found": only those the search found (a page at most) and those kept. */
+  listed: "all" | "found";
+  /** Active people in the actor's scope (and those counted with them: `spendBetween`). */
+  total: number;
+  search: string | null;
+  /** How many active people the search found (more than are offered when above a page). */
+  found: number;
+}
+
+/**
+ * The people a form offers to choose from (one person for an assignment, the people an expense
+ * belongs to). A practice of up to LIST_ALL_PEOPLE_UP_TO active people gets them all, as a short
+ * list is quickest to choose from; a larger one gets the first page of those whose name or email
+ * contains `search`, so that a group of thousands is not sent to the browser on every visit.
+ * `keep` are people the form already holds (ticked, preselected, an expense's shares): they are
+ * offered whatever the search, even when they have left. With `spendBetween`, people who have left
+ * but hold a share of that period's spend are offered as if active.
+ */
+export async function peopleToPick(
+  db: DB,
+  actor: Actor,
+  options: { search: string | null; keep?: Iterable<number>; spendBetween?: { from: string; to: string } },
+): Promise<PeopleToPick> {
+  const inScope = () => {
+    const query = db.selectFrom("user");
+    return actor.scopeLocationId ? query.where("user.location_id", "=", actor.scopeLocationId) : query;
+  };
+  // Those who have left count too when they hold a share of the period's spend: December's course
+  // may be recorded in January for someone who left at Christmas.
+  const period = options.spendBetween;
+  const active = () =>
+    inScope().where((eb) =>
+      period
+        ? eb.or([
+            eb("user.status", "=", "active"),
+            eb("user.id", "in", eb.selectFrom("expense_share").innerJoin("expense", "expense.id", "expense_share.expense_id").select("expense_share.user_id").where("expense.spent_on", ">=", period.from).where("expense.spent_on", "<=", period.to)),
+          ])
+        : eb("user.status", "=", "active"),
+    );
+  const countOf = async (query: ReturnType<typeof active>) => Number((await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const total = await countOf(active());
+  const listed = total <= LIST_ALL_PEOPLE_UP_TO ? "all" : "found";
+  let offered: { id: number; name: string }[] = [];
+  let found = total;
+  if (listed === "all") {
+    offered = await active().select(["user.id", "user.name"]).orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).execute();
+  } else if (options.search) {
+    const matching = () => active().where(nameOrEmailContains(options.search as string));
+    found = await countOf(matching());
+    offered = await matching().select(["user.id", "user.name"]).orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).limit(PEOPLE_PAGE_SIZE).execute();
+  } else {
+    found = 0;
+  }
+  const have = new Set(offered.map((p) => p.id));
+  const missing = [...new Set(options.keep ?? [])].filter((id) => Number.isSafeInteger(id) && id > 0 && !have.has(id));
+  if (missing.length > 0) {
+    const kept = await inScope().select(["user.id", "user.name"]).where("user.id", "in", missing).execute();
+    offered = [...offered, ...kept].sort((a, b) => a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || a.id - b.id);
+  }
+  return { people: offered, listed, total, search: options.search, found };
 }
 
 const teamOrder = createReadCache(16, (db) => tablesVersion(db, ["user"]));

@@ -8,7 +8,9 @@ import { dateString, plainText } from "#app/rules/fields.ts";
 import { cancelAssignment, createAssignment, listAssignments, type AssignmentInput } from "#app/models/assignments.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { FieldError } from "#app/models/field-error.ts";
-import { jobTitles, listLocations, listPeople } from "#app/models/team.server.ts";
+import { jobTitles, listLocations, peopleToPick } from "#app/models/team.server.ts";
+import { PersonFinder, PersonFinderForm } from "#app/components/person-finder.tsx";
+import { finderRequest } from "#app/route-helpers/person-finder.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 import { formReply, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
@@ -18,24 +20,28 @@ export const meta: MetaFunction = () => [{ title: "Assignments · DeskCoach" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "manager");
   const ctx = await practiceContext();
-  const [assignments, people, locations, titles] = await Promise.all([
+  const url = new URL(request.url);
+  const finder = finderRequest(url);
+  const preselectUserId = url.searchParams.get("userId") ?? "";
+  const [assignments, pick, locations, titles] = await Promise.all([
     listAssignments(services.db, actor),
-    listPeople(services.db, actor),
+    peopleToPick(services.db, actor, { search: finder.search, keep: [...finder.keep, Number(preselectUserId)] }),
     listLocations(services.db, actor),
     jobTitles(services.db, actor),
   ]);
-  const url = new URL(request.url);
   const cancelId = Number(url.searchParams.get("cancel"));
   const titleOf = (a: { moduleSlug: string | null; lessonSlug: string | null }) =>
     a.moduleSlug ? (ctx.catalog.module(a.moduleSlug)?.title ?? a.moduleSlug) : (ctx.catalog.lesson(a.lessonSlug ?? "")?.title ?? a.lessonSlug ?? "");
   return {
     today: localDate(ctx.now, ctx.timeZone),
     modules: ctx.catalog.modules.map((m) => ({ slug: m.slug, title: m.title, lessons: m.lessons.map((l) => ({ slug: l.slug, title: l.title })) })),
-    people: people.filter((p) => p.status === "active").map((p) => ({ id: p.id, name: p.name })),
+    pick,
+    // Find was chosen: the form's fields as they were (none without JavaScript), and it is about one person.
+    finding: url.searchParams.has("find") ? (finder.values ?? {}) : null,
     locations,
     jobTitles: titles,
     scoped: actor.scopeLocationId !== null,
-    preselectUserId: url.searchParams.get("userId") ?? "",
+    preselectUserId,
     assignments: assignments.map((a) => ({ ...a, title: titleOf(a), createdOn: localDate(a.createdAt, ctx.timeZone) })),
     confirmCancel: assignments.find((a) => a.id === cancelId) ? cancelId : null,
   };
@@ -123,12 +129,12 @@ function describeTarget(a: { targetUserName: string | null; targetJobTitle: stri
 }
 
 export default function Assignments() {
-  const { assignments, confirmCancel, jobTitles: titles, locations, modules, people, preselectUserId, scoped, today } = useLoaderData<typeof loader>();
+  const { assignments, confirmCancel, finding, jobTitles: titles, locations, modules, pick, preselectUserId, scoped, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const values: Record<string, string> = result?.values ?? {};
-  const targetKind = values.targetKind ?? (preselectUserId ? "person" : "everyone");
+  const values: Record<string, string> = result?.values ?? finding ?? {};
+  const targetKind = values.targetKind ?? (preselectUserId || finding ? "person" : "everyone");
   const dueKind = values.dueKind ?? "days";
   return (
     <>
@@ -140,7 +146,7 @@ export default function Assignments() {
       ) : null}
       <section className="card" aria-labelledby="new-heading">
         <h2 id="new-heading">Assign training</h2>
-        <Form method="post" noValidate className="stack" key={result?.createdId ?? "form"}>
+        <Form method="post" noValidate className="stack" id="assign-form" key={result?.createdId ?? "form"}>
           <input type="hidden" name="intent" value="create" />
           <FormError error={errors.form} />
           <div className="field">
@@ -196,7 +202,14 @@ export default function Assignments() {
               <input type="radio" id="t-person" name="targetKind" value="person" defaultChecked={targetKind === "person"} />
               <label htmlFor="t-person">One person</label>
             </div>
-            <SelectField label="Person" name="userId" defaultValue={values.userId ?? preselectUserId} error={errors.userId} options={[{ value: "", label: "Choose…" }, ...people.map((p) => ({ value: String(p.id), label: p.name }))]} />
+            <PersonFinder pick={pick} />
+            <SelectField
+              label="Person"
+              name="userId"
+              defaultValue={values.userId ?? preselectUserId}
+              error={errors.userId}
+              options={[{ value: "", label: pick.listed === "all" || pick.people.length > 0 ? "Choose…" : "Find a person first" }, ...pick.people.map((p) => ({ value: String(p.id), label: p.name }))]}
+            />
           </fieldset>
 
           <fieldset>
@@ -225,6 +238,7 @@ export default function Assignments() {
             Assign
           </button>
         </Form>
+        <PersonFinderForm pick={pick} serves="assign-form" />
       </section>
 
       <h2>Open assignments</h2>

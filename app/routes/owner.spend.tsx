@@ -11,7 +11,9 @@ import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { createExpense, listExpenses } from "#app/models/spend.server.ts";
-import { listPeople } from "#app/models/team.server.ts";
+import { peopleToPick } from "#app/models/team.server.ts";
+import { finderRequest } from "#app/route-helpers/person-finder.server.ts";
+import { PersonFinderForm } from "#app/components/person-finder.tsx";
 import { services } from "#app/services.server.ts";
 import { CATEGORY_LABEL } from "#app/rules/spend-categories.ts";
 import { formReply, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
@@ -21,9 +23,10 @@ export const meta: MetaFunction = () => [{ title: "Spend · DeskCoach" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireMoneyAccess(request, "record-spend");
   const ctx = await fiscalContext(request);
-  const [expenses, people] = await Promise.all([
+  const finder = finderRequest(new URL(request.url));
+  const [expenses, pick] = await Promise.all([
     listExpenses(services.db, { from: ctx.fy.start, to: ctx.fy.end }),
-    listPeople(services.db, user),
+    peopleToPick(services.db, user, { search: finder.search, keep: finder.keep, spendBetween: { from: ctx.fy.start, to: ctx.fy.end } }),
   ]);
   return {
     year: ctx.fy.year,
@@ -32,7 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today: ctx.today,
     expenses,
     totalCents: expenses.reduce((s, e) => s + e.amountCents, 0),
-    people: people.filter((p) => p.status === "active" || expenses.some((e) => e.shares.some((s) => s.userId === p.id))).map((p) => ({ id: p.id, name: p.name })),
+    pick,
+    finding: finder.values,
   };
 }
 
@@ -51,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Spend() {
-  const { current, expenses, people, startMonth, today, totalCents, year } = useLoaderData<typeof loader>();
+  const { current, expenses, finding, pick, startMonth, today, totalCents, year } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
@@ -128,13 +132,14 @@ export default function Spend() {
       )}
       <section className="card" aria-labelledby="record-heading">
         <h2 id="record-heading">Record an expense</h2>
-        <Form method="post" noValidate className="stack" key={result?.savedId ?? "form"}>
+        <Form method="post" noValidate className="stack" id="expense-form" key={result?.savedId ?? "form"}>
           <FormError error={result?.errors.form} />
-          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? {})} errors={result?.errors ?? {}} people={people} today={today} />
+          <ExpenseFields values={result?.savedId ? {} : (result?.values ?? finding ?? {})} errors={result?.errors ?? {}} pick={pick} today={today} />
           <button type="submit" className="button primary" disabled={busy}>
             Record expense
           </button>
         </Form>
+        <PersonFinderForm pick={pick} serves="expense-form" />
       </section>
     </>
   );

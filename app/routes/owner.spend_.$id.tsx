@@ -8,7 +8,9 @@ import { expenseFormValues, readExpenseForm } from "#app/route-helpers/expense-f
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { deleteExpense, findExpense, updateExpense } from "#app/models/spend.server.ts";
-import { listPeople } from "#app/models/team.server.ts";
+import { peopleToPick } from "#app/models/team.server.ts";
+import { finderRequest } from "#app/route-helpers/person-finder.server.ts";
+import { PersonFinderForm } from "#app/components/person-finder.tsx";
 import { services } from "#app/services.server.ts";
 import { formReply, invariantResponse, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 
@@ -25,13 +27,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireMoneyAccessToObject(request, "record-spend");
   const expense = await expenseFor(params.id);
   const ctx = await fiscalContext(request);
-  const people = await listPeople(services.db, user);
+  const url = new URL(request.url);
+  const finder = finderRequest(url);
+  const pick = await peopleToPick(services.db, user, { search: finder.search, keep: [...expense.shares.map((s) => s.userId), ...finder.keep] });
   const equal = expense.shares.length > 0 && Math.max(...expense.shares.map((s) => s.cents)) - Math.min(...expense.shares.map((s) => s.cents)) <= 1;
   return {
     expense,
     today: ctx.today,
-    people: people.filter((p) => p.status === "active" || expense.shares.some((s) => s.userId === p.id)).map((p) => ({ id: p.id, name: p.name })),
-    values: {
+    pick,
+    values: finder.values ?? ({
       spentOn: expense.spentOn,
       category: expense.category,
       vendor: expense.vendor,
@@ -40,8 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       belongsTo: expense.shares.length === 0 ? "practice" : equal ? "equal" : "explicit",
       people: expense.shares.map((s) => s.userId).join(","),
       ...Object.fromEntries(equal ? [] : expense.shares.map((s) => [`share.${s.userId}`, (s.cents / 100).toFixed(2)])),
-    } as Record<string, string>,
-    confirmDelete: new URL(request.url).searchParams.get("confirm") === "delete",
+    } as Record<string, string>),
+    confirmDelete: url.searchParams.get("confirm") === "delete",
   };
 }
 
@@ -68,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditExpense() {
-  const { confirmDelete, expense, people, today, values } = useLoaderData<typeof loader>();
+  const { confirmDelete, expense, pick, today, values } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   return (
@@ -96,10 +100,10 @@ export default function EditExpense() {
           </Form>
         </section>
       ) : null}
-      <Form method="post" noValidate className="stack">
+      <Form method="post" noValidate className="stack" id="expense-form">
         <input type="hidden" name="intent" value="update" />
         <FormError error={result?.errors.form} />
-        <ExpenseFields values={result?.values ?? values} errors={result?.errors ?? {}} people={people} today={today} />
+        <ExpenseFields values={result?.values ?? values} errors={result?.errors ?? {}} pick={pick} today={today} />
         <p className="actions">
           <button type="submit" className="button primary" disabled={busy}>
             Save changes
@@ -109,6 +113,7 @@ export default function EditExpense() {
           </Link>
         </p>
       </Form>
+      <PersonFinderForm pick={pick} serves="expense-form" />
     </>
   );
 }

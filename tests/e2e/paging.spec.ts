@@ -151,3 +151,68 @@ test("the progress export has every matching row, whatever page was showing", as
   expect(names).toEqual([...names].sort());
   expect(await rows("q=quispe")).toHaveLength(1 + CROWD.modules);
 });
+
+test("with more people than a form can list, the assignment form finds one person by name @core", async ({ page, javaScriptEnabled }) => {
+  await signIn(page, server.url, PEOPLE.rosa);
+  await page.goto(`${server.url}/manage/assignments`);
+  const person = page.getByLabel("Person", { exact: true });
+  // 122 people: none listed until a search finds them.
+  await expect(person.locator("option")).toHaveText(["Find a person first"]);
+  await page.getByLabel("Module or lesson").selectOption({ index: 1 });
+  await page.getByLabel("One person").check();
+  await page.getByLabel("Find a person").fill("staff member");
+  await page.getByRole("button", { name: "Find" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "match" })).toContainText("120 match “staff member”; the first 50 are listed.");
+  await expect(person.locator("option")).toHaveCount(51);
+  await page.getByLabel("Find a person").fill("QUISPE");
+  await page.getByLabel("Find a person").press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: "match" })).toContainText("1 person matches “QUISPE”.");
+  await expect(person.locator("option")).toHaveText(["Choose…", CROWD.needle.name]);
+  if (javaScriptEnabled) {
+    // What was chosen before Find stays chosen.
+    await expect(page.getByLabel("Module or lesson")).not.toHaveValue("");
+    await expect(page.getByLabel("One person")).toBeChecked();
+  } else {
+    // Without JavaScript, Find sends the search alone; the form is about one person still.
+    await expect(page.getByLabel("One person")).toBeChecked();
+    await page.getByLabel("Module or lesson").selectOption({ index: 1 });
+  }
+  await person.selectOption({ label: CROWD.needle.name });
+  await page.getByRole("button", { name: "Assign" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Assigned." })).toBeVisible();
+  await expect(page.getByRole("table").filter({ hasText: CROWD.needle.name })).toBeVisible();
+});
+
+test("with more people than a form can list, spend is shared among people found by name @core", async ({ page, javaScriptEnabled }) => {
+  await signIn(page, server.url, PEOPLE.owner);
+  await page.goto(`${server.url}/owner/spend`);
+  const record = page.getByRole("region", { name: "Record an expense" });
+  await expect(record.getByRole("checkbox")).toHaveCount(0);
+  await record.getByLabel("Vendor").fill("Front Desk Academy");
+  await record.getByLabel("Find a person").fill("quispe");
+  await record.getByRole("button", { name: "Find" }).click();
+  await expect(record.getByRole("checkbox")).toHaveCount(1);
+  if (javaScriptEnabled) await expect(record.getByLabel("Vendor")).toHaveValue("Front Desk Academy");
+  else await record.getByLabel("Vendor").fill("Front Desk Academy");
+  await record.getByLabel("Category").selectOption({ index: 1 });
+  await record.getByLabel("Description").fill("Phone skills course");
+  await record.getByLabel("Amount").fill("40.00");
+  await record.getByLabel("The people ticked below, split equally").check();
+  await record.getByRole("checkbox", { name: `${CROWD.needle.name}: share equally` }).check();
+  const recorded = page.getByRole("table").filter({ hasText: "Front Desk Academy" });
+  if (!javaScriptEnabled) {
+    await record.getByRole("button", { name: "Record expense" }).click();
+    await expect(recorded).toContainText(CROWD.needle.name);
+    return;
+  }
+  // A second search keeps the one already ticked, and what was typed.
+  await record.getByLabel("Find a person").fill("Staff Member 001");
+  await record.getByRole("button", { name: "Find" }).click();
+  await expect(record.getByRole("checkbox")).toHaveCount(2);
+  await expect(record.getByRole("checkbox", { name: `${CROWD.needle.name}: share equally` })).toBeChecked();
+  await expect(record.getByLabel("Amount")).toHaveValue("40.00");
+  await record.getByRole("checkbox", { name: "Staff Member 001: share equally" }).check();
+  await record.getByRole("button", { name: "Record expense" }).click();
+  await expect(recorded).toContainText(CROWD.needle.name);
+  await expect(recorded).toContainText("Staff Member 001");
+});
