@@ -39,6 +39,8 @@ export const GROWTH_PAGES: GrowthPage[] = [
   { name: "team", as: "manager", kind: "page", path: () => "/manage/team" },
   { name: "completion", as: "manager", kind: "page", path: () => "/manage/completion" },
   { name: "reports", as: "owner", kind: "page", path: () => "/owner/reports" },
+  { name: "assignments (a person search)", as: "manager", kind: "page", path: () => "/manage/assignments?find=nadia" },
+  { name: "spend (a person search)", as: "owner", kind: "page", path: () => "/owner/spend?find=nadia" },
   { name: "progress.csv", as: "manager", kind: "csv", path: () => "/manage/progress.csv" },
   { name: "completion.csv", as: "manager", kind: "csv", path: () => "/manage/completion.csv?table=module" },
   { name: "reports.csv (employees)", as: "owner", kind: "csv", path: () => "/owner/reports.csv?table=employees" },
