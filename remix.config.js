@@ -11,6 +11,7 @@ export default {
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
     v3_singleFetch: true,
-    v3_lazyRouteDiscovery: true,
+    // Off: every page names all routes up front (decision 0017).
+    v3_lazyRouteDiscovery: false,
   },
 };
