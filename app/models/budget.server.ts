@@ -4,7 +4,9 @@ import type { SpendCategory } from "#db/schema.ts";
 import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
+import { tablesVersion } from "./learning-changes.server.ts";
 import { getPractice } from "./practice.server.ts";
+import { createReadCache } from "./read-cache.server.ts";
 import type { Actor } from "./sessions.server.ts";
 
 export interface PlanLine {
@@ -63,9 +65,17 @@ export async function copyPlan(db: DB, actor: Actor, from: number, to: number, n
 
 /**
  * People counted as employees in a period: staff and managers who had started by its end and had
- * not left before its start. Owners are not counted.
+ * not left before its start. Owners are not counted. Kept until a person, a location or the
+ * practice (its time zone) is written: a heartbeat or an expense leaves the list be. The list is
+ * shared by its readers: not to be changed.
  */
-export async function employeesInPeriod(db: DB, start: string, end: string) {
+export function employeesInPeriod(db: DB, start: string, end: string) {
+  return employeesCache.read(db, `${start}|${end}`, () => readEmployeesInPeriod(db, start, end));
+}
+
+const employeesCache = createReadCache(8, (db) => tablesVersion(db, ["user", "location", "practice"]));
+
+async function readEmployeesInPeriod(db: DB, start: string, end: string) {
   const rows = await db
     .selectFrom("user")
     .leftJoin("location", "location.id", "user.location_id")
