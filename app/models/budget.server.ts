@@ -79,17 +79,20 @@ async function readEmployeesInPeriod(db: DB, start: string, end: string) {
   const rows = await db
     .selectFrom("user")
     .leftJoin("location", "location.id", "user.location_id")
-    .select(["user.id", "user.name", "user.hourly_wage_cents", "user.hired_on", "user.created_at", "user.deactivated_at", "user.status", "user.location_id", "location.name as location_name"])
+    .select(["user.id", "user.name", "user.hourly_wage_cents", "user.hired_on", "user.created_at", "user.deactivated_at", "user.status", "location.name as location_name"])
     .where("user.role", "!=", "owner")
     .orderBy("user.id")
     .execute();
   // Periods are practice dates; added and deactivated are instants, dated where the practice is.
   const timeZone = (await getPractice(db))?.time_zone ?? "UTC";
-  return rows.filter((r) => {
-    const joined = r.hired_on ?? localDate(r.created_at, timeZone);
-    const left = r.status === "deactivated" ? localDate(r.deactivated_at ?? r.created_at, timeZone) : null;
-    return joined <= end && (left === null || left >= start);
-  });
+  // What is kept is what its readers use: a practice of 10,000 holds it for a year and a day.
+  return rows
+    .filter((r) => {
+      const joined = r.hired_on ?? localDate(r.created_at, timeZone);
+      const left = r.status === "deactivated" ? localDate(r.deactivated_at ?? r.created_at, timeZone) : null;
+      return joined <= end && (left === null || left >= start);
+    })
+    .map((r) => ({ id: r.id, name: r.name, hourly_wage_cents: r.hourly_wage_cents, location_name: r.location_name }));
 }
 
 /** Employees on the books on a date: what per-employee plan lines multiply by. */
