@@ -18,7 +18,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createSessions } from "#app/models/sessions.server.ts";
 import { request } from "./lib/http.ts";
-import { cpuMs, sampleMemory, startServer } from "./lib/processes.ts";
+import { cpuMs, memoryNow, sampleMemory, startServer } from "./lib/processes.ts";
 import { answersFor, seedPractice, type SeededPractice } from "./lib/seed.ts";
 
 export interface GrowthPage {
@@ -107,6 +107,11 @@ export async function measureGrowth(options: {
       readyPath: "/healthz",
     });
     const memory = sampleMemory(server.pid);
+    // Where the peak was reached: the server's memory after each page, in the log.
+    const memoryNote = () => {
+      const m = memoryNow(server.pid);
+      return m ? ` (RSS ${(m.rss / MB).toFixed(0)} MB, peak so far ${(m.hwm / MB).toFixed(0)} MB)` : "";
+    };
     const figures: GrowthFigure[] = [];
     let writeCpuMs = 0;
     try {
@@ -160,6 +165,7 @@ export async function measureGrowth(options: {
           const response = await get(target, cookie);
           const lastByteMs = performance.now() - started;
           figures.push({ page: page.name, kind: page.kind, status: response.status, cachedCpuMs: null, afterWriteCpuMs: cpuMs(server.pid) - before, lastByteMs, bytes: response.body.length });
+          options.log(`growth: ${people} people, ${page.name}: ${lastByteMs.toFixed(0)} ms to the last byte${memoryNote()}`);
           continue;
         }
         // Fewer rounds where a request is slow, so a size takes minutes, not hours.
@@ -173,7 +179,7 @@ export async function measureGrowth(options: {
             await get(target, cookie);
           })) - writeCpuMs;
         figures.push({ page: page.name, kind: page.kind, status: 200, cachedCpuMs: cached, afterWriteCpuMs: Math.max(0, afterWrite) });
-        options.log(`growth: ${people} people, ${page.name}: ${cached.toFixed(2)} ms cached, ${Math.max(0, afterWrite).toFixed(2)} ms after a write`);
+        options.log(`growth: ${people} people, ${page.name}: ${cached.toFixed(2)} ms cached, ${Math.max(0, afterWrite).toFixed(2)} ms after a write${memoryNote()}`);
       }
     } finally {
       const peak = memory.stop();

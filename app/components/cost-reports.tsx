@@ -6,7 +6,8 @@ import { Pager } from "#app/components/pager.tsx";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { pageHref, type PageWindow } from "#app/rules/paging.ts";
-import type { budgetReport, employeeSpendReport, valueReport } from "#app/models/reports.server.ts";
+import type { employeeSpendReport } from "#app/models/employee-spend.server.ts";
+import type { budgetReport, valueReport } from "#app/models/reports.server.ts";
 import { BENCHMARKS } from "#app/rules/spend-categories.ts";
 
 export interface CostReportsProps {
@@ -28,7 +29,7 @@ const MONTH = new Intl.DateTimeFormat("en-US", { month: "short", timeZone: "UTC"
 export function CostReports({ year, startMonth, labour, budget, employees, employeePage, value }: CostReportsProps) {
   const label = (y: number) => fiscalYearLabel(fiscalYear(y, startMonth));
   const csv = (table: string) => `/owner/reports.csv?fy=${year}&table=${table}`;
-  const employeeRows = employees.rows.slice(employeePage.offset, employeePage.offset + employeePage.limit);
+  const employeeRows = employees.rows(employeePage.offset, employeePage.limit);
   const employeeHref = (page: number) => pageHref("/owner/reports", { fy: year }, page, "#employee-heading");
   const monthNames = budget.months.map((m) => MONTH.format(new Date(`${m.month}-15T00:00:00Z`)));
   return (
@@ -130,7 +131,7 @@ export function CostReports({ year, startMonth, labour, budget, employees, emplo
           </div>
         </dl>
         {employees.unallocatedCents > 0 ? <p className="warning">{money(employees.unallocatedCents)} of practice-wide spend has no employees in the period to share it.</p> : null}
-        {employees.rows.length > 0 ? <Pager window={employeePage} href={employeeHref} label="Pages of the spend per employee" /> : null}
+        {employees.count > 0 ? <Pager window={employeePage} href={employeeHref} label="Pages of the spend per employee" /> : null}
         <div className="table-wrap" role="region" aria-label="Spend by person" tabIndex={0}>
           <table>
             <thead>

@@ -4,7 +4,9 @@ import type { SpendCategory } from "#db/schema.ts";
 import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { recordAudit } from "./audit.server.ts";
 import { localDate } from "./clock.server.ts";
+import { tablesVersion } from "./learning-changes.server.ts";
 import { getPractice } from "./practice.server.ts";
+import { createReadCache } from "./read-cache.server.ts";
 import type { Actor } from "./sessions.server.ts";
 
 export interface PlanLine {
@@ -63,23 +65,34 @@ export async function copyPlan(db: DB, actor: Actor, from: number, to: number, n
 
 /**
  * People counted as employees in a period: staff and managers who had started by its end and had
- * not left before its start. Owners are not counted.
+ * not left before its start. Owners are not counted. Kept until a person, a location or the
+ * practice (its time zone) is written: a heartbeat or an expense leaves the list be. The list is
+ * shared by its readers: not to be changed.
  */
-export async function employeesInPeriod(db: DB, start: string, end: string) {
+export function employeesInPeriod(db: DB, start: string, end: string) {
+  return employeesCache.read(db, `${start}|${end}`, () => readEmployeesInPeriod(db, start, end));
+}
+
+const employeesCache = createReadCache(8, (db) => tablesVersion(db, ["user", "location", "practice"]));
+
+async function readEmployeesInPeriod(db: DB, start: string, end: string) {
   const rows = await db
     .selectFrom("user")
     .leftJoin("location", "location.id", "user.location_id")
-    .select(["user.id", "user.name", "user.hourly_wage_cents", "user.hired_on", "user.created_at", "user.deactivated_at", "user.status", "user.location_id", "location.name as location_name"])
+    .select(["user.id", "user.name", "user.hourly_wage_cents", "user.hired_on", "user.created_at", "user.deactivated_at", "user.status", "location.name as location_name"])
     .where("user.role", "!=", "owner")
     .orderBy("user.id")
     .execute();
   // Periods are practice dates; added and deactivated are instants, dated where the practice is.
   const timeZone = (await getPractice(db))?.time_zone ?? "UTC";
-  return rows.filter((r) => {
-    const joined = r.hired_on ?? localDate(r.created_at, timeZone);
-    const left = r.status === "deactivated" ? localDate(r.deactivated_at ?? r.created_at, timeZone) : null;
-    return joined <= end && (left === null || left >= start);
-  });
+  // What is kept is what its readers use: a practice of 10,000 holds it for a year and a day.
+  return rows
+    .filter((r) => {
+      const joined = r.hired_on ?? localDate(r.created_at, timeZone);
+      const left = r.status === "deactivated" ? localDate(r.deactivated_at ?? r.created_at, timeZone) : null;
+      return joined <= end && (left === null || left >= start);
+    })
+    .map((r) => ({ id: r.id, name: r.name, hourly_wage_cents: r.hourly_wage_cents, location_name: r.location_name }));
 }
 
 /** Employees on the books on a date: what per-employee plan lines multiply by. */

@@ -1,8 +1,9 @@
-// Whose assigned work may have changed since a given moment: a log of people, one row each, with
-// the sequence number of the last write that touched their assignments, completions, attempts or
-// lesson visits. The progress matrix keeps everyone's standing in memory and, after a write,
-// works out again only the people in this log past what it last read, instead of the whole
-// practice (see docs/decisions/0015-a-practice-of-10000.md).
+// Whose learning may have changed since a given moment: a log of people, one row each, with the
+// sequence number of the last write that touched their assignments, completions, attempts, lesson
+// visits or learning time. The progress matrix keeps everyone's standing in memory, and the cost
+// reports everyone's learning time; after a write, each works out again only the people in this
+// log past what it last read, instead of the whole practice (see
+// docs/decisions/0015-a-practice-of-10000.md).
 //
 // The log is a TEMP table filled by TEMP triggers: it lives with this one connection, outside the
 // database file (no migration, nothing in backups, nothing for other connections to pay on their
@@ -32,6 +33,9 @@ const TRIGGERS: [name: string, event: string, body: string][] = [
   ["visit_insert", "after insert on main.lesson_visit", mark("new.user_id")],
   ["visit_update", "after update on main.lesson_visit", mark("new.user_id")],
   ["visit_delete", "after delete on main.lesson_visit", mark("old.user_id")],
+  ["time_insert", "after insert on main.learning_day", mark("new.user_id")],
+  ["time_update", "after update on main.learning_day", `${mark("old.user_id")} ${mark("new.user_id")}`],
+  ["time_delete", "after delete on main.learning_day", mark("old.user_id")],
   ["assigned_insert", "after insert on main.assignment_person", mark("new.user_id")],
   ["assigned_update", "after update on main.assignment_person", `${mark("old.user_id")} ${mark("new.user_id")}`],
   ["assigned_delete", "after delete on main.assignment_person", mark("old.user_id")],
@@ -46,7 +50,7 @@ const TRIGGERS: [name: string, event: string, body: string][] = [
 ];
 
 /** Tables whose writes are counted one by one, for caches of what reads only them (tablesVersion). */
-const COUNTED = ["completion", "quiz_attempt", "user", "location", "assignment", "assignment_person"] as const;
+const COUNTED = ["completion", "quiz_attempt", "user", "location", "assignment", "assignment_person", "expense", "expense_share", "practice"] as const;
 export type CountedTable = (typeof COUNTED)[number];
 
 const count = (table: string) =>

@@ -2,7 +2,6 @@
 // (never its name), it is decoded (a broken or oversized file is refused), and it is encoded
 // afresh in the same format, which drops every piece of metadata (EXIF location, XMP, comments)
 // and anything appended to the file.
-import sharp from "sharp";
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 /** Pixels a picture may decode to: a small file declaring a huge image is a decompression bomb. */
@@ -56,6 +55,9 @@ export async function acceptImage(bytes: Uint8Array, fileName: string): Promise<
   }
   const kind = kindOf(bytes);
   if (!kind) return { ok: false, message: `This file is not a picture DeskCoach can show. ${ACCEPTED}` };
+  // Loaded when the first picture comes, not at start: libvips is about 10 MB of a server's
+  // memory that only the studio's uploads use.
+  const { default: sharp } = await import("sharp");
   try {
     const input = sharp(bytes, { failOn: "warning", limitInputPixels: MAX_IMAGE_PIXELS, animated: false });
     const meta = await input.metadata();

@@ -1,24 +1,20 @@
-// The owner's reports: budget against actual, spend per employee, value, completion, and the
-// monthly summary. Every figure is integer cents or a count; every total is the sum of its rows.
+// The owner's reports: budget against actual, value, completion, and the monthly summary (spend
+// per employee, kept and followed, is employee-spend.server.ts). Every figure is integer cents or
+// a count; every total is the sum of its rows.
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
 import type { SpendCategory } from "#db/schema.ts";
 import { CATEGORIES } from "#app/rules/spend-categories.ts";
-import { employeesInPeriod, getPlan, hasPlan, headcountOn, resolvePlan } from "./budget.server.ts";
+import { getPlan, hasPlan, headcountOn, resolvePlan } from "./budget.server.ts";
+import { learningSecondsIn, type Period } from "./employee-spend.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
 import { fiscalYear, monthEnd, type FiscalYear } from "#app/rules/fiscal.ts";
-import { mulDiv, splitEqually } from "#app/rules/money.ts";
+import { mulDiv } from "#app/rules/money.ts";
 import { finishedInPeriod, overdueNow } from "./team-progress.server.ts";
 import type { Actor } from "./sessions.server.ts";
 import { tablesVersion } from "./learning-changes.server.ts";
 import { createReadCache, identity } from "./read-cache.server.ts";
-
-export interface Period {
-  start: string;
-  /** Inclusive. */
-  end: string;
-}
 
 /** The part of a fiscal year that has happened by `today` (all of it once it is over). */
 export function yearToDate(fy: FiscalYear, today: string): Period & { elapsedDays: number } {
@@ -116,105 +112,6 @@ export async function budgetReport(db: DB, year: number, startMonth: number, tod
 }
 
 // ---------------------------------------------------------------------------------------------
-// Spend per employee
-
-export interface EmployeeSpendRow {
-  userId: number;
-  name: string;
-  location: string | null;
-  ownCents: number;
-  sharedCents: number;
-  totalCents: number;
-  minutes: number;
-  labourCents: number | null;
-}
-
-export interface EmployeeSpendReport {
-  period: Period;
-  rows: EmployeeSpendRow[];
-  totals: { ownCents: number; sharedCents: number; totalCents: number; labourCents: number | null; minutes: number };
-  practiceWideCents: number;
-  /** Practice-wide spend with nobody to share it among (no employees in the period). */
-  unallocatedCents: number;
-  employees: number;
-  averageCents: number;
-}
-
-/**
- * What belongs to each person, plus an equal share of practice-wide spend among the employees
- * active in the period (leftover cents to the first by id, so shares add up exactly), plus labour
- * (time in lessons × hourly wage) when it is turned on, reported separately.
- */
-export async function employeeSpendReport(db: DB, period: Period, labour: boolean): Promise<EmployeeSpendReport> {
-  const employees = await employeesInPeriod(db, period.start, period.end);
-  const [own, practiceWide, time] = await Promise.all([
-    db
-      .selectFrom("expense_share")
-      .innerJoin("expense", "expense.id", "expense_share.expense_id")
-      .innerJoin("user", "user.id", "expense_share.user_id")
-      .leftJoin("location", "location.id", "user.location_id")
-      .select(["expense_share.user_id", "user.name", "location.name as location", "user.hourly_wage_cents", (eb) => eb.fn.sum<number>("expense_share.amount_cents").as("cents")])
-      .where("expense.spent_on", ">=", period.start)
-      .where("expense.spent_on", "<=", period.end)
-      .groupBy(["expense_share.user_id", "user.name", "location.name", "user.hourly_wage_cents"])
-      .execute(),
-    db
-      .selectFrom("expense")
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("amount_cents"), eb.lit(0)).as("cents"))
-      .where("spent_on", ">=", period.start)
-      .where("spent_on", "<=", period.end)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("expense_share").select("expense_share.user_id").whereRef("expense_share.expense_id", "=", "expense.id"))))
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("learning_day")
-      .select(["user_id", (eb) => eb.fn.sum<number>("seconds").as("seconds")])
-      .where("day", ">=", period.start)
-      .where("day", "<=", period.end)
-      .groupBy("user_id")
-      .execute(),
-  ]);
-  const practiceWideCents = Number(practiceWide.cents);
-  const shares = splitEqually(practiceWideCents, employees.length);
-  const seconds = new Map(time.map((t) => [t.user_id, Number(t.seconds)]));
-  const rows = new Map<number, EmployeeSpendRow & { wage: number | null }>();
-  employees.forEach((e, i) => {
-    rows.set(e.id, { userId: e.id, name: e.name, location: e.location_name, ownCents: 0, sharedCents: shares[i] ?? 0, totalCents: 0, minutes: 0, labourCents: null, wage: e.hourly_wage_cents });
-  });
-  for (const o of own) {
-    const row = rows.get(o.user_id) ?? { userId: o.user_id, name: o.name, location: o.location, ownCents: 0, sharedCents: 0, totalCents: 0, minutes: 0, labourCents: null, wage: o.hourly_wage_cents };
-    row.ownCents = Number(o.cents);
-    rows.set(o.user_id, row);
-  }
-  const list = [...rows.values()].map(({ wage, ...row }) => {
-    const secs = seconds.get(row.userId) ?? 0;
-    return {
-      ...row,
-      totalCents: row.ownCents + row.sharedCents,
-      minutes: Math.round(secs / 60),
-      labourCents: labour ? (wage === null ? 0 : mulDiv(secs, wage, 3600)) : null,
-    };
-  });
-  list.sort((a, b) => b.totalCents - a.totalCents || a.name.localeCompare(b.name));
-  const sum = (pick: (r: EmployeeSpendRow) => number) => list.reduce((s, r) => s + pick(r), 0);
-  const totals = {
-    ownCents: sum((r) => r.ownCents),
-    sharedCents: sum((r) => r.sharedCents),
-    totalCents: sum((r) => r.totalCents),
-    labourCents: labour ? sum((r) => r.labourCents ?? 0) : null,
-    minutes: sum((r) => r.minutes),
-  };
-  return {
-    period,
-    rows: list,
-    totals,
-    practiceWideCents,
-    unallocatedCents: employees.length === 0 ? practiceWideCents : 0,
-    employees: employees.length,
-    averageCents: employees.length === 0 ? 0 : Math.round(totals.totalCents / employees.length),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Value: cost per completed lesson and per learning hour
 
 export interface ValueReport {
@@ -229,17 +126,7 @@ export function costPer(spendCents: number, units: number, unitSize = 1): number
 }
 
 export async function valueReport(db: DB, period: Period): Promise<ValueReport> {
-  const [spend, completions, seconds] = await Promise.all([
-    spendByCategory(db, period),
-    completedLessons(db, period),
-    db
-      .selectFrom("learning_day")
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("seconds"), eb.lit(0)).as("s"))
-      .where("day", ">=", period.start)
-      .where("day", "<=", period.end)
-      .executeTakeFirstOrThrow(),
-  ]);
-  const learningSeconds = Number(seconds.s);
+  const [spend, completions, learningSeconds] = await Promise.all([spendByCategory(db, period), completedLessons(db, period), learningSecondsIn(db, period)]);
   const rows = CATEGORIES.map((c) => {
     const spendCents = spend.get(c.id) ?? 0;
     return {

@@ -8,7 +8,8 @@ import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { fiscalYear, fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { pageWindow, requestedPage } from "#app/rules/paging.ts";
 import { createReadCache } from "#app/models/read-cache.server.ts";
-import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
+import { employeeSpendReport } from "#app/models/employee-spend.server.ts";
+import { budgetReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
 import { staticHtml, staticHtmlData } from "#app/route-helpers/static-html.server.tsx";
 
@@ -42,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         labour={ctx.labour}
         budget={budget}
         employees={employees}
-        employeePage={pageWindow(employees.rows.length, page)}
+        employeePage={pageWindow(employees.count, page)}
         value={value}
       />,
     );

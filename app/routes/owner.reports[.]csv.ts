@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { csvStreamResponse, inBatches } from "#app/models/csv.server.ts";
-import { budgetReport, employeeSpendReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
+import { employeeSpendReport } from "#app/models/employee-spend.server.ts";
+import { budgetReport, valueReport, yearToDate } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
 import { notFound } from "#app/route-helpers/validation.ts";
 
+const BATCH = 500;
 const dollars = (cents: number | null) => (cents === null ? "" : (cents / 100).toFixed(2));
 
 // Every table of the cost reports as CSV (?table=budget|monthly|employees|value&fy=2026).
@@ -31,10 +33,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       const report = await employeeSpendReport(services.db, period, ctx.labour);
       const header = ["Person", "Location", "Their own", "Share of practice-wide", "Total", "Minutes learning", ...(ctx.labour ? ["Labour (separate)"] : [])];
       const total = ["Total", "", dollars(report.totals.ownCents), dollars(report.totals.sharedCents), dollars(report.totals.totalCents), report.totals.minutes, ...(ctx.labour ? [dollars(report.totals.labourCents)] : [])];
-      // The rows are converted a batch at a time, as the file is sent.
+      // The rows are made a batch at a time, as the file is sent.
       const batches = function* () {
-        for (const batch of inBatches(report.rows)) {
-          yield batch.map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]);
+        for (let offset = 0; offset < report.count; offset += BATCH) {
+          yield report.rows(offset, BATCH).map((x) => [x.name, x.location, dollars(x.ownCents), dollars(x.sharedCents), dollars(x.totalCents), x.minutes, ...(ctx.labour ? [dollars(x.labourCents)] : [])]);
         }
         yield [total];
       };

@@ -109,6 +109,11 @@ function readStatus(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
+/** A process's resident memory now and its high-water mark so far (VmHWM), in bytes, or null. */
+export function memoryNow(pid: number): { rss: number; hwm: number } | null {
+  return readStatus(pid);
+}
+
 /** Samples a process's memory every `intervalMs` until stopped. */
 export function sampleMemory(pid: number, intervalMs = 100): MemorySampler {
   let peakRss = 0;

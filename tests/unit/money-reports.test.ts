@@ -3,7 +3,8 @@ import { headcountOn, savePlan } from "#app/models/budget.server.ts";
 import { fiscalYear, fiscalYearOf } from "#app/rules/fiscal.ts";
 import { mulDiv, splitEqually } from "#app/rules/money.ts";
 import { projectFormats } from "#app/models/planner.ts";
-import { budgetReport, costPer, employeeSpendReport, projectYear, valueReport } from "#app/models/reports.server.ts";
+import { employeeSpendReport } from "#app/models/employee-spend.server.ts";
+import { budgetReport, costPer, projectYear, valueReport } from "#app/models/reports.server.ts";
 import { checkExpenseCsv, createExpense, deleteExpense, importExpenses, listExpenses, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
@@ -148,13 +149,13 @@ describe("spend and reports", () => {
     await createExpense(testDb.db, owner, expense({ amountCents: 40_00, shares: { mode: "explicit", amounts: [{ userId: stayed.id, cents: 40_00 }] } }), now);
     const r = await employeeSpendReport(testDb.db, { start: "2026-01-01", end: "2026-03-31" }, false);
     expect(r.employees).toBe(3);
-    const by = Object.fromEntries(r.rows.map((x) => [x.name, x]));
+    const by = Object.fromEntries(r.rows().map((x) => [x.name, x]));
     expect(by.Gone).toBeUndefined();
     expect(by.Stayed).toMatchObject({ ownCents: 40_00, sharedCents: 33_34, totalCents: 73_34 });
     expect(by.Joined?.sharedCents).toBe(33_33);
     expect(by.Left?.sharedCents).toBe(33_33);
     expect(r.totals.totalCents).toBe(140_00);
-    expect(r.totals.totalCents).toBe(r.rows.reduce((s, x) => s + x.totalCents, 0));
+    expect(r.totals.totalCents).toBe(r.rows().reduce((s, x) => s + x.totalCents, 0));
     // Before the joiner started, the same spend is shared by two.
     const january = await employeeSpendReport(testDb.db, { start: "2026-01-01", end: "2026-01-31" }, false);
     expect(january.employees).toBe(2);
@@ -174,8 +175,8 @@ describe("spend and reports", () => {
     await createExpense(testDb.db, owner, expense({ amountCents: 90_00, spentOn: "2026-03-01" }), now);
     const period = { start: "2026-03-01", end: "2026-03-31" };
     const spend = await employeeSpendReport(testDb.db, period, true);
-    expect(spend.rows[0]).toMatchObject({ totalCents: 90_00, labourCents: 30_00, minutes: 90 });
-    expect((await employeeSpendReport(testDb.db, period, false)).rows[0]?.labourCents).toBeNull();
+    expect(spend.rows()[0]).toMatchObject({ totalCents: 90_00, labourCents: 30_00, minutes: 90 });
+    expect((await employeeSpendReport(testDb.db, period, false)).rows()[0]?.labourCents).toBeNull();
     const value = await valueReport(testDb.db, period);
     expect(value.completions).toBe(2);
     expect(value.total).toEqual({ spendCents: 90_00, perCompletionCents: 45_00, perHourCents: 60_00 });
