@@ -11,8 +11,15 @@
 //
 // Beside it, a count of writes per table for a few tables (`tablesVersion`): a cache of what
 // reads only those can outlive writes to the others.
+//
+// That is SQLite's. On PostgreSQL the app has a pool of connections and may run in several
+// processes, so a log kept by one connection would miss writes made through the others. Until the
+// log is a table of its own there (docs/decisions/0016), the position of the server's
+// write-ahead log stands in for both: any write, through any connection or process, moves it, and
+// then everyone is worked out again. Correct everywhere; on SQLite, also cheap.
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
+import { dialectOf, walPosition } from "#db/dialect.ts";
 
 const NEXT = "(select coalesce(max(seq), 0) + 1 from learning_change)";
 // Update, then insert if missing, rather than INSERT OR REPLACE: inside a trigger, the conflict
@@ -61,6 +68,7 @@ const installed = new WeakMap<object, Promise<void>>();
 
 /** Starts the log on this connection (once; later calls wait for the first). */
 export function trackLearningChanges(db: DB): Promise<void> {
+  if (dialectOf(db) === "postgres") return Promise.resolve();
   const key = db as object;
   let done = installed.get(key);
   if (!done) {
@@ -80,13 +88,21 @@ export function trackLearningChanges(db: DB): Promise<void> {
 
 /** The log's last sequence number: everything up to it has been seen by whoever reads it now. */
 export async function latestLearningChange(db: DB): Promise<number> {
+  if (dialectOf(db) === "postgres") return walPosition(db);
   await trackLearningChanges(db);
   const { rows } = await sql<{ seq: number | null }>`select max(seq) as seq from learning_change`.execute(db);
   return Number(rows[0]?.seq ?? 0);
 }
 
-/** The people whose assigned work changed after `since`, and the sequence number to read from next. */
-export async function learningChangesSince(db: DB, since: number): Promise<{ userIds: number[]; seq: number }> {
+/**
+ * The people whose assigned work changed after `since`, and the sequence number to read from next;
+ * `everyone` when which people is not known (PostgreSQL, after any write).
+ */
+export async function learningChangesSince(db: DB, since: number): Promise<{ userIds: number[]; seq: number; everyone?: true }> {
+  if (dialectOf(db) === "postgres") {
+    const seq = await walPosition(db);
+    return seq === since ? { userIds: [], seq } : { userIds: [], seq, everyone: true };
+  }
   await trackLearningChanges(db);
   const { rows } = await sql<{ user_id: number; seq: number }>`select user_id, seq from learning_change where seq > ${since} order by seq`.execute(db);
   return { userIds: rows.map((r) => r.user_id), seq: rows.length > 0 ? Number(rows[rows.length - 1]?.seq) : since };
@@ -97,6 +113,7 @@ export async function learningChangesSince(db: DB, since: number): Promise<{ use
  * not otherwise (a reading-time heartbeat leaves the completion report's tables alone).
  */
 export async function tablesVersion(db: DB, tables: readonly CountedTable[]): Promise<string> {
+  if (dialectOf(db) === "postgres") return String(await walPosition(db));
   await trackLearningChanges(db);
   const { rows } = await sql<{ name: string; n: number }>`select name, n from table_change`.execute(db);
   const counts = new Map(rows.map((r) => [r.name, r.n]));

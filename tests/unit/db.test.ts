@@ -26,7 +26,7 @@ describe("database", () => {
   });
 
   it("sets WAL, synchronous=FULL, foreign keys and a busy timeout on every connection", async () => {
-    const read = (name: string) => testDb.connection.sqlite.pragma(name, { simple: true });
+    const read = (name: string) => testDb.sqlite.pragma(name, { simple: true });
     expect(read("journal_mode")).toBe("wal");
     expect(read("synchronous")).toBe(2);
     expect(read("foreign_keys")).toBe(1);

@@ -203,7 +203,7 @@ describe("a practice of 10,000 people", () => {
     const river = await createLocation(testDb.db, "River");
     const owner: Actor = { id: (await createUser(testDb.db, { role: "owner", name: "Owner" })).id, role: "owner", scopeLocationId: null };
     // Batched inserts: one transaction, prepared statements.
-    const sqlite = testDb.connection.sqlite;
+    const sqlite = testDb.sqlite;
     const built = performance.now();
     sqlite.transaction(() => {
       const user = sqlite.prepare(
