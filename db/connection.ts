@@ -3,7 +3,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import pg from "pg";
-import { dialectOf, walPosition, type DialectName } from "./dialect.ts";
+import { dialectOf, writeCount, type DialectName } from "./dialect.ts";
 import { migrationProvider } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
@@ -224,14 +224,13 @@ export function openPostgres(url: string): PostgresConnection {
 }
 
 /**
- * A number that changes whenever the database has been written, for keys of caches of derived
+ * A value that changes whenever the database has been written, for keys of caches of derived
  * figures (read-cache.server.ts). SQLite: total_changes(), the writes made through this
- * connection, which is the only one the process has. PostgreSQL: the position at which the next
- * write-ahead-log record goes, which moves with every committed write, from any process; it
- * moves with writes to other databases of the same server too, which only costs a recomputation.
+ * connection, which is the only one the process has. PostgreSQL: the count of committed
+ * writes in the database (write_version, db/dialect.ts), which every process's writes move.
  */
 export async function writeVersion(db: Kysely<Database>): Promise<number> {
-  if (dialectOf(db) === "postgres") return walPosition(db);
+  if (dialectOf(db) === "postgres") return writeCount(db);
   const { rows } = await sql<{ n: number }>`select total_changes() as n`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }

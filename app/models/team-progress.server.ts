@@ -228,7 +228,6 @@ export function standings(db: DB, catalog: Catalog, context: { now: Date; timeZo
     const store = previous ? await previous.catch(() => null) : null;
     if (!store || store.key !== key || today < store.today) return buildStore(db, catalog, today, context.timeZone, key);
     const changes = await learningChangesSince(db, store.seq);
-    if (changes.everyone) return buildStore(db, catalog, today, context.timeZone, key);
     const changed = new Set(changes.userIds);
     if (today !== store.today) {
       for (const [userId, standing] of store.byUser) {

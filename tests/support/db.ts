@@ -38,6 +38,7 @@ async function migratedBase(): Promise<string> {
 }
 
 // PostgreSQL: one client per test process creates and drops each test's database.
+const urls = new WeakMap<DB, string>();
 let admin: Promise<pg.Client> | null = null;
 let databaseCount = 0;
 
@@ -63,6 +64,12 @@ async function createPostgresTestDb(): Promise<Connection> {
   const client = await adminClient();
   await createDatabase(client, name, template);
   const connection = openPostgres(databaseUrl(url, name));
+  urls.set(connection.db, databaseUrl(url, name));
+  // pg's pool counts a connection as closed when it asks it to close, a moment before the server
+  // has let it go; the DROP … WITH (FORCE) below then ends it, and the pool reports that as an
+  // idle connection's error. Expected here, so not printed.
+  connection.pool.removeAllListeners("error");
+  connection.pool.on("error", () => {});
   return {
     ...connection,
     close: async () => {
@@ -91,6 +98,8 @@ export interface TestDb {
   readonly file: string;
   /** The better-sqlite3 handle, for tests of what only SQLite has. */
   readonly sqlite: ReturnType<typeof sqliteOf>;
+  /** A second connection to the same database, as another app process would have (the caller closes it). */
+  openAnother(): Connection;
 }
 
 /**
@@ -127,6 +136,13 @@ export function setupTestDb(): TestDb {
     },
     get sqlite() {
       return sqliteOf(open());
+    },
+    openAnother() {
+      const connection = open();
+      if (connection.dialect === "sqlite") return openDatabase(connection.file);
+      const url = urls.get(connection.db);
+      if (!url) throw new Error("openAnother: no address for this database");
+      return openPostgres(url);
     },
   };
 }
