@@ -1,7 +1,8 @@
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { databaseFileFromUrl, migrateToLatest, openDatabase, verifyPragmas, withStatementCache } from "#db/connection.ts";
+import pg from "pg";
+import { databaseFileFromUrl, dialectOfUrl, migrateToLatest, openConnection, openDatabase, verifyPragmas, withStatementCache } from "#db/connection.ts";
 import { migrations } from "#db/migrations/index.ts";
 import { setupTestDb, tempDir, testDialect } from "#tests/support/db.ts";
 
@@ -62,6 +63,25 @@ describe("database", () => {
     // PostgreSQL refuses by privilege first (docs/decisions/0016); tests/unit/schema-parity.test.ts checks its trigger.
     await expect(testDb.db.updateTable("audit_event").set({ action: "changed" }).execute()).rejects.toThrow(/append-only|permission denied/);
     await expect(testDb.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only|permission denied/);
+  });
+
+  it("opens PostgreSQL from a postgres:// URL, handing node-postgres all of it, sslmode included", async () => {
+    expect(dialectOfUrl("postgres://coach@db.internal/deskcoach")).toBe("postgres");
+    expect(dialectOfUrl("postgresql://coach@db.internal/deskcoach")).toBe("postgres");
+    expect(dialectOfUrl("file:./data/x.sqlite")).toBe("sqlite");
+    expect(() => dialectOfUrl("mysql://x")).toThrow(/file:<path> or postgres:/);
+    const ssl = async (mode: string) => {
+      // Nothing is connected until a query runs; the pool's client reads the URL as it would.
+      const connection = openConnection(`postgres://coach@db.invalid:5432/deskcoach?sslmode=${mode}`);
+      expect(connection.dialect).toBe("postgres");
+      const options = connection.dialect === "postgres" ? connection.pool.options : {};
+      const client = new pg.Client(options) as pg.Client & { connectionParameters: { ssl: unknown } };
+      await connection.close();
+      return client.connectionParameters.ssl;
+    };
+    expect(await ssl("disable")).toBe(false);
+    expect(await ssl("no-verify")).toEqual({ rejectUnauthorized: false });
+    expect(await ssl("verify-full")).toEqual({});
   });
 
   it("reads DATABASE_URL as file:<path> only", () => {
