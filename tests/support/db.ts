@@ -65,11 +65,6 @@ async function createPostgresTestDb(): Promise<Connection> {
   await createDatabase(client, name, template);
   const connection = openPostgres(databaseUrl(url, name));
   urls.set(connection.db, databaseUrl(url, name));
-  // pg's pool counts a connection as closed when it asks it to close, a moment before the server
-  // has let it go; the DROP … WITH (FORCE) below then ends it, and the pool reports that as an
-  // idle connection's error. Expected here, so not printed.
-  connection.pool.removeAllListeners("error");
-  connection.pool.on("error", () => {});
   return {
     ...connection,
     close: async () => {
