@@ -19,6 +19,13 @@ const onByDefault = z
 
 const sqliteUrl = (fallback: string) => z.string().startsWith("file:", "must look like file:<path>").default(fallback);
 
+/** A SQLite file, or a PostgreSQL database (docs/decisions/0016). */
+const databaseUrl = (fallback: string) =>
+  z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must look like file:<path> or postgres://user@host:5432/database")
+    .default(fallback);
+
 const wholeNumber = (min: number, max: number) =>
   z.coerce
     .number({ invalid_type_error: "must be a whole number" })
@@ -28,7 +35,7 @@ const wholeNumber = (min: number, max: number) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"], { errorMap: () => ({ message: "must be production, development or test" }) }).default("development"),
-  DATABASE_URL: sqliteUrl("file:./data/deskcoach.sqlite"),
+  DATABASE_URL: databaseUrl("file:./data/deskcoach.sqlite"),
   CONTENT_DIR: z.string().default("./content"),
   CONTENT_CACHE_DIR: z.string().default("./.cache/lessons"),
   SESSION_IDLE_MINUTES: z.coerce.number({ invalid_type_error: "must be a number" }).positive("must be above 0").max(24 * 60, "must be at most 1440").default(15),

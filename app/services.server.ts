@@ -1,7 +1,7 @@
 // The running app's one set of services: configuration, the database (migrated), the catalog
 // (validated, compiled and rendered) and sessions. Built once when the server build is first
 // imported; a failure here stops the server from starting, with the reason.
-import { databaseFileFromUrl, migrateToLatest, openDatabase, type Connection } from "#db/connection.ts";
+import { migrateToLatest, openConnection, type Connection } from "#db/connection.ts";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
 import { createLibrary, type Library } from "#app/models/library.server.ts";
 import { createClock, type Clock } from "#app/models/clock.server.ts";
@@ -39,7 +39,7 @@ async function loadCatalog(env: Env): Promise<Catalog> {
 
 async function start(): Promise<Services> {
   const env = readEnv();
-  const connection = openDatabase(databaseFileFromUrl(env.DATABASE_URL));
+  const connection = openConnection(env.DATABASE_URL);
   await migrateToLatest(connection.db);
   const builtIn = await loadCatalog(env);
   const library = createLibrary(builtIn, renderLessonHtml);

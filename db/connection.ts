@@ -1,17 +1,67 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, sql, type SqliteDatabase } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
+import pg from "pg";
+import { dialectOf, writeCount, type DialectName } from "./dialect.ts";
 import { migrationProvider } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
 
 export type DB = Kysely<Database>;
 
-export interface Connection {
+/**
+ * An open database. The app and the models use `db` (and `close`) only, and never learn which
+ * database it is; what only one of them has (SQLite's file, pragmas and backup API; PostgreSQL's
+ * pool) is reached by narrowing on `dialect`, in the few places that need it (backups, tests).
+ */
+export type Connection = SqliteConnection | PostgresConnection;
+
+interface OpenDatabase {
   db: DB;
+  close(): Promise<void>;
+}
+
+export interface SqliteConnection extends OpenDatabase {
+  dialect: "sqlite";
+  /** The better-sqlite3 handle the Kysely dialect runs on: pragmas, checkpoints, the backup API. */
   sqlite: SQLite.Database;
   file: string;
-  close(): Promise<void>;
+}
+
+export interface PostgresConnection extends OpenDatabase {
+  dialect: "postgres";
+  pool: pg.Pool;
+}
+
+/** Which database a DATABASE_URL names. */
+export function dialectOfUrl(url: string): DialectName {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  throw new Error(`DATABASE_URL must look like file:<path> or postgres://user@host:5432/database, got "${url}"`);
+}
+
+/** Opens the database a DATABASE_URL names: `file:<path>` (SQLite) or `postgres://…` (PostgreSQL). */
+export function openConnection(url: string): Connection {
+  return dialectOfUrl(url) === "postgres" ? openPostgres(url) : openDatabase(databaseFileFromUrl(url));
+}
+
+/** The SQLite handle of a connection, for what only SQLite has; refuses a PostgreSQL connection. */
+export function sqliteOf(connection: Connection): SQLite.Database {
+  if (connection.dialect !== "sqlite") throw new Error("This needs a SQLite database (DATABASE_URL=file:…)");
+  return connection.sqlite;
+}
+
+/**
+ * Backups and restores copy a SQLite file with SQLite's own API. A PostgreSQL database is backed
+ * up with the server's tools instead (pg_dump / pg_restore; docs/decisions/0016): say so, rather
+ * than fail on the URL.
+ */
+export function refuseOnPostgres(url: string, tool: string): void {
+  if (dialectOfUrl(url) === "postgres") {
+    throw new Error(
+      `${tool} copies a SQLite file; DATABASE_URL names a PostgreSQL database. Back it up with pg_dump --format=custom and restore it with pg_restore (see docs/decisions/0016-postgresql-beside-sqlite.md).`,
+    );
+  }
 }
 
 /** `file:<path>` → an absolute path. Anything else is refused rather than guessed at. */
@@ -108,7 +158,8 @@ export function addFunctions(sqlite: SQLite.Database): void {
   sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
 }
 
-export function openDatabase(file: string): Connection {
+/** Opens (creating if need be) the SQLite file at `file`. */
+export function openDatabase(file: string): SqliteConnection {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   try {
@@ -120,6 +171,7 @@ export function openDatabase(file: string): Connection {
   addFunctions(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
+    dialect: "sqlite",
     db,
     sqlite,
     file,
@@ -128,12 +180,57 @@ export function openDatabase(file: string): Connection {
   };
 }
 
+// PostgreSQL's type codes for the values that node-postgres hands back as strings by default.
+const INT8 = 20;
+const NUMERIC = 1700;
+
 /**
- * A number that changes whenever this process has written anything. The app keeps one
- * connection per process, so it keys caches of derived figures without tracking every write
- * path. (SQLite's total_changes(); another database would use its own counter.)
+ * A whole number from PostgreSQL's `bigint` (cents, and every count() and sum() of integers) or
+ * `numeric` (a sum() of bigints), as a JavaScript number, which is exact up to 2^53: past that it
+ * is refused rather than rounded, since a rounded amount of money would be wrong without a sign.
+ */
+export function exactNumber(text: string): number {
+  const value = Number(text);
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new RangeError(`${text} is too large to read exactly as a number (past 2^53)`);
+  }
+  return value;
+}
+
+/**
+ * Connections each process keeps at most: a request does a few short queries, and several app
+ * processes share one server (whose max_connections defaults to 100).
+ */
+const POOL_SIZE = 10;
+
+/**
+ * Opens a pool of connections to the PostgreSQL database at `url`. Everything in the URL is
+ * honoured as libpq would (host, port, user, password, database, and `sslmode`: `disable`,
+ * `require`, `verify-full`…; see node-postgres' pg-connection-string).
+ */
+export function openPostgres(url: string): PostgresConnection {
+  const types = {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === INT8 || oid === NUMERIC) return exactNumber;
+      return pg.types.getTypeParser(oid, format);
+    },
+  } as pg.CustomTypesConfig;
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types });
+  // An idle connection the server drops (a restart) is an error on the pool; the next query
+  // opens a new connection, so it is not worth more than a line.
+  pool.on("error", (error) => console.error(`PostgreSQL: an idle connection failed: ${error.message}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { dialect: "postgres", db, pool, close: () => db.destroy() };
+}
+
+/**
+ * A value that changes whenever the database has been written, for keys of caches of derived
+ * figures (read-cache.server.ts). SQLite: total_changes(), the writes made through this
+ * connection, which is the only one the process has. PostgreSQL: the count of committed
+ * writes in the database (write_version, db/dialect.ts), which every process's writes move.
  */
 export async function writeVersion(db: Kysely<Database>): Promise<number> {
+  if (dialectOf(db) === "postgres") return writeCount(db);
   const { rows } = await sql<{ n: number }>`select total_changes() as n`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }

@@ -5,7 +5,7 @@
 // pre-restore-<time>.sqlite, and swaps the file in with one rename.
 import path from "node:path";
 import readline from "node:readline/promises";
-import { databaseFileFromUrl } from "#db/connection.ts";
+import { databaseFileFromUrl, refuseOnPostgres } from "#db/connection.ts";
 import { readEnvFor } from "#app/env.server.ts";
 import { databaseInUse, formatCounts, restoreDatabase, verifyDatabaseFile } from "#app/models/backup.server.ts";
 import { run } from "./run.ts";
@@ -23,6 +23,7 @@ await run(async () => {
   }
   const from = path.resolve(files[0] as string);
   const env = readEnvFor(["DATABASE_URL", "BACKUP_DIR"]);
+  refuseOnPostgres(env.DATABASE_URL, "db:restore");
   const target = databaseFileFromUrl(env.DATABASE_URL);
   const dir = env.BACKUP_DIR;
 

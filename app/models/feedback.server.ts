@@ -5,6 +5,7 @@
 // A manager limited to one location sees, enters and imports only that location's feedback;
 // feedback without a location belongs to the whole practice and is for managers of the whole practice.
 import type { DB } from "#db/connection.ts";
+import { serializeOn } from "#db/dialect.ts";
 import {
   FEEDBACK_COLUMNS,
   MAX_COMMENT_LENGTH,
@@ -228,6 +229,7 @@ export async function saveFeedback(
   return db.transaction().execute(async (trx) => {
     let importId: number | null = null;
     if (context.via === "csv") {
+      await serializeOn(trx, [`feedback-import:${context.requestId}`]);
       const earlier = await trx.selectFrom("feedback_import").select(["id", "rows"]).where("request_id", "=", context.requestId).executeTakeFirst();
       if (earlier) return { count: earlier.rows, importId: earlier.id, duplicate: true };
       const row = await trx

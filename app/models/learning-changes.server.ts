@@ -12,8 +12,16 @@
 //
 // Beside it, a count of writes per table for a few tables (`tablesVersion`): a cache of what
 // reads only those can outlive writes to the others.
+//
+// That is SQLite's. On PostgreSQL the app has a pool of connections and may run in several
+// processes, so a log kept by one connection would miss writes made through the others: there the
+// log is a table every connection writes, marked at commit with the database's count of committed
+// writes (`learning_change`, migration 0010, db/dialect.ts), and the sequence number is that
+// count. It has no per-table counts yet: `tablesVersion` is the whole database's count there, so
+// a heartbeat refreshes caches that SQLite keeps (docs/decisions/0016).
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
+import { dialectOf, LEARNING_CHANGE_TABLE, writeCount } from "#db/dialect.ts";
 
 const NEXT = "(select coalesce(max(seq), 0) + 1 from learning_change)";
 // Update, then insert if missing, rather than INSERT OR REPLACE: inside a trigger, the conflict
@@ -65,6 +73,7 @@ const installed = new WeakMap<object, Promise<void>>();
 
 /** Starts the log on this connection (once; later calls wait for the first). */
 export function trackLearningChanges(db: DB): Promise<void> {
+  if (dialectOf(db) === "postgres") return Promise.resolve();
   const key = db as object;
   let done = installed.get(key);
   if (!done) {
@@ -84,6 +93,7 @@ export function trackLearningChanges(db: DB): Promise<void> {
 
 /** The log's last sequence number: everything up to it has been seen by whoever reads it now. */
 export async function latestLearningChange(db: DB): Promise<number> {
+  if (dialectOf(db) === "postgres") return writeCount(db);
   await trackLearningChanges(db);
   const { rows } = await sql<{ seq: number | null }>`select max(seq) as seq from learning_change`.execute(db);
   return Number(rows[0]?.seq ?? 0);
@@ -91,6 +101,13 @@ export async function latestLearningChange(db: DB): Promise<number> {
 
 /** The people whose assigned work changed after `since`, and the sequence number to read from next. */
 export async function learningChangesSince(db: DB, since: number): Promise<{ userIds: number[]; seq: number }> {
+  if (dialectOf(db) === "postgres") {
+    // Marks past the count read first belong to later commits, and are read next time.
+    const seq = await writeCount(db);
+    if (seq === since) return { userIds: [], seq };
+    const { rows } = await sql<{ user_id: number }>`select user_id from ${sql.table(LEARNING_CHANGE_TABLE)} where version > ${since} and version <= ${seq}`.execute(db);
+    return { userIds: rows.map((r) => r.user_id), seq };
+  }
   await trackLearningChanges(db);
   const { rows } = await sql<{ user_id: number; seq: number }>`select user_id, seq from learning_change where seq > ${since} order by seq`.execute(db);
   return { userIds: rows.map((r) => r.user_id), seq: rows.length > 0 ? Number(rows[rows.length - 1]?.seq) : since };
@@ -101,6 +118,7 @@ export async function learningChangesSince(db: DB, since: number): Promise<{ use
  * not otherwise (a reading-time heartbeat leaves the completion report's tables alone).
  */
 export async function tablesVersion(db: DB, tables: readonly CountedTable[]): Promise<string> {
+  if (dialectOf(db) === "postgres") return String(await writeCount(db));
   await trackLearningChanges(db);
   const { rows } = await sql<{ name: string; n: number }>`select name, n from table_change`.execute(db);
   const counts = new Map(rows.map((r) => [r.name, r.n]));

@@ -9,6 +9,7 @@
 // an account exists. A refused attempt is refused before any password is hashed, and recorded
 // for the owner (sign-in-blocks.server.ts).
 import type { DB } from "#db/connection.ts";
+import { serializeOn } from "#db/dialect.ts";
 import type { SignInBlockReason } from "#db/schema.ts";
 import { findDevice, rememberDevice, tokensToKeep, touchDevice, type KnownDevice } from "./device-cookies.server.ts";
 import { recordBlock } from "./sign-in-blocks.server.ts";
@@ -118,6 +119,7 @@ export async function guardSignIn<T extends { userId: number }>(
   // as the check, so that attempts sent side by side cannot all slip in under the limit; a
   // success takes its own failure back.
   const admitted = await db.transaction().execute(async (trx): Promise<{ lockout: Lockout } | { lockout: null; ids: number[] }> => {
+    await serializeOn(trx, keys.map((key) => `sign-in:${key}`));
     const lockout = await lockoutFor(trx, keys, now);
     if (lockout) return { lockout };
     return { lockout: null, ids: await insertFailures(trx, keys, now) };

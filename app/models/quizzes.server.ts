@@ -2,6 +2,7 @@
 // ids, and everything it learns about right and wrong comes back after the attempt is stored.
 import { createHash } from "node:crypto";
 import type { DB } from "#db/connection.ts";
+import { serializeOn } from "#db/dialect.ts";
 import { precompiled } from "#db/precompiled.ts";
 import type { CatalogLesson } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
@@ -157,6 +158,7 @@ export async function submitQuiz(db: DB, input: SubmitInput): Promise<{ attemptI
   if (!lesson.quiz) throw new Error(`Lesson ${lesson.slug} has no quiz`);
   const grade = gradeQuiz(lesson.quiz, input.answers);
   const attemptId = await db.transaction().execute(async (trx) => {
+    await serializeOn(trx, [`quiz-attempt:${input.userId}:${input.requestId}`]);
     const [existing] = await attemptByRequest(trx, { userId: input.userId, requestId: input.requestId });
     if (existing) return existing.id;
     const at = input.now.toISOString();
@@ -186,6 +188,7 @@ export async function markLessonDone(db: DB, input: { userId: number; lesson: Ca
   const { lesson } = input;
   if (lesson.quiz) throw new Error(`Lesson ${lesson.slug} is completed by its quiz`);
   await db.transaction().execute(async (trx) => {
+    await serializeOn(trx, [`completion:${input.userId}:${lesson.slug}`]);
     const existing = await trx
       .selectFrom("completion")
       .select("id")

@@ -3,6 +3,7 @@
 // a count; every total is the sum of its rows.
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
+import { joinedText } from "#db/dialect.ts";
 import type { SpendCategory } from "#db/schema.ts";
 import { CATEGORIES } from "#app/rules/spend-categories.ts";
 import { getPlan, hasPlan, headcountOn, resolvePlan } from "./budget.server.ts";
@@ -216,12 +217,14 @@ async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: P
   const from = `${period.start}T00:00:00.000Z`;
   const to = `${period.end}T23:59:59.999Z`;
   const scope = actor.scopeLocationId;
-  const inScope = (column: string) => (scope ? sql`and ${sql.ref(column)} in (select id from user where location_id = ${scope})` : sql``);
+  // `user` is a reserved word in PostgreSQL: raw SQL names the table through sql.table, which quotes it.
+  const user = sql.table("user");
+  const inScope = (column: string) => (scope ? sql`and ${sql.ref(column)} in (select id from ${user} where location_id = ${scope})` : sql``);
   const [learners, attempted, locations] = await Promise.all([
     // Per learner: each lesson once, with the month of its first completion in the period.
     sql<{ user_id: number; location_id: number | null; lessons: string }>`
-      select c.user_id, (select location_id from user where user.id = c.user_id) as location_id,
-        group_concat(c.lesson_slug || char(31) || substr(c.at, 1, 7), char(30)) as lessons
+      select c.user_id, (select location_id from ${user} where ${sql.ref("user.id")} = c.user_id) as location_id,
+        ${joinedText(db, sql<string>`c.lesson_slug || ${"\u001f"} || substr(c.at, 1, 7)`, "\u001e")} as lessons
       from (
         select user_id, lesson_slug, min(completed_at) as at from completion
         where completed_at >= ${from} and completed_at <= ${to} ${inScope("user_id")}
@@ -233,16 +236,16 @@ async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: P
     sql<{ lesson_slug: string; location_id: number | null; attempts: number; scores: number; firsts: number; first_passes: number }>`
       with a as materialized (
         select a.lesson_slug, a.user_id, a.score, a.passed,
-          not exists (
+          case when exists (
             select 1 from quiz_attempt as b
             where b.user_id = a.user_id and b.lesson_slug = a.lesson_slug
               and (b.submitted_at < a.submitted_at or (b.submitted_at = a.submitted_at and b.id < a.id))
-          ) as first
+          ) then 0 else 1 end as first
         from quiz_attempt as a
         where a.submitted_at >= ${from} and a.submitted_at <= ${to} ${inScope("a.user_id")}
       )
-      select a.lesson_slug, (select location_id from user where user.id = a.user_id) as location_id,
-        count(*) as attempts, sum(a.score) as scores, sum(a.first) as firsts, sum(a.first and a.passed) as first_passes
+      select a.lesson_slug, (select location_id from ${user} where ${sql.ref("user.id")} = a.user_id) as location_id,
+        count(*) as attempts, sum(a.score) as scores, sum(a.first) as firsts, sum(case when a.first = 1 and a.passed = 1 then 1 else 0 end) as first_passes
       from a group by 1, 2`.execute(db),
     db.selectFrom("location").select(["id", "name"]).execute(),
   ]);

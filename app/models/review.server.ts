@@ -7,6 +7,7 @@
 // A right answer in a quiz retake does not move a question along: retakes usually follow right
 // after reading the feedback, which says little about remembering it days later.
 import type { DB } from "#db/connection.ts";
+import { serializeOn } from "#db/dialect.ts";
 import { DAILY_REVIEW_LIMIT, RETENTION_DAYS, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import { lessonOrder, type Catalog, type CatalogLesson } from "./catalog.server.ts";
 import { localDate } from "./clock.server.ts";
@@ -194,6 +195,7 @@ export async function submitReview(
 
   const at = input.now.toISOString();
   await db.transaction().execute(async (trx) => {
+    await serializeOn(trx, [`review:${userId}:${input.requestId}`]);
     if (await recorded(trx)) return; // the same form, submitted twice at once
     for (const g of graded) {
       await trx

@@ -126,7 +126,8 @@ export async function blockedSignIns(db: DB, now: Date): Promise<BlockedSignIns>
         sql<string>`max(sign_in_block.last_at)`.as("lastAt"),
       ])
       .where("sign_in_block.day", ">=", since)
-      .groupBy("sign_in_block.user_id")
+      // Name and email are the user's, one per user_id; PostgreSQL wants them named in the grouping.
+      .groupBy(["sign_in_block.user_id", "user.name", "user.email"])
       .orderBy("attempts", "desc")
       .orderBy("lastAt", "desc")
       .limit(REPORT_ROWS)

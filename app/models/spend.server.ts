@@ -2,6 +2,7 @@
 // bank exports. Integer cents throughout; shares always add up to the expense exactly.
 import { z } from "zod";
 import type { DB } from "#db/connection.ts";
+import { serializeOn } from "#db/dialect.ts";
 import type { SpendCategory } from "#db/schema.ts";
 import { plainText } from "#app/rules/fields.ts";
 import { EXPENSE_COLUMNS, MAX_EXPENSE_ROWS } from "#app/rules/csv-imports.ts";
@@ -259,6 +260,7 @@ export function checkExpenseCsv(bytes: Uint8Array, today: string): ExpenseImport
 export async function importExpenses(db: DB, actor: Actor, inputs: ExpenseInput[], now: Date, requestId: string): Promise<number> {
   const source = `import:${requestId}`;
   return db.transaction().execute(async (trx) => {
+    await serializeOn(trx, [`expense-import:${requestId}`]);
     const done = await trx.selectFrom("expense").select((eb) => eb.fn.countAll<number>().as("n")).where("source", "=", source).executeTakeFirstOrThrow();
     if (Number(done.n) > 0) return Number(done.n);
     for (const input of inputs) await insertExpense(trx, actor, input, [], now, source);

@@ -20,7 +20,7 @@ import { localDate } from "./clock.server.ts";
 import { parseStoredAnswers, gradeQuiz } from "./quizzes.server.ts";
 import type { Actor } from "./sessions.server.ts";
 import { latestLearningChange, learningChangesSince, tablesVersion } from "./learning-changes.server.ts";
-import { BY_NAME, nameOrEmailContains } from "./team.server.ts";
+import { byName, nameOrEmailContains } from "./team.server.ts";
 
 export interface Cell extends ItemProgress {
   itemKey: string;
@@ -342,7 +342,7 @@ function matrixPeople(db: DB, actor: Actor, filters: MatrixFilters) {
   if (actor.scopeLocationId) query = query.where("user.location_id", "=", actor.scopeLocationId);
   if (filters.locationId != null) query = query.where("user.location_id", "=", filters.locationId);
   if (filters.jobTitle != null) query = query.where("user.job_title", "=", filters.jobTitle);
-  if (filters.q) query = query.where(nameOrEmailContains(filters.q));
+  if (filters.q) query = query.where(nameOrEmailContains(db, filters.q));
   return query;
 }
 
@@ -387,7 +387,7 @@ async function assignedColumns(db: DB, actor: Actor, catalog: Catalog): Promise<
 function matrixIdsByName(db: DB, actor: Actor, filters: MatrixFilters): Promise<number[]> {
   const key = JSON.stringify(["matrix-people", actor.scopeLocationId, filters.locationId ?? null, filters.jobTitle ?? null, filters.q ?? null]);
   return peopleByName.read(db, key, async () =>
-    (await matrixPeople(db, actor, filters).select("user.id").orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).execute()).map((r) => r.id),
+    (await matrixPeople(db, actor, filters).select("user.id").orderBy(byName(db)[0]).orderBy(byName(db)[1]).execute()).map((r) => r.id),
   );
 }
 

@@ -2,6 +2,7 @@
 // the scope does not exist for that manager (the routes answer 404).
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
+import { caseless, likeCaseless, lowerAll } from "#db/dialect.ts";
 import type { Role, UserStatus } from "#db/schema.ts";
 import { PEOPLE_PAGE_SIZE, pageWindow, type PageWindow } from "#app/rules/paging.ts";
 import { issueCode } from "./access-codes.server.ts";
@@ -111,20 +112,24 @@ function toPerson(row: PersonRow): Person {
  * How lists of people are ordered by name, wherever they are paged: letters A–Z whatever their
  * case, then by id so that two people with one name keep their places from page to page.
  */
-export const BY_NAME = [sql`${sql.ref("user.name")} collate nocase`, sql`${sql.ref("user.id")}`] as const;
+export function byName(db: DB) {
+  return [caseless(db, sql.ref("user.name")), sql.ref("user.id")] as const;
+}
 
 /**
  * A name search: the text anywhere in the person's name or email, whatever the case of its
  * letters; `%`, `_` and `\` are matched literally. SQLite's LIKE folds the case of A–Z only; a
- * search with other letters (Í, Ñ) compares both sides in lower case (`unicode_lower`, a function
- * of every connection: db/connection.ts), which costs a call per person, so only those do.
+ * search with other letters (Í, Ñ) compares both sides in lower case (`lowerAll`: on SQLite,
+ * `unicode_lower`, a function of every connection, db/connection.ts), which costs a call per
+ * person, so only those do.
  */
-export function nameOrEmailContains(text: string) {
+export function nameOrEmailContains(db: DB, text: string) {
   const unicode = [...text].some((ch) => ch.charCodeAt(0) > 0x7f);
   const escaped = (unicode ? text.toLowerCase() : text).replace(/[\\%_]/g, (c) => `\\${c}`);
   const pattern = `%${escaped}%`;
-  const column = (name: "user.name" | "user.email") => (unicode ? sql`unicode_lower(${sql.ref(name)})` : sql.ref(name));
-  return sql<boolean>`(${column("user.name")} like ${pattern} escape '\\' or ${column("user.email")} like ${pattern} escape '\\')`;
+  const matches = (name: "user.name" | "user.email") =>
+    unicode ? sql<boolean>`${lowerAll(db, sql.ref(name))} like ${pattern} escape '\\'` : likeCaseless(db, sql.ref(name), pattern);
+  return sql<boolean>`(${matches("user.name")} or ${matches("user.email")})`;
 }
 
 /** Everyone the actor may see, by name. */
@@ -144,8 +149,9 @@ export async function peoplePage(db: DB, actor: Actor, options: { search: string
   const order = await teamOrder.read(db, key, async () => {
     let matching = db.selectFrom("user").select("user.id");
     if (actor.scopeLocationId) matching = matching.where("user.location_id", "=", actor.scopeLocationId);
-    if (options.search) matching = matching.where(nameOrEmailContains(options.search));
-    return (await matching.orderBy("user.status").orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).execute()).map((r) => r.id);
+    if (options.search) matching = matching.where(nameOrEmailContains(db, options.search));
+    const [name, id] = byName(db);
+    return (await matching.orderBy("user.status").orderBy(name).orderBy(id).execute()).map((r) => r.id);
   });
   const window = pageWindow(order.length, options.page);
   const ids = order.slice(window.offset, window.offset + window.limit);

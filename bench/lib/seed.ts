@@ -5,7 +5,7 @@
 // same migrations and catalog sync the app uses.
 import { randomUUID } from "node:crypto";
 import type SQLite from "better-sqlite3";
-import { migrateToLatest, openDatabase, type Connection } from "#db/connection.ts";
+import { migrateToLatest, openDatabase, type SqliteConnection } from "#db/connection.ts";
 import { syncCatalog } from "#app/models/catalog.server.ts";
 import { loadContent, type Quiz } from "#app/models/content.server.ts";
 import { hashPassword } from "#app/models/passwords.server.ts";
@@ -36,7 +36,7 @@ export interface SeedLesson {
 }
 
 export interface SeededPractice {
-  connection: Connection;
+  connection: SqliteConnection;
   people: SeedPerson[];
   staff: SeedPerson[];
   /** A manager not limited to a location: sees everyone. */

@@ -1,8 +1,12 @@
 import { sql, type Kysely } from "kysely";
+// What differs between SQLite and PostgreSQL (column types, generated ids, the append-only rule)
+// is said once, in db/dialect.ts.
+import { columnTypes, generatedId, makeAppendOnly } from "../dialect.ts";
 
 // Migrations take Kysely<any>: they describe the schema as it was at the time, not as it is now.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+  const types = columnTypes(db);
   await db.schema
     .createTable("practice")
     .addColumn("id", "integer", (c) => c.primaryKey().check(sql`id = 1`))
@@ -16,20 +20,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("location")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("name", "text", (c) => c.notNull().unique())
     .execute();
 
   await db.schema
     .createTable("user")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     // Stored lower-cased by the model, so a plain unique index is case-insensitive and portable.
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('owner', 'manager', 'staff')`))
     .addColumn("job_title", "text")
     .addColumn("location_id", "integer", (c) => c.references("location.id"))
-    .addColumn("hourly_wage_cents", "integer", (c) => c.check(sql`hourly_wage_cents >= 0`))
+    .addColumn("hourly_wage_cents", types.cents, (c) => c.check(sql`hourly_wage_cents >= 0`))
     .addColumn("hired_on", "text")
     .addColumn("status", "text", (c) =>
       c.notNull().defaultTo("active").check(sql`status in ('active', 'deactivated')`),
@@ -50,7 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("login_failure")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
@@ -93,7 +97,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("quiz_attempt")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("lesson_slug", "text", (c) => c.notNull().references("lesson.slug"))
     .addColumn("content_hash", "text", (c) => c.notNull())
@@ -114,7 +118,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("completion")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("lesson_slug", "text", (c) => c.notNull().references("lesson.slug"))
     .addColumn("completed_at", "text", (c) => c.notNull())
@@ -129,16 +133,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("audit_event")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("at", "text", (c) => c.notNull())
     .addColumn("actor_id", "integer", (c) => c.references("user.id"))
     .addColumn("action", "text", (c) => c.notNull())
     .addColumn("subject", "text")
     .addColumn("details", "text", (c) => c.notNull().defaultTo("{}"))
     .execute();
-  // The audit log is append-only: the database itself refuses to rewrite history.
-  await sql`create trigger audit_event_no_update before update on audit_event
-    begin select raise(abort, 'audit_event is append-only'); end`.execute(db);
-  await sql`create trigger audit_event_no_delete before delete on audit_event
-    begin select raise(abort, 'audit_event is append-only'); end`.execute(db);
+  // The audit log is append-only: the database itself refuses to rewrite history (triggers on
+  // both; on PostgreSQL, revoked privileges too).
+  await makeAppendOnly(db, "audit_event");
 }

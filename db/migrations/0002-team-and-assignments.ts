@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { generatedId } from "../dialect.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -8,7 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One-time codes for choosing a password (new person) or resetting one. Only the hash is kept.
   await db.schema
     .createTable("access_code")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("code_hash", "text", (c) => c.notNull().unique())
     .addColumn("purpose", "text", (c) => c.notNull().check(sql`purpose in ('setup', 'reset')`))
@@ -23,7 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // a location, or a job title at a location (a location-scoped manager's groups).
   await db.schema
     .createTable("assignment")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("module_slug", "text", (c) => c.references("module.slug"))
     .addColumn("lesson_slug", "text", (c) => c.references("lesson.slug"))
     .addColumn("target_user_id", "integer", (c) => c.references("user.id"))
@@ -44,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // gain rows when someone joins the group later.
   await db.schema
     .createTable("assignment_person")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("assignment_id", "integer", (c) => c.notNull().references("assignment.id"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("assigned_at", "text", (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { columnTypes, generatedId } from "../dialect.ts";
 
 export const SPEND_CATEGORIES = [
   "training-materials",
@@ -12,6 +13,7 @@ export const SPEND_CATEGORIES = [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+  const types = columnTypes(db);
   const categoryCheck = sql.raw(`category in (${SPEND_CATEGORIES.map((c) => `'${c}'`).join(", ")})`);
 
   // Owner's settings: labour cost in reports (off by default), and what managers may do with money.
@@ -25,19 +27,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("budget_plan")
     .addColumn("fiscal_year", "integer", (c) => c.notNull())
     .addColumn("category", "text", (c) => c.notNull().check(categoryCheck))
-    .addColumn("planned_cents", "integer", (c) => c.notNull().check(sql`planned_cents >= 0`))
+    .addColumn("planned_cents", types.cents, (c) => c.notNull().check(sql`planned_cents >= 0`))
     .addColumn("per_employee", "integer", (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint("budget_plan_pk", ["fiscal_year", "category"])
     .execute();
 
   await db.schema
     .createTable("expense")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("spent_on", "text", (c) => c.notNull())
     .addColumn("category", "text", (c) => c.notNull().check(categoryCheck))
     .addColumn("vendor", "text", (c) => c.notNull())
     .addColumn("description", "text", (c) => c.notNull())
-    .addColumn("amount_cents", "integer", (c) => c.notNull().check(sql`amount_cents > 0`))
+    .addColumn("amount_cents", types.cents, (c) => c.notNull().check(sql`amount_cents > 0`))
     .addColumn("source", "text", (c) => c.notNull().defaultTo("manual"))
     .addColumn("created_by", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("created_at", "text", (c) => c.notNull())
@@ -50,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("expense_share")
     .addColumn("expense_id", "integer", (c) => c.notNull().references("expense.id").onDelete("cascade"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
-    .addColumn("amount_cents", "integer", (c) => c.notNull().check(sql`amount_cents >= 0`))
+    .addColumn("amount_cents", types.cents, (c) => c.notNull().check(sql`amount_cents >= 0`))
     .addPrimaryKeyConstraint("expense_share_pk", ["expense_id", "user_id"])
     .execute();
   await db.schema.createIndex("expense_share_user_idx").on("expense_share").column("user_id").execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { generatedId } from "../dialect.ts";
 
 // Patient feedback, spaced review, certificate links and the team goal.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -6,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One confirmed import. The request id makes a double-submitted confirm form import once.
   await db.schema
     .createTable("feedback_import")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("request_id", "text", (c) => c.notNull().unique())
     .addColumn("rows", "integer", (c) => c.notNull())
     .addColumn("created_by", "integer", (c) => c.notNull().references("user.id"))
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // what the scrubber removed, by kind (JSON), so the list can say that something was taken out.
   await db.schema
     .createTable("feedback_item")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("received_on", "text", (c) => c.notNull())
     .addColumn("source", "text", (c) => c.notNull())
     .addColumn("rating", "integer", (c) => c.notNull().check(sql`rating between 1 and 5`))
@@ -38,7 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // questions missed in quiz attempts; nothing else is kept in sync.
   await db.schema
     .createTable("review_answer")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("lesson_slug", "text", (c) => c.notNull().references("lesson.slug"))
     .addColumn("question_id", "text", (c) => c.notNull())
@@ -54,7 +55,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // docs/decisions/0004-certificate-links.md.
   await db.schema
     .createTable("certificate_link")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
     .addColumn("user_id", "integer", (c) => c.notNull().references("user.id"))
     .addColumn("module_slug", "text", (c) => c.notNull().references("module.slug"))

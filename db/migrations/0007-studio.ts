@@ -1,9 +1,11 @@
 import { sql, type Kysely } from "kysely";
+import { columnTypes, generatedId } from "../dialect.ts";
 
 // The lesson studio: a practice's own modules and lessons, their published versions and pictures,
 // and retakes. See docs/decisions/0013-lesson-studio.md.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+  const types = columnTypes(db);
   // One row. `revision` moves with every change to what the library serves (publish, archive, a
   // module's order), so every process rebuilds its catalog on the next request after one.
   await db.schema
@@ -17,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("studio_module")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("slug", "text", (c) => c.notNull().unique())
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("summary", "text", (c) => c.notNull())
@@ -34,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // or a built-in one for a copy of a built-in lesson (`replaces_slug`), which takes its place.
   await db.schema
     .createTable("studio_lesson")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("slug", "text", (c) => c.notNull().unique())
     .addColumn("module_slug", "text", (c) => c.notNull())
     .addColumn("replaces_slug", "text")
@@ -54,7 +56,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // keep) and the compiled code the lesson page renders from.
   await db.schema
     .createTable("studio_lesson_version")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("lesson_id", "integer", (c) => c.notNull().references("studio_lesson.id"))
     .addColumn("version", "integer", (c) => c.notNull())
     .addColumn("source", "text", (c) => c.notNull())
@@ -71,11 +73,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // lessons use (`images/<name>`), unique across the library because it starts with the lesson's slug.
   await db.schema
     .createTable("studio_image")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("lesson_id", "integer", (c) => c.notNull().references("studio_lesson.id"))
     .addColumn("name", "text", (c) => c.notNull().unique())
     .addColumn("mime", "text", (c) => c.notNull().check(sql`mime in ('image/png', 'image/jpeg', 'image/webp')`))
-    .addColumn("bytes", "blob", (c) => c.notNull())
+    .addColumn("bytes", types.bytes, (c) => c.notNull())
     .addColumn("width", "integer", (c) => c.notNull())
     .addColumn("height", "integer", (c) => c.notNull())
     .addColumn("created_by", "integer", (c) => c.notNull().references("user.id"))

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { generatedId } from "../dialect.ts";
 
 // Sign-in that nobody can lock: device cookies and the record of blocked sign-in attempts. See
 // docs/decisions/0014-device-cookies.md.
@@ -20,7 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // of an account that does not exist is not kept at all.
   await db.schema
     .createTable("sign_in_block")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("day", "text", (c) => c.notNull())
     .addColumn("user_id", "integer", (c) => c.references("user.id"))
     .addColumn("address", "text", (c) => c.notNull())

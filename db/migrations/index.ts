@@ -16,6 +16,7 @@ import * as m0006 from "./0006-feedback-and-review.ts";
 import * as m0007 from "./0007-studio.ts";
 import * as m0008 from "./0008-sign-in-protection.ts";
 import * as m0009 from "./0009-completion-time-index.ts";
+import * as m0010 from "./0010-write-version.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   "0007-studio": m0007,
   "0008-sign-in-protection": m0008,
   "0009-completion-time-index": m0009,
+  "0010-write-version": m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

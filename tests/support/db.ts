@@ -1,9 +1,17 @@
-// A fresh, migrated SQLite file per test: the migrated base is built once per process and copied.
+// A fresh, migrated database per test. SQLite (the default): the migrated base file is built once
+// per process and copied. PostgreSQL (DESKCOACH_TEST_DB=postgres): a database copied from the
+// template tests/support/global-setup.ts migrated, dropped after the test.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach } from "vitest";
-import { migrateToLatest, openDatabase, type Connection, type DB } from "#db/connection.ts";
+import pg from "pg";
+import { afterEach, beforeEach, inject } from "vitest";
+import { migrateToLatest, openDatabase, openPostgres, sqliteOf, type Connection, type DB } from "#db/connection.ts";
+import type { DialectName } from "#db/dialect.ts";
+import { createDatabase, databaseUrl, dropDatabase } from "./postgres.ts";
+
+/** The database the unit tests run on. */
+export const testDialect: DialectName = process.env.DESKCOACH_TEST_DB === "postgres" ? "postgres" : "sqlite";
 
 let base: string | null = null;
 const dirs: string[] = [];
@@ -23,13 +31,51 @@ async function migratedBase(): Promise<string> {
   const connection = openDatabase(file);
   await migrateToLatest(connection.db);
   // Fold the WAL into the main file so a plain copy carries everything.
-  connection.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  sqliteOf(connection).pragma("wal_checkpoint(TRUNCATE)");
   await connection.close();
   base = file;
   return file;
 }
 
+// PostgreSQL: one client per test process creates and drops each test's database.
+const urls = new WeakMap<DB, string>();
+let admin: Promise<pg.Client> | null = null;
+let databaseCount = 0;
+
+async function adminClient(): Promise<pg.Client> {
+  admin ??= (async () => {
+    const client = new pg.Client({ connectionString: postgresServer().url });
+    await client.connect();
+    return client;
+  })();
+  return admin;
+}
+
+function postgresServer(): { url: string; template: string } {
+  const url = inject("postgresUrl");
+  const template = inject("postgresTemplate");
+  if (!url || !template) throw new Error("DESKCOACH_TEST_DB=postgres, but vitest's global setup (tests/support/global-setup.ts) made no database");
+  return { url, template };
+}
+
+async function createPostgresTestDb(): Promise<Connection> {
+  const { url, template } = postgresServer();
+  const name = `deskcoach_test_${process.pid}_${++databaseCount}`;
+  const client = await adminClient();
+  await createDatabase(client, name, template);
+  const connection = openPostgres(databaseUrl(url, name));
+  urls.set(connection.db, databaseUrl(url, name));
+  return {
+    ...connection,
+    close: async () => {
+      await connection.close();
+      await dropDatabase(client, name);
+    },
+  };
+}
+
 export async function createTestDb(): Promise<Connection> {
+  if (testDialect === "postgres") return createPostgresTestDb();
   const file = path.join(tempDir(), "test.sqlite");
   fs.copyFileSync(await migratedBase(), file);
   return openDatabase(file);
@@ -43,8 +89,12 @@ export function removeTempDirs(): void {
 export interface TestDb {
   readonly connection: Connection;
   readonly db: DB;
-  /** The database's file, for tests that copy, back up or reopen it. */
+  /** The database's file, for tests that copy, back up or reopen it (SQLite only). */
   readonly file: string;
+  /** The better-sqlite3 handle, for tests of what only SQLite has. */
+  readonly sqlite: ReturnType<typeof sqliteOf>;
+  /** A second connection to the same database, as another app process would have (the caller closes it). */
+  openAnother(): Connection;
 }
 
 /**
@@ -75,7 +125,19 @@ export function setupTestDb(): TestDb {
       return open().db;
     },
     get file() {
-      return open().file;
+      const connection = open();
+      if (connection.dialect !== "sqlite") throw new Error("This test needs a SQLite file");
+      return connection.file;
+    },
+    get sqlite() {
+      return sqliteOf(open());
+    },
+    openAnother() {
+      const connection = open();
+      if (connection.dialect === "sqlite") return openDatabase(connection.file);
+      const url = urls.get(connection.db);
+      if (!url) throw new Error("openAnother: no address for this database");
+      return openPostgres(url);
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   restoreDatabase,
   verifyDatabaseFile,
 } from "#app/models/backup.server.ts";
-import { tempDir, setupTestDb } from "#tests/support/db.ts";
+import { tempDir, setupTestDb, testDialect } from "#tests/support/db.ts";
 import { createPractice, createUser } from "#tests/support/factories.ts";
 
 const testDb = setupTestDb();
@@ -19,6 +19,9 @@ beforeEach(async () => {
   await createUser(testDb.db, { email: "maria@practice.test", name: "Maria Lopez", role: "staff" });
   dir = path.join(tempDir(), "backups");
 });
+
+// Backups copy a SQLite file; a PostgreSQL database is backed up with pg_dump (docs/decisions/0016).
+const sqliteOnly = describe.skipIf(testDialect !== "sqlite");
 
 const at = (day: number) => new Date(Date.UTC(2026, 2, day, 2, 0));
 
@@ -31,7 +34,7 @@ function emails(file: string): string[] {
   }
 }
 
-describe("backups", () => {
+sqliteOnly("backups", () => {
   it("copies the open database into one timestamped, verified file with the source's row counts", async () => {
     const result = await backupDatabase(testDb.file, { dir, keep: 14, now: at(2) });
     expect(path.basename(result.file)).toBe("deskcoach-2026-03-02T02-00-00-000Z.sqlite");
@@ -116,7 +119,7 @@ describe("backups", () => {
   });
 });
 
-describe("restore", () => {
+sqliteOnly("restore", () => {
   it("replaces the database with the backup and keeps the one it replaced", async () => {
     const { file } = await backupDatabase(testDb.file, { dir, keep: 14, now: at(2) });
     await createUser(testDb.db, { email: "rosa@practice.test", name: "Rosa Delgado", role: "manager" });

@@ -7,7 +7,7 @@ import { recordLessonTime } from "#app/models/visits.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { completionReport, monthlySummary } from "#app/models/reports.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
-import { setupTestDb } from "#tests/support/db.ts";
+import { setupTestDb, testDialect } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
 
 const TZ = "America/Chicago";
@@ -95,7 +95,10 @@ describe("the completion report", () => {
     const ana = await testDb.db.selectFrom("user").select("id").where("name", "=", "Ana").executeTakeFirstOrThrow();
     await recordLessonTime(testDb.db, { userId: ana.id, lessonSlug: "reading-only", seconds: 30, now: context.now });
     const afterHeartbeat = await completionReport(testDb.db, owner, catalog, period, context);
-    expect(afterHeartbeat.byModule).toBe(first.byModule);
+    // On PostgreSQL any write moves the version caches are keyed by, until it counts writes per
+    // table (docs/decisions/0016): the heartbeat costs a recount there, with the same figures.
+    if (testDialect === "postgres") expect(afterHeartbeat.byModule).toEqual(first.byModule);
+    else expect(afterHeartbeat.byModule).toBe(first.byModule);
     await testDb.db.insertInto("completion").values({ user_id: ana.id, lesson_slug: "reading-only", completed_at: "2026-03-20T15:00:00.000Z", attempt_id: null, content_hash: "x" }).execute();
     const afterCompletion = await completionReport(testDb.db, owner, catalog, period, context);
     expect(afterCompletion.byModule).not.toBe(first.byModule);

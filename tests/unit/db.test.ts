@@ -1,9 +1,10 @@
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { databaseFileFromUrl, migrateToLatest, openDatabase, verifyPragmas, withStatementCache } from "#db/connection.ts";
+import pg from "pg";
+import { databaseFileFromUrl, dialectOfUrl, migrateToLatest, openConnection, openDatabase, verifyPragmas, withStatementCache } from "#db/connection.ts";
 import { migrations } from "#db/migrations/index.ts";
-import { setupTestDb, tempDir } from "#tests/support/db.ts";
+import { setupTestDb, tempDir, testDialect } from "#tests/support/db.ts";
 
 describe("database", () => {
   const testDb = setupTestDb();
@@ -25,8 +26,8 @@ describe("database", () => {
     await connection.close();
   });
 
-  it("sets WAL, synchronous=FULL, foreign keys and a busy timeout on every connection", async () => {
-    const read = (name: string) => testDb.connection.sqlite.pragma(name, { simple: true });
+  it.skipIf(testDialect !== "sqlite")("sets WAL, synchronous=FULL, foreign keys and a busy timeout on every connection (SQLite's settings)", async () => {
+    const read = (name: string) => testDb.sqlite.pragma(name, { simple: true });
     expect(read("journal_mode")).toBe("wal");
     expect(read("synchronous")).toBe(2);
     expect(read("foreign_keys")).toBe(1);
@@ -51,7 +52,7 @@ describe("database", () => {
         .insertInto("session")
         .values({ id: "x", user_id: 999, created_at: "t", expires_at: "t", absolute_expires_at: "t" })
         .execute(),
-    ).rejects.toThrow(/FOREIGN KEY/);
+    ).rejects.toThrow(/FOREIGN KEY|foreign key/);
   });
 
   it("keeps the audit log append-only", async () => {
@@ -59,8 +60,28 @@ describe("database", () => {
       .insertInto("audit_event")
       .values({ at: new Date().toISOString(), actor_id: null, action: "test", subject: null, details: "{}" })
       .execute();
-    await expect(testDb.db.updateTable("audit_event").set({ action: "changed" }).execute()).rejects.toThrow(/append-only/);
-    await expect(testDb.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only/);
+    // PostgreSQL refuses by privilege first (docs/decisions/0016); tests/unit/schema-parity.test.ts checks its trigger.
+    await expect(testDb.db.updateTable("audit_event").set({ action: "changed" }).execute()).rejects.toThrow(/append-only|permission denied/);
+    await expect(testDb.db.deleteFrom("audit_event").execute()).rejects.toThrow(/append-only|permission denied/);
+  });
+
+  it("opens PostgreSQL from a postgres:// URL, handing node-postgres all of it, sslmode included", async () => {
+    expect(dialectOfUrl("postgres://coach@db.internal/deskcoach")).toBe("postgres");
+    expect(dialectOfUrl("postgresql://coach@db.internal/deskcoach")).toBe("postgres");
+    expect(dialectOfUrl("file:./data/x.sqlite")).toBe("sqlite");
+    expect(() => dialectOfUrl("mysql://x")).toThrow(/file:<path> or postgres:/);
+    const ssl = async (mode: string) => {
+      // Nothing is connected until a query runs; the pool's client reads the URL as it would.
+      const connection = openConnection(`postgres://coach@db.invalid:5432/deskcoach?sslmode=${mode}`);
+      expect(connection.dialect).toBe("postgres");
+      const options = connection.dialect === "postgres" ? connection.pool.options : {};
+      const client = new pg.Client(options) as pg.Client & { connectionParameters: { ssl: unknown } };
+      await connection.close();
+      return client.connectionParameters.ssl;
+    };
+    expect(await ssl("disable")).toBe(false);
+    expect(await ssl("no-verify")).toEqual({ rejectUnauthorized: false });
+    expect(await ssl("verify-full")).toEqual({});
   });
 
   it("reads DATABASE_URL as file:<path> only", () => {

@@ -42,7 +42,11 @@ describe("settings", () => {
   it("names the database once, and counts an empty value as unset", () => {
     expect(readEnv({}).DATABASE_URL).toBe("file:./data/deskcoach.sqlite");
     expect(readEnv({ DATABASE_URL: "", DEMO_MODE: "" })).toMatchObject({ DATABASE_URL: "file:./data/deskcoach.sqlite", DEMO_MODE: false });
-    expect(() => readEnv({ DATABASE_URL: "postgres://x" })).toThrow("DATABASE_URL must look like file:<path>");
+    expect(readEnv({ DATABASE_URL: "postgres://coach@db.internal:5432/deskcoach?sslmode=require" }).DATABASE_URL).toBe(
+      "postgres://coach@db.internal:5432/deskcoach?sslmode=require",
+    );
+    expect(() => readEnv({ DATABASE_URL: "mysql://x" })).toThrow("DATABASE_URL must look like file:<path> or postgres://");
+    expect(() => readEnv({ DATABASE_URL: "./data/x.sqlite" })).toThrow("DATABASE_URL must look like file:<path> or postgres://");
   });
 
   it("lets a tool read only its own settings, so a bad one it does not use does not stop it", () => {

@@ -20,7 +20,7 @@ describe("sessions", () => {
     const rows = await testDb.db.selectFrom("session").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.id).toBe(hashToken(token));
-    const dump = JSON.stringify(testDb.connection.sqlite.prepare("select * from session").all());
+    const dump = JSON.stringify(await testDb.db.selectFrom("session").selectAll().execute());
     expect(dump).not.toContain(token);
     expect((await sessions.validate(token))?.id).toBe(user.id);
   });

@@ -1,8 +1,8 @@
 // What must hold of a database file after anything at all happened to the server writing it.
-import { openDatabase, type Connection } from "#db/connection.ts";
+import { openDatabase, type SqliteConnection } from "#db/connection.ts";
 
 /** Opens the file with the app's own settings for the length of `check`. */
-export async function withDatabase<T>(dbFile: string, check: (connection: Connection) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(dbFile: string, check: (connection: SqliteConnection) => Promise<T>): Promise<T> {
   const connection = openDatabase(dbFile);
   try {
     return await check(connection);
@@ -12,7 +12,7 @@ export async function withDatabase<T>(dbFile: string, check: (connection: Connec
 }
 
 /** SQLite's own verdict on the file: every page and index sound, every foreign key satisfied. */
-export function fileHealth(connection: Connection): { integrity: string[]; foreignKeyViolations: unknown[] } {
+export function fileHealth(connection: SqliteConnection): { integrity: string[]; foreignKeyViolations: unknown[] } {
   const integrity = (connection.sqlite.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check);
   const foreignKeyViolations = connection.sqlite.pragma("foreign_key_check") as unknown[];
   return { integrity, foreignKeyViolations };
@@ -23,7 +23,7 @@ export function fileHealth(connection: Connection): { integrity: string[]; forei
  * completion it earns, or a completion pointing at an attempt that did not pass. Both are written
  * in one transaction, so either both exist or neither does.
  */
-export async function halfWrittenResults(connection: Connection, userIds: number[]) {
+export async function halfWrittenResults(connection: SqliteConnection, userIds: number[]) {
   const passedWithoutCompletion = await connection.db
     .selectFrom("quiz_attempt as a")
     .select(["a.id", "a.request_id"])
