@@ -168,6 +168,7 @@ export async function createLearningChangeLog(db: AnyDb): Promise<void> {
     ["completion", "insert or update or delete"],
     ["quiz_attempt", "insert or delete"],
     ["lesson_visit", "insert or update or delete"],
+    ["learning_day", "insert or update or delete"],
     ["assignment_person", "insert or update or delete"],
     ["assignment", "update"],
   ];

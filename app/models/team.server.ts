@@ -213,11 +213,11 @@ export async function peopleToPick(
   let offered: { id: number; name: string }[] = [];
   let found = total;
   if (listed === "all") {
-    offered = await active().select(["user.id", "user.name"]).orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).execute();
+    offered = await active().select(["user.id", "user.name"]).orderBy(byName(db)[0]).orderBy(byName(db)[1]).execute();
   } else if (options.search) {
-    const matching = () => active().where(nameOrEmailContains(options.search as string));
+    const matching = () => active().where(nameOrEmailContains(db, options.search as string));
     found = await countOf(matching());
-    offered = await matching().select(["user.id", "user.name"]).orderBy(BY_NAME[0]).orderBy(BY_NAME[1]).limit(PEOPLE_PAGE_SIZE).execute();
+    offered = await matching().select(["user.id", "user.name"]).orderBy(byName(db)[0]).orderBy(byName(db)[1]).limit(PEOPLE_PAGE_SIZE).execute();
   } else {
     found = 0;
   }

@@ -2,7 +2,6 @@
 // after every kind of write, what the kept report says must be what a connection that has kept
 // nothing works out from the same file.
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "#db/connection.ts";
 import { employeeSpendReport, learningSecondsIn, type EmployeeSpendReport } from "#app/models/employee-spend.server.ts";
 import { createExpense, deleteExpense, updateExpense, type ExpenseInput } from "#app/models/spend.server.ts";
 import { recordLessonTime } from "#app/models/visits.server.ts";
@@ -50,7 +49,7 @@ describe("spend per employee, kept and followed", () => {
   async function expectFollowed() {
     for (const labour of [true, false]) {
       const kept = everything(await employeeSpendReport(testDb.db, period, labour), await learningSecondsIn(testDb.db, period));
-      const fresh = openDatabase(testDb.file);
+      const fresh = testDb.openAnother();
       try {
         expect(kept).toEqual(everything(await employeeSpendReport(fresh.db, period, labour), await learningSecondsIn(fresh.db, period)));
       } finally {
