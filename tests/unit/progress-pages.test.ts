@@ -204,7 +204,6 @@ describe("a practice of 10,000 people", () => {
     const river = await createLocation(testDb.db, "River");
     const owner: Actor = { id: (await createUser(testDb.db, { role: "owner", name: "Owner" })).id, role: "owner", scopeLocationId: null };
     // Batched inserts: one transaction, a thousand rows a statement.
-    const built = performance.now();
     await testDb.db.transaction().execute(async (trx) => {
       for (let start = 0; start < PEOPLE; start += 1000) {
         const people = Array.from({ length: Math.min(1000, PEOPLE - start) }, (_, k) => {
@@ -228,7 +227,6 @@ describe("a practice of 10,000 people", () => {
     const scoped: Actor = { id: (await createUser(testDb.db, { role: "manager", name: "Scoped" })).id, role: "manager", scopeLocationId: river };
     await sql`insert into completion (user_id, lesson_slug, completed_at, attempt_id, content_hash)
       select id, 'reading-only', '2026-03-03T15:00:00Z', null, 'x' from ${sql.table("user")} where role = 'staff' and id % 4 = 0`.execute(testDb.db);
-    expect(performance.now() - built).toBeLessThan(5_000);
     const later = { now: new Date("2026-03-12T15:00:00Z"), timeZone: TZ };
 
     const first = await progressPage(testDb.db, owner, catalog, {}, 1, later);
@@ -251,16 +249,17 @@ describe("a practice of 10,000 people", () => {
     const riverOverdue = await progressPage(testDb.db, scoped, catalog, { jobTitle: "Scheduler", state: "overdue" }, 1, later);
     expect(riverOverdue.window.total).toBe(Array.from({ length: PEOPLE }, (_, i) => i).filter((i) => i % 2 === 1 && i % 3 === 0).length);
 
-    // After a write, only the person it touched is worked out again.
+    // After a write, only the person it touched is worked out again: everyone else keeps the very
+    // standing they had (what this costs is measured by the bench's growth table, not here).
     const person = first.rows[0]!.person;
+    const before = new Map(await standings(testDb.db, catalog, later));
     await testDb.db.insertInto("completion").values({ user_id: person.id, lesson_slug: "reading-only", completed_at: "2026-03-11T15:00:00Z", attempt_id: null, content_hash: "x" }).execute();
-    const afterWrite = performance.now();
     const again = await progressPage(testDb.db, owner, catalog, {}, 1, later);
-    const afterWriteMs = performance.now() - afterWrite;
     expect(again.rows.map((r) => r.person.id)).not.toContain(person.id);
-    expect(afterWriteMs).toBeLessThan(1_000);
+    const after = await standings(testDb.db, catalog, later);
+    const redone = [...after].filter(([id, standing]) => before.get(id) !== standing).map(([id]) => id);
+    expect(redone).toEqual([person.id]);
 
-    const started = performance.now();
     const response = await csvStreamResponse("deskcoach-progress.csv", HEADER, progressCsvRows(testDb.db, owner, catalog, {}, later));
     const reader = response.body!.getReader();
     let chunks = 0;
@@ -270,13 +269,10 @@ describe("a practice of 10,000 people", () => {
       chunks++;
       text += decoder.decode(r.value, { stream: true });
     }
-    const csvMs = performance.now() - started;
     const lines = text.split("\r\n");
     expect(lines.at(-1)).toBe("");
     expect(lines).toHaveLength(PEOPLE + 2);
     expect(lines[0]).toBe(`\uFEFF${HEADER.join(",")}`);
     expect(chunks).toBeGreaterThanOrEqual(PEOPLE / 500);
-    expect(csvMs).toBeLessThan(5_000);
-    console.log(`10,000 people: after a write ${afterWriteMs.toFixed(0)} ms, export ${csvMs.toFixed(0)} ms in ${chunks} chunks`);
   }, 60_000);
 });
