@@ -6,9 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, beforeEach, inject } from "vitest";
-import { migrateToLatest, openDatabase, openPostgres, sqliteOf, type Connection, type DB } from "#db/connection.ts";
+import { openDatabase, openPostgres, sqliteOf, type Connection, type DB } from "#db/connection.ts";
 import type { DialectName } from "#db/dialect.ts";
 import { createDatabase, databaseUrl, dropDatabase } from "./postgres.ts";
+import { writeMigratedBase } from "./sqlite-base.ts";
 
 /** The database the unit tests run on. */
 export const testDialect: DialectName = process.env.DESKCOACH_TEST_DB === "postgres" ? "postgres" : "sqlite";
@@ -24,17 +25,15 @@ export function tempDir(prefix = "deskcoach-test-"): string {
 
 async function migratedBase(): Promise<string> {
   if (base) return base;
-  // Not in `dirs`: the base outlives each test's clean-up and goes when the process does.
+  // Made once for the whole run by the global setup, which removes it at the end. Test workers
+  // are threads that never see a process "exit", so a base of their own would be left behind.
+  const shared = inject("sqliteBase");
+  if (shared) return (base = shared);
+  // Without the global setup (the durability config): one per process, gone when it ends.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-base-"));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, "base.sqlite");
-  const connection = openDatabase(file);
-  await migrateToLatest(connection.db);
-  // Fold the WAL into the main file so a plain copy carries everything.
-  sqliteOf(connection).pragma("wal_checkpoint(TRUNCATE)");
-  await connection.close();
-  base = file;
-  return file;
+  base = await writeMigratedBase(dir);
+  return base;
 }
 
 // PostgreSQL: one client per test process creates and drops each test's database.

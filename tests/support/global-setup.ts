@@ -2,8 +2,12 @@
 // server in TEST_DATABASE_URL (a role that may CREATE DATABASE), or else a throwaway cluster
 // started here (tests/support/postgres.ts). The migrations run once, into a template database;
 // every test then gets a database of its own copied from it (tests/support/db.ts).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateToLatest, openPostgres } from "#db/connection.ts";
+import { writeMigratedBase } from "./sqlite-base.ts";
 import { createDatabase, databaseUrl, dropDatabase, startThrowawayCluster, withClient, type ThrowawayCluster } from "./postgres.ts";
 
 declare module "vitest" {
@@ -12,6 +16,8 @@ declare module "vitest" {
     postgresUrl: string | null;
     /** The migrated database each test's database is copied from. */
     postgresTemplate: string | null;
+    /** SQLite: the migrated file each test's database is copied from. */
+    sqliteBase: string | null;
   }
 }
 
@@ -19,8 +25,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   if (process.env.DESKCOACH_TEST_DB !== "postgres") {
     project.provide("postgresUrl", null);
     project.provide("postgresTemplate", null);
-    return undefined;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-base-"));
+    project.provide("sqliteBase", await writeMigratedBase(dir));
+    return async () => fs.rmSync(dir, { recursive: true, force: true });
   }
+  project.provide("sqliteBase", null);
   let cluster: ThrowawayCluster | null = null;
   let url = process.env.TEST_DATABASE_URL || null;
   if (!url) {
