@@ -162,6 +162,8 @@ export async function peoplePage(db: DB, actor: Actor, options: { search: string
   return { people: ids.flatMap((id) => (byId.has(id) ? [toPerson(byId.get(id) as PersonRow)] : [])), window };
 }
 
+const pickable = createReadCache(16, (db) => tablesVersion(db, ["user", "expense", "expense_share"]));
+
 /** Up to this many active people, a form's person picker lists them all; beyond it, a name search finds them. */
 export const LIST_ALL_PEOPLE_UP_TO = 100;
 
@@ -195,32 +197,34 @@ export async function peopleToPick(
     const query = db.selectFrom("user");
     return actor.scopeLocationId ? query.where("user.location_id", "=", actor.scopeLocationId) : query;
   };
-  // Those who have left count too when they hold a share of the period's spend: December's course
-  // may be recorded in January for someone who left at Christmas.
   const period = options.spendBetween;
-  const active = () =>
-    inScope().where((eb) =>
-      period
-        ? eb.or([
-            eb("user.status", "=", "active"),
-            eb("user.id", "in", eb.selectFrom("expense_share").innerJoin("expense", "expense.id", "expense_share.expense_id").select("expense_share.user_id").where("expense.spent_on", ">=", period.from).where("expense.spent_on", "<=", period.to)),
-          ])
-        : eb("user.status", "=", "active"),
-    );
-  const countOf = async (query: ReturnType<typeof active>) => Number((await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-  const total = await countOf(active());
-  const listed = total <= LIST_ALL_PEOPLE_UP_TO ? "all" : "found";
-  let offered: { id: number; name: string }[] = [];
-  let found = total;
-  if (listed === "all") {
-    offered = await active().select(["user.id", "user.name"]).orderBy(byName(db)[0]).orderBy(byName(db)[1]).execute();
-  } else if (options.search) {
+  // Who is offered before `keep` is kept until people, spend or shares are written.
+  const key = JSON.stringify(["pick", actor.scopeLocationId, options.search, period ?? null]);
+  const listedPart = await pickable.read(db, key, async () => {
+    // Those who have left count too when they hold a share of the period's spend: December's course
+    // may be recorded in January for someone who left at Christmas.
+    const active = () =>
+      inScope().where((eb) =>
+        period
+          ? eb.or([
+              eb("user.status", "=", "active"),
+              eb("user.id", "in", eb.selectFrom("expense_share").innerJoin("expense", "expense.id", "expense_share.expense_id").select("expense_share.user_id").where("expense.spent_on", ">=", period.from).where("expense.spent_on", "<=", period.to)),
+            ])
+          : eb("user.status", "=", "active"),
+      );
+    const countOf = async (query: ReturnType<typeof active>) => Number((await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const total = await countOf(active());
+    const [name, id] = byName(db);
+    if (total <= LIST_ALL_PEOPLE_UP_TO) {
+      return { listed: "all" as const, total, found: total, people: await active().select(["user.id", "user.name"]).orderBy(name).orderBy(id).execute() };
+    }
+    if (!options.search) return { listed: "found" as const, total, found: 0, people: [] };
     const matching = () => active().where(nameOrEmailContains(db, options.search as string));
-    found = await countOf(matching());
-    offered = await matching().select(["user.id", "user.name"]).orderBy(byName(db)[0]).orderBy(byName(db)[1]).limit(PEOPLE_PAGE_SIZE).execute();
-  } else {
-    found = 0;
-  }
+    const found = await countOf(matching());
+    return { listed: "found" as const, total, found, people: await matching().select(["user.id", "user.name"]).orderBy(name).orderBy(id).limit(PEOPLE_PAGE_SIZE).execute() };
+  });
+  const { listed, total, found } = listedPart;
+  let offered: { id: number; name: string }[] = listedPart.people;
   const have = new Set(offered.map((p) => p.id));
   const missing = [...new Set(options.keep ?? [])].filter((id) => Number.isSafeInteger(id) && id > 0 && !have.has(id));
   if (missing.length > 0) {
