@@ -6,13 +6,16 @@ import { formValues, type FormValues } from "./validation.ts";
 export interface FinderRequest {
   /** The text to find people by, or null. */
   search: string | null;
-  /** The form's fields as they were when Find was chosen (the people ticked as one list, "3,7"), or null. */
+  /** The form's fields as they were when Find was chosen (those ticked as one list, "3,7"), or null. */
   values: FormValues | null;
   /** The people those fields hold (ticked, chosen, or given an amount), to keep offering. */
   keep: number[];
 }
 
-const PERSON_FIELD = /^(people|userId|share\.(\d+))$/;
+/** Fields that name people: ticked (people, attendees), chosen (userId), or given an amount (share.<id>). */
+const PERSON_FIELD = /^(people|attendees|userId|share\.(\d+))$/;
+/** Ticked lists, put back as one value, "3,7". */
+const LISTS = new Set(["people", "attendees"]);
 
 export function finderRequest(url: URL): FinderRequest {
   const params = url.searchParams;
@@ -25,7 +28,7 @@ export function finderRequest(url: URL): FinderRequest {
     const id = person?.[2] ?? (person ? value : "");
     // A share counts once it has an amount; the others once they name someone.
     if (/^\d{1,15}$/.test(id) && (person?.[2] === undefined || value.trim() !== "")) keep.push(Number(id));
-    if (key === "people") fields.people = fields.people ? `${fields.people},${value}` : value;
+    if (LISTS.has(key)) fields[key] = fields[key] ? `${fields[key]},${value}` : value;
     else if (!(key in fields)) fields[key] = value;
   }
   return { search: searchText(params.get("find")), values: formValues(fields), keep: keep.filter((id) => id > 0) };

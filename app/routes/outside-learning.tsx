@@ -9,12 +9,14 @@ import { localDate } from "#app/models/clock.server.ts";
 import { formatCents, parseAmount } from "#app/rules/money.ts";
 import { FieldError } from "#app/models/field-error.ts";
 import { deleteOutsideLearning, listOutsideLearning, logOutsideLearning } from "#app/models/outside-learning.server.ts";
-import { listPeople } from "#app/models/team.server.ts";
+import { peopleToPick } from "#app/models/team.server.ts";
 import { OUTSIDE_KINDS } from "#app/rules/outside-kinds.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
 import { formReply, formValues, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 import { TypedList } from "#app/components/typed-list.tsx";
+import { PersonFinder, PersonFinderForm } from "#app/components/person-finder.tsx";
+import { finderRequest } from "#app/route-helpers/person-finder.server.ts";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 
 export const meta: MetaFunction = () => [{ title: "Outside learning · DeskCoach" }];
@@ -23,17 +25,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const ctx = await practiceContext();
   const manager = user.role !== "staff";
-  const [entries, people] = await Promise.all([
+  const url = new URL(request.url);
+  const finder = finderRequest(url);
+  const [entries, pick] = await Promise.all([
     listOutsideLearning(services.db, user),
-    manager ? listPeople(services.db, user) : Promise.resolve([]),
+    manager ? peopleToPick(services.db, user, { search: finder.search, keep: finder.keep }) : Promise.resolve(null),
   ]);
-  const confirm = Number(new URL(request.url).searchParams.get("confirm"));
+  const confirm = Number(url.searchParams.get("confirm"));
   return {
     me: user.id,
-    manager,
     today: localDate(ctx.now, ctx.timeZone),
     entries,
-    people: people.filter((p) => p.status === "active").map((p) => ({ id: p.id, name: p.name })),
+    pick,
+    finding: finder.values,
     confirmDelete: entries.some((e) => e.id === confirm) ? confirm : null,
   };
 }
@@ -91,11 +95,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function OutsideLearning() {
-  const { confirmDelete, entries, manager, people, today } = useLoaderData<typeof loader>();
+  const { confirmDelete, entries, finding, pick, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
-  const values: Record<string, string> = result?.values ?? {};
+  const values: Record<string, string> = result?.values ?? finding ?? {};
+  const ticked = new Set((values.attendees ?? "").split(","));
   const totalMinutes = entries.reduce((s, e) => s + e.minutes, 0);
   return (
     <>
@@ -169,7 +174,7 @@ export default function OutsideLearning() {
       )}
       <section className="card" aria-labelledby="log-heading">
         <h2 id="log-heading">Log learning</h2>
-        <Form method="post" noValidate className="stack" key={result?.loggedId ?? "form"}>
+        <Form method="post" noValidate className="stack" id="log-form" key={result?.loggedId ?? "form"}>
           <input type="hidden" name="intent" value="log" />
           <FormError error={errors.form} />
           <TextField label="Title" name="title" defaultValue={values.title} error={errors.title} required />
@@ -178,13 +183,14 @@ export default function OutsideLearning() {
           <TextField label="Date" name="heldOn" type="date" max={today} defaultValue={values.heldOn ?? today} error={errors.heldOn} required />
           <TextField label="Hours" name="hours" inputMode="decimal" defaultValue={values.hours} error={errors.hours} hint="Like 1.5" required />
           <TextField label="Cost (optional)" name="cost" inputMode="decimal" defaultValue={values.cost} error={errors.cost} hint="The whole cost for everyone who attended, like 325.00" />
-          {manager ? (
+          {pick ? (
             <fieldset>
               <legend>Who attended</legend>
               {errors.attendees ? <p className="field-error">{errors.attendees}</p> : null}
-              {people.map((p) => (
+              <PersonFinder pick={pick} />
+              {pick.people.map((p) => (
                 <div className="choice" key={p.id}>
-                  <input type="checkbox" id={`a-${p.id}`} name="attendees" value={p.id} />
+                  <input type="checkbox" id={`a-${p.id}`} name="attendees" value={p.id} defaultChecked={ticked.has(String(p.id))} />
                   <label htmlFor={`a-${p.id}`}>{p.name}</label>
                 </div>
               ))}
@@ -194,6 +200,7 @@ export default function OutsideLearning() {
             Log it
           </button>
         </Form>
+        {pick ? <PersonFinderForm pick={pick} serves="log-form" /> : null}
       </section>
     </>
   );

@@ -216,3 +216,20 @@ test("with more people than a form can list, spend is shared among people found 
   await expect(recorded).toContainText(CROWD.needle.name);
   await expect(recorded).toContainText("Staff Member 001");
 });
+
+test("with more people than a form can list, outside learning's attendees are found by name @core", async ({ page }) => {
+  await signIn(page, server.url, PEOPLE.rosa);
+  await page.goto(`${server.url}/outside-learning`);
+  const log = page.getByRole("region", { name: "Log learning" });
+  await expect(log.getByRole("checkbox")).toHaveCount(0);
+  await log.getByLabel("Find a person").fill("quispe");
+  await log.getByRole("button", { name: "Find" }).click();
+  await expect(log.getByRole("checkbox")).toHaveCount(1);
+  await log.getByLabel("Title").fill("Calm phones workshop");
+  await log.getByLabel("Provider").fill("County Medical Society");
+  await log.getByLabel("Kind").selectOption({ index: 1 });
+  await log.getByLabel("Hours").fill("1.5");
+  await log.getByRole("checkbox", { name: CROWD.needle.name }).check();
+  await log.getByRole("button", { name: "Log it" }).click();
+  await expect(page.getByRole("table").filter({ hasText: "Calm phones workshop" })).toContainText(CROWD.needle.name);
+});

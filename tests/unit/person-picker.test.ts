@@ -120,6 +120,10 @@ describe("the finder's request", () => {
     });
   });
 
+  it("puts back outside learning's ticked attendees as one list", () => {
+    expect(finderRequest(new URL("http://x/outside-learning?title=Phones&attendees=4&attendees=9&find=ana"))).toEqual({ search: "ana", values: { title: "Phones", attendees: "4,9" }, keep: [4, 9] });
+  });
+
   it("ignores people fields that are not ids", () => {
     expect(finderRequest(new URL("http://x/?find=&people=abc&userId=-2&people=1e9&people=0&userId=%2012")).keep).toEqual([]);
   });
