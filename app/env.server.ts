@@ -17,8 +17,6 @@ const onByDefault = z
   .optional()
   .transform((v) => v !== "0" && v !== "false");
 
-const sqliteUrl = (fallback: string) => z.string().startsWith("file:", "must look like file:<path>").default(fallback);
-
 /** A SQLite file, or a PostgreSQL database (docs/decisions/0016). */
 const databaseUrl = (fallback: string) =>
   z
@@ -70,7 +68,7 @@ const schema = z.object({
   BACKUP_KEEP: wholeNumber(1, 10_000).default(14),
 
   // npm run demo.
-  DEMO_DATABASE_URL: sqliteUrl("file:./data/demo.sqlite"),
+  DEMO_DATABASE_URL: databaseUrl("file:./data/demo.sqlite"),
   DEMO_KEEP: flag,
 });
 

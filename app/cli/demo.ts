@@ -1,9 +1,12 @@
 // npm run demo — builds if needed, (re)creates data/demo.sqlite with the demo practice, and starts
 // the production server on it in demo mode. DEMO_KEEP=1 keeps an existing demo database.
+// On PostgreSQL (DEMO_DATABASE_URL, or else a postgres:// DATABASE_URL) the demo practice is
+// seeded into an empty database, and a database that already holds a practice is served as it
+// is: the demo never empties a PostgreSQL database.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { databaseFileFromUrl, migrateToLatest, openDatabase } from "#db/connection.ts";
+import { databaseFileFromUrl, dialectOfUrl, migrateToLatest, openConnection } from "#db/connection.ts";
 import { buildCatalog, syncCatalog } from "#app/models/catalog.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { seedDemo } from "#app/models/demo.server.ts";
@@ -30,14 +33,15 @@ function buildIfNeeded(): void {
 }
 
 await run(async () => {
-  const env = readEnvFor(["DEMO_DATABASE_URL", "DEMO_KEEP", "CONTENT_DIR"]);
+  const env = readEnvFor(["DATABASE_URL", "DEMO_DATABASE_URL", "DEMO_KEEP", "CONTENT_DIR"]);
   buildIfNeeded();
-  const url = env.DEMO_DATABASE_URL;
-  const file = databaseFileFromUrl(url);
-  if (!env.DEMO_KEEP) {
-    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
+  const url = !process.env.DEMO_DATABASE_URL && dialectOfUrl(env.DATABASE_URL) === "postgres" ? env.DATABASE_URL : env.DEMO_DATABASE_URL;
+  const onPostgres = dialectOfUrl(url) === "postgres";
+  const where = onPostgres ? `the PostgreSQL database ${new URL(url).pathname.slice(1)} on ${new URL(url).host}` : path.relative(process.cwd(), databaseFileFromUrl(url));
+  if (!onPostgres && !env.DEMO_KEEP) {
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${databaseFileFromUrl(url)}${suffix}`, { force: true });
   }
-  const connection = openDatabase(file);
+  const connection = openConnection(url);
   try {
     await migrateToLatest(connection.db);
     if (await isSetupOpen(connection.db)) {
@@ -46,9 +50,9 @@ await run(async () => {
       const catalog = buildCatalog(content, () => "");
       await syncCatalog(connection.db, catalog);
       await seedDemo(connection.db, catalog, new Date());
-      console.log(`Seeded the demo practice into ${path.relative(process.cwd(), file)}`);
+      console.log(`Seeded the demo practice into ${where}`);
     } else {
-      console.log(`Keeping the demo practice in ${path.relative(process.cwd(), file)}`);
+      console.log(`Keeping the practice already in ${where}${onPostgres && !env.DEMO_KEEP ? " (the demo never empties a PostgreSQL database: give it an empty one to start afresh)" : ""}`);
     }
   } finally {
     await connection.close();
