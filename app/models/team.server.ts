@@ -53,9 +53,14 @@ export interface Person {
   lastActive: string | null;
 }
 
+/** The people the actor may see: everyone, or a location-scoped manager's location. The one place that rule is applied to people. */
+function usersInScope(db: DB, actor: Actor) {
+  const query = db.selectFrom("user");
+  return actor.scopeLocationId ? query.where("user.location_id", "=", actor.scopeLocationId) : query;
+}
+
 function peopleQuery(db: DB, actor: Actor) {
-  let query = db
-    .selectFrom("user")
+  return usersInScope(db, actor)
     .leftJoin("location", "location.id", "user.location_id")
     .select((eb) => [
       "user.id",
@@ -82,8 +87,6 @@ function peopleQuery(db: DB, actor: Actor) {
         .whereRef("quiz_attempt.user_id", "=", "user.id")
         .as("lastAttempt"),
     ]);
-  if (actor.scopeLocationId) query = query.where("user.location_id", "=", actor.scopeLocationId);
-  return query;
 }
 
 type PersonRow = Awaited<ReturnType<ReturnType<typeof peopleQuery>["execute"]>>[number];
@@ -147,8 +150,7 @@ export async function listPeople(db: DB, actor: Actor): Promise<Person[]> {
 export async function peoplePage(db: DB, actor: Actor, options: { search: string | null; page: number }): Promise<{ people: Person[]; window: PageWindow }> {
   const key = JSON.stringify(["team", actor.scopeLocationId, options.search]);
   const order = await teamOrder.read(db, key, async () => {
-    let matching = db.selectFrom("user").select("user.id");
-    if (actor.scopeLocationId) matching = matching.where("user.location_id", "=", actor.scopeLocationId);
+    let matching = usersInScope(db, actor).select("user.id");
     if (options.search) matching = matching.where(nameOrEmailContains(db, options.search));
     const [name, id] = byName(db);
     return (await matching.orderBy("user.status").orderBy(name).orderBy(id).execute()).map((r) => r.id);
@@ -193,10 +195,7 @@ export async function peopleToPick(
   actor: Actor,
   options: { search: string | null; keep?: Iterable<number>; spendBetween?: { from: string; to: string } },
 ): Promise<PeopleToPick> {
-  const inScope = () => {
-    const query = db.selectFrom("user");
-    return actor.scopeLocationId ? query.where("user.location_id", "=", actor.scopeLocationId) : query;
-  };
+  const inScope = () => usersInScope(db, actor);
   const period = options.spendBetween;
   // Who is offered before `keep` is kept until people, spend or shares are written.
   const key = JSON.stringify(["pick", actor.scopeLocationId, options.search, period ?? null]);
@@ -243,9 +242,8 @@ export async function findPerson(db: DB, actor: Actor, id: number): Promise<Pers
 }
 
 export async function jobTitles(db: DB, actor: Actor): Promise<string[]> {
-  let query = db.selectFrom("user").select("job_title").distinct().where("job_title", "is not", null).orderBy("job_title");
-  if (actor.scopeLocationId) query = query.where("location_id", "=", actor.scopeLocationId);
-  return (await query.execute()).map((r) => r.job_title as string);
+  const rows = await usersInScope(db, actor).select("job_title").distinct().where("job_title", "is not", null).orderBy("job_title").execute();
+  return rows.map((r) => r.job_title as string);
 }
 
 /** Managers change staff; only an owner changes a manager or an owner. Nobody changes themselves here. */
