@@ -1,6 +1,6 @@
 import { useSubmit } from "@remix-run/react";
 import type { FormEvent } from "react";
-import { MAX_SEARCH_LENGTH } from "#app/rules/paging.ts";
+import { MAX_SEARCH_LENGTH, PEOPLE_PAGE_SIZE } from "#app/rules/paging.ts";
 
 /** What the server says about whom a person picker offers (peopleToPick in team.server.ts). */
 export interface PickView {
@@ -21,7 +21,8 @@ const FINDER_FORM = "person-finder";
  */
 export function PersonFinder({ pick }: { pick: PickView }) {
   if (pick.listed === "all") return null;
-  const offeredFound = pick.people.length;
+  // Of those found, a page is offered (those the form already holds come on top).
+  const offeredFound = Math.min(pick.found, PEOPLE_PAGE_SIZE);
   return (
     <div className="field">
       <label htmlFor="find">Find a person</label>

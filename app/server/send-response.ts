@@ -197,11 +197,13 @@ async function discardUnreadBody(req: IncomingMessage): Promise<void> {
   req.resume();
   const done = new AbortController();
   const settled = (event: Promise<unknown>) => event.then(() => undefined, () => undefined);
+  let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     settled(once(req, "end", { signal: done.signal })),
     settled(once(req, "close", { signal: done.signal })),
-    new Promise((resolve) => setTimeout(resolve, MAX_DISCARD_MS).unref()),
+    new Promise((resolve) => (timer = setTimeout(resolve, MAX_DISCARD_MS))),
   ]);
+  clearTimeout(timer);
   done.abort();
 }
 
