@@ -12,7 +12,10 @@ export function mimeOfName(name: string): string | null {
 }
 
 export function imageResponse(image: { mime: string; bytes: Uint8Array }, cacheControl: string): Response {
-  return new Response(image.bytes.slice().buffer as ArrayBuffer, {
+  // A copy of exactly these bytes. Not `bytes.slice().buffer`: a Buffer's slice is a view, and a
+  // small Buffer (as node-postgres returns a bytea) is a view into a shared 8 KB pool, whose
+  // whole `.buffer` holds whatever else was read (other queries' text among it).
+  return new Response(new Uint8Array(image.bytes), {
     headers: {
       "Content-Type": image.mime,
       "Content-Length": String(image.bytes.byteLength),

@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const { slug, files } = await exportModule(services.db, actor, id);
     const zip = packModule(slug, files);
-    return new Response(zip.slice().buffer as ArrayBuffer, {
+    return new Response(new Uint8Array(zip), {
       headers: {
         "Content-Type": "application/zip",
         "Content-Disposition": `attachment; filename="${slug}.zip"`,
