@@ -5,6 +5,8 @@ const executablePath = findChromium();
 
 export default defineConfig({
   testDir: "tests/e2e",
+  // DESKCOACH_TEST_DB=postgres: a PostgreSQL server for the run (nothing to do on SQLite).
+  globalSetup: "./tests/support/e2e-global-setup.ts",
   fullyParallel: false,
   forbidOnly: true,
   workers: 2,

@@ -116,9 +116,9 @@ test("a manager imports feedback, sees waits on top, assigns the training in one
   await expect(review).toContainText("Done for today. 1 question is waiting");
 
   // The next day, it is in her daily review.
-  const dbFile = server.dbFile;
+  const database = server.databaseUrl;
   await server.stop({ keepDatabase: true });
-  server = await startServer({ dbFile, env: { DESKCOACH_NOW: new Date(Date.now() + 86_400_000 + 60_000).toISOString() } });
+  server = await startServer({ database, env: { DESKCOACH_NOW: new Date(Date.now() + 86_400_000 + 60_000).toISOString() } });
   await page.goto(`${server.url}/learn`);
   await expect(page.locator("section#review")).toContainText("1 question you missed before");
   await expect(page.locator("section#review")).toContainText(`From “${LESSON.title}”`);

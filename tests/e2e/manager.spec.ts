@@ -78,9 +78,9 @@ test("a manager adds a receptionist, assigns a module due in 7 days, and sees he
   await expect(row).toContainText(`In progress · ${oneDone}`);
 
   // Ten days later, it is overdue.
-  const dbFile = server.dbFile;
+  const database = server.databaseUrl;
   await server.stop({ keepDatabase: true });
-  server = await startServer({ dbFile, env: { DESKCOACH_NOW: new Date(Date.now() + 10 * 86_400_000).toISOString() } });
+  server = await startServer({ database, env: { DESKCOACH_NOW: new Date(Date.now() + 10 * 86_400_000).toISOString() } });
   // Same database, so Rosa's session is still good (sessions count real time, not the practice clock).
   await page.goto(`${server.url}/manage/progress`);
   await expect(page.getByRole("row", { name: /Jo Park/ })).toContainText(`Overdue · ${oneDone}`);
