@@ -1,7 +1,7 @@
 // Several app processes on one PostgreSQL database: what one writes, the next request through
 // another sees, however much the other has kept in memory; what must happen once (a quiz
-// submission, an import, the sign-in limit) happens once whichever process is asked. Two connections of one test stand for
-// two processes. SQLite is one process per database by design (its change log and write counter
+// submission, an import, the sign-in limit) happens once whichever process is asked. Two
+// connections of one test stand for two processes. SQLite is one process per database by design (its change log and write counter
 // are its one connection's), so this runs on PostgreSQL only (DESKCOACH_TEST_DB=postgres).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAssignment } from "#app/models/assignments.server.ts";
