@@ -51,19 +51,6 @@ export function sqliteOf(connection: Connection): SQLite.Database {
   return connection.sqlite;
 }
 
-/**
- * Backups and restores copy a SQLite file with SQLite's own API. A PostgreSQL database is backed
- * up with the server's tools instead (pg_dump / pg_restore; docs/decisions/0016): say so, rather
- * than fail on the URL.
- */
-export function refuseOnPostgres(url: string, tool: string): void {
-  if (dialectOfUrl(url) === "postgres") {
-    throw new Error(
-      `${tool} copies a SQLite file; DATABASE_URL names a PostgreSQL database. Back it up with pg_dump --format=custom and restore it with pg_restore (see docs/decisions/0016-postgresql-beside-sqlite.md).`,
-    );
-  }
-}
-
 /** `file:<path>` → an absolute path. Anything else is refused rather than guessed at. */
 export function databaseFileFromUrl(url: string): string {
   if (!url.startsWith("file:")) {

@@ -3,11 +3,15 @@
 // open. It verifies the backup, asks for confirmation (the practice's name, or "restore"; --yes
 // skips the question for scripts), keeps the current database in BACKUP_DIR as
 // pre-restore-<time>.sqlite, and swaps the file in with one rename.
+// On PostgreSQL (a .dump from db:backup) it restores only into a database that holds no practice
+// yet, so nothing is replaced and there is nothing to confirm; see postgres-backup.server.ts.
 import path from "node:path";
 import readline from "node:readline/promises";
-import { databaseFileFromUrl, refuseOnPostgres } from "#db/connection.ts";
+import { databaseFileFromUrl, dialectOfUrl } from "#db/connection.ts";
+import { describeUrl, formatChecks } from "#db/copy.ts";
 import { readEnvFor } from "#app/env.server.ts";
 import { databaseInUse, formatCounts, restoreDatabase, verifyDatabaseFile } from "#app/models/backup.server.ts";
+import { restorePostgres } from "#app/models/postgres-backup.server.ts";
 import { run } from "./run.ts";
 
 const USAGE = "Usage: npm run db:restore -- <backup file> [--yes]";
@@ -23,7 +27,18 @@ await run(async () => {
   }
   const from = path.resolve(files[0] as string);
   const env = readEnvFor(["DATABASE_URL", "BACKUP_DIR"]);
-  refuseOnPostgres(env.DATABASE_URL, "db:restore");
+  if (dialectOfUrl(env.DATABASE_URL) === "postgres") {
+    const result = await restorePostgres(from, env.DATABASE_URL);
+    console.log(`Restored ${from} into ${describeUrl(env.DATABASE_URL)}.`);
+    if (result.check.tables) {
+      console.log("Verified against the dump (restored again into a scratch database, since dropped):");
+      console.log(formatChecks(result.check.tables, ["database", "dump"]));
+    } else {
+      console.log(`pg_restore read the whole dump; the rows were not compared with it: ${result.check.skipped}.`);
+    }
+    console.log("Start DeskCoach on it; it applies any newer migrations as it starts.");
+    return;
+  }
   const target = databaseFileFromUrl(env.DATABASE_URL);
   const dir = env.BACKUP_DIR;
 

@@ -11,7 +11,8 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { migrations } from "#db/migrations/index.ts";
 
-const BACKUP_NAME = /^deskcoach-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)\.sqlite$/;
+/** deskcoach-<UTC time>.sqlite (a SQLite backup) or .dump (PostgreSQL's, postgres-backup.server.ts). */
+const backupName = (extension: string) => new RegExp(`^deskcoach-(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}-\\d{3}Z)${extension.replace(".", "\\.")}$`);
 
 export interface Verification {
   ok: boolean;
@@ -107,7 +108,7 @@ export function verifyDatabaseFile(file: string): Verification {
 }
 
 /** Flushes a file, or a folder's list of names (after a rename), to disk. */
-function fsyncPath(target: string, kind: "file" | "dir"): void {
+export function fsyncPath(target: string, kind: "file" | "dir"): void {
   // A folder can be opened only for reading; a file is opened for writing, as some systems need.
   const fd = fs.openSync(target, kind === "dir" ? "r" : "r+");
   try {
@@ -117,24 +118,25 @@ function fsyncPath(target: string, kind: "file" | "dir"): void {
   }
 }
 
-function stamp(now: Date): string {
+export function stamp(now: Date): string {
   return now.toISOString().replace(/:/g, "-").replace(".", "-");
 }
 
-/** Backups in `dir`, oldest first (their names sort by time). */
-export function listBackups(dir: string): string[] {
+/** Backups in `dir` (of one kind: `.sqlite` or `.dump`), oldest first (their names sort by time). */
+export function listBackups(dir: string, extension = ".sqlite"): string[] {
   if (!fs.existsSync(dir)) return [];
+  const pattern = backupName(extension);
   return fs
     .readdirSync(dir)
-    .filter((name) => BACKUP_NAME.test(name))
+    .filter((name) => pattern.test(name))
     .sort()
     .map((name) => path.join(dir, name));
 }
 
-/** Deletes all but the newest `keep` backups in `dir`; returns what it deleted. */
-export function pruneBackups(dir: string, keep: number): string[] {
+/** Deletes all but the newest `keep` backups (of one kind) in `dir`; returns what it deleted. */
+export function pruneBackups(dir: string, keep: number, extension = ".sqlite"): string[] {
   if (!Number.isInteger(keep) || keep < 1) throw new BackupError(`Keep at least one backup (BACKUP_KEEP is ${keep}).`);
-  const all = listBackups(dir);
+  const all = listBackups(dir, extension);
   const old = all.slice(0, Math.max(0, all.length - keep));
   for (const file of old) fs.rmSync(file, { force: true });
   if (old.length > 0) fsyncPath(dir, "dir");

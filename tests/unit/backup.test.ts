@@ -1,15 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { beforeEach, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import {
   backupDatabase,
   listBackups,
   restoreDatabase,
   verifyDatabaseFile,
 } from "#app/models/backup.server.ts";
+import { backupPostgres, restorePostgres } from "#app/models/postgres-backup.server.ts";
+import { migrateToLatest, openPostgres } from "#db/connection.ts";
+import { practiceTables, tableChecksums } from "#db/copy.ts";
 import { tempDir, setupTestDb, testDialect } from "#tests/support/db.ts";
 import { createPractice, createUser } from "#tests/support/factories.ts";
+import { seedFullPractice } from "#tests/support/full-practice.ts";
+import { createDatabase, databaseUrl, dropDatabase, withClient } from "#tests/support/postgres.ts";
 
 const testDb = setupTestDb();
 let dir: string;
@@ -20,8 +26,9 @@ beforeEach(async () => {
   dir = path.join(tempDir(), "backups");
 });
 
-// Backups copy a SQLite file; a PostgreSQL database is backed up with pg_dump (docs/decisions/0016).
+// Backups copy a SQLite file; a PostgreSQL database is dumped with pg_dump (docs/decisions/0018).
 const sqliteOnly = describe.skipIf(testDialect !== "sqlite");
+const postgresOnly = describe.skipIf(testDialect !== "postgres");
 
 const at = (day: number) => new Date(Date.UTC(2026, 2, day, 2, 0));
 
@@ -145,4 +152,88 @@ sqliteOnly("restore", () => {
     expect(rows.map((r) => r.email)).toEqual(["maria@practice.test", "rosa@practice.test"]);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("pre-restore"))).toEqual([]);
   });
+});
+
+// On PostgreSQL: pg_dump and pg_restore (app/models/postgres-backup.server.ts).
+postgresOnly("backups on PostgreSQL", () => {
+  const made: string[] = [];
+  const serverUrl = () => inject("postgresUrl") as string;
+
+  async function database(migrated: boolean): Promise<string> {
+    const name = `deskcoach_backup_${process.pid}_${made.length + 1}`;
+    await withClient(serverUrl(), (client) => createDatabase(client, name));
+    made.push(name);
+    const url = databaseUrl(serverUrl(), name);
+    if (migrated) {
+      const connection = openPostgres(url);
+      await migrateToLatest(connection.db).finally(() => connection.close());
+    }
+    return url;
+  }
+
+  async function checksums(url: string) {
+    const connection = openPostgres(url);
+    try {
+      return await tableChecksums(connection.db, await practiceTables(connection.db));
+    } finally {
+      await connection.close();
+    }
+  }
+
+  afterAll(async () => {
+    await withClient(serverUrl(), async (client) => {
+      for (const name of made) await dropDatabase(client, name);
+    });
+  });
+
+  it("dumps a practice, verified row for row, and restores it into an empty database the same", async () => {
+    const source = await database(true);
+    const connection = openPostgres(source);
+    await seedFullPractice(connection.db).finally(() => connection.close());
+    const original = await checksums(source);
+
+    const result = await backupPostgres(source, { dir, keep: 2, now: at(2) });
+    expect(path.basename(result.file)).toBe("deskcoach-2026-03-02T02-00-00-000Z.dump");
+    expect(result.check.ok).toBe(true);
+    expect(result.check.tables?.length).toBe(original.size);
+    expect(result.check.tables?.every((t) => t.match && t.sourceRows === original.get(t.name)?.rows)).toBe(true);
+    // Only the dump is left: nothing half-written, and the scratch database is gone.
+    expect(fs.readdirSync(dir)).toEqual([path.basename(result.file)]);
+    const leftover = await withClient(serverUrl(), (client) => client.query("select datname from pg_database where datname like 'deskcoach_verify_%'"));
+    expect(leftover.rows).toEqual([]);
+
+    // Into a database that is empty, and into one that was only migrated.
+    for (const migrated of [false, true]) {
+      const target = await database(migrated);
+      const restored = await restorePostgres(result.file, target);
+      expect(restored.check.ok).toBe(true);
+      expect(await checksums(target)).toEqual(original);
+      // The audit log is as append-only as it was.
+      const again = openPostgres(target);
+      await expect(sql`update ${sql.table("audit_event")} set action = 'rewritten'`.execute(again.db)).rejects.toThrow(/permission denied|append-only/);
+      await again.close();
+    }
+
+    // Pruned like the SQLite backups: the newest two are kept.
+    await backupPostgres(source, { dir, keep: 2, now: at(3) });
+    await backupPostgres(source, { dir, keep: 2, now: at(4) });
+    expect(listBackups(dir, ".dump").map((f) => path.basename(f))).toEqual(["deskcoach-2026-03-03T02-00-00-000Z.dump", "deskcoach-2026-03-04T02-00-00-000Z.dump"]);
+  }, 60_000);
+
+  it("refuses to restore into a database that holds a practice, and leaves it untouched", async () => {
+    const source = await database(true);
+    const connection = openPostgres(source);
+    await createPractice(connection.db, { name: "Oak Street Clinic" });
+    await createUser(connection.db, { email: "maria@practice.test", name: "Maria Lopez", role: "staff" });
+    await connection.close();
+    const { file } = await backupPostgres(source, { dir, keep: 14 });
+
+    const occupied = await database(true);
+    const other = openPostgres(occupied);
+    await createPractice(other.db, { name: "Elm Road Clinic" });
+    await other.close();
+    const before = await checksums(occupied);
+    await expect(restorePostgres(file, occupied)).rejects.toThrow(/already holds practice data .*nothing changed[\s\S]*create a new database/);
+    expect(await checksums(occupied)).toEqual(before);
+  }, 60_000);
 });
