@@ -16,6 +16,18 @@ import pg from "pg";
 export interface ThrowawayCluster {
   /** Connects as the test role to its own database; the role may CREATE DATABASE. */
   url: string;
+  /**
+   * `pg_ctl restart -m immediate`: the server stops as in a crash (every connection cut, no
+   * checkpoint) and comes back through crash recovery, on the same port and folder. The cluster
+   * runs with fsync off, which loses nothing here: the operating system keeps the files the
+   * server wrote, and only a power cut or a kernel crash would drop them.
+   */
+  restart(): void;
+  /** `pg_ctl stop -m immediate`, keeping the folder: the server is down until `start()`. */
+  halt(): void;
+  /** Starts a halted server again (crash recovery first). */
+  start(): void;
+  /** Stops the server and deletes its folder. */
   stop(): void;
 }
 
@@ -49,7 +61,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+export interface ClusterOptions {
+  /**
+   * Commits wait until their WAL is handed to the operating system (synchronous_commit=on), as
+   * on a real server. Off by default, for speed; a test that crashes the server (`restart`,
+   * `halt`) and counts on acknowledged commits must turn it on: with it off, a commit is
+   * acknowledged before its WAL leaves the server's memory, and an immediate stop loses it.
+   */
+  durableCommits?: boolean;
+}
+
+export async function startThrowawayCluster(clusterOptions: ClusterOptions = {}): Promise<ThrowawayCluster> {
   const bin = binDir();
   const { user, wrap } = asClusterUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-pg-"));
@@ -63,8 +85,14 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
   const port = await freePort();
   // Durability settings are off: the cluster is thrown away, and speed is all a test needs of it.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options, "start"]);
+  // fsync and full-page writes guard against a power cut or a kernel crash only, which no test
+  // makes; synchronous_commit also guards against the server's own crash (see durableCommits).
+  const synchronousCommit = clusterOptions.durableCommits ? "on" : "off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} -c full_page_writes=off -c max_connections=200`;
+  const start = () => run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options, "start"]);
+  start();
+  const halt = () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+  const restart = () => run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-m", "immediate", "-w", "-t", "60", "-o", options, "restart"]);
   const stop = () => {
     try {
       run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
@@ -85,7 +113,7 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
     stop();
     throw error;
   }
-  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, stop };
+  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, restart, halt, start, stop };
 }
 
 /** `url` with its database replaced by `database`. */
