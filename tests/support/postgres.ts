@@ -6,7 +6,8 @@
 // system user (Debian's postgresql package creates it) through `runuser`, and the folder is
 // handed to that user; run as anyone else, they run as that user. The binaries are found on PATH,
 // else in /usr/lib/postgresql/<version>/bin (where Debian puts them, off PATH).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -22,11 +23,11 @@ export interface ThrowawayCluster {
    * runs with fsync off, which loses nothing here: the operating system keeps the files the
    * server wrote, and only a power cut or a kernel crash would drop them.
    */
-  restart(): void;
+  restart(): Promise<void>;
   /** `pg_ctl stop -m immediate`, keeping the folder: the server is down until `start()`. */
-  halt(): void;
+  halt(): Promise<void>;
   /** Starts a halted server again (crash recovery first). */
-  start(): void;
+  start(): Promise<void>;
   /** Stops the server and deletes its folder. */
   stop(): void;
 }
@@ -89,10 +90,16 @@ export async function startThrowawayCluster(clusterOptions: ClusterOptions = {})
   // makes; synchronous_commit also guards against the server's own crash (see durableCommits).
   const synchronousCommit = clusterOptions.durableCommits ? "on" : "off";
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} -c full_page_writes=off -c max_connections=200`;
-  const start = () => run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options, "start"]);
-  start();
-  const halt = () => run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
-  const restart = () => run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-m", "immediate", "-w", "-t", "60", "-o", options, "restart"]);
+  const startArgs = ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options];
+  run("pg_ctl", [...startArgs, "start"]);
+  // These three leave the event loop free, so that a test's requests go on while the server stops.
+  const runAsync = async (cmd: string, args: string[]) => {
+    const [file, argv] = wrap(path.join(bin, cmd), args);
+    await promisify(execFile)(file, argv, { cwd: dir });
+  };
+  const start = () => runAsync("pg_ctl", [...startArgs, "start"]);
+  const halt = () => runAsync("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+  const restart = () => runAsync("pg_ctl", [...startArgs, "-m", "immediate", "restart"]);
   const stop = () => {
     try {
       run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

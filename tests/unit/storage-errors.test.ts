@@ -93,7 +93,7 @@ describe.skipIf(!onPostgres)(title, () => {
       }
       throw new Error("the two queries did not start");
     });
-    cluster.halt();
+    await cluster.halt();
     try {
       const queryCutOff = await inQuery;
       expect((queryCutOff as Error).message).toBe("Connection terminated unexpectedly");
@@ -106,7 +106,7 @@ describe.skipIf(!onPostgres)(title, () => {
       expect((refused as { code?: string }).code).toBe("ECONNREFUSED");
       expect(storageFailureOf(refused)).toBe("unreachable");
     } finally {
-      cluster.start();
+      await cluster.start();
     }
     // The same pool hands out working connections once the server is back.
     const { rows } = await sql<{ one: number }>`select 1 as one`.execute(connection.db);
