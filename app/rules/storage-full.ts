@@ -1,8 +1,6 @@
 // What a person is told when the database cannot take a request: the server's disk is full or
 // failing, or the database server is out of reach (restarting, say). Shared by the error page
 // and the server's last-resort answer; nothing here may name internals.
-import type { StorageFailure } from "#db/storage-errors.ts";
-
 export const STORAGE_FULL = {
   title: "Storage is full",
   message:
@@ -16,10 +14,11 @@ export const DATABASE_UNREACHABLE = {
   message: "DeskCoach cannot reach its database just now. Please try again in a minute. If it keeps happening, tell your office manager.",
 } as const;
 
-export const STORAGE_NOTICES: Record<StorageFailure, { title: string; message: string }> = {
+/** By the kinds of storage failure db/storage-errors.ts tells apart. */
+export const STORAGE_NOTICES = {
   full: STORAGE_FULL,
   unreachable: DATABASE_UNREACHABLE,
-};
+} as const;
 
 /**
  * The notice a 503 carries, from the text the server answered with (the error page gets the
