@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -18,7 +18,7 @@ import { getPractice } from "./models/practice.server.ts";
 import { roleAtLeast } from "./models/users.server.ts";
 import { useNonce } from "./nonce.tsx";
 import { services } from "./services.server.ts";
-import { STORAGE_FULL } from "#app/rules/storage-full.ts";
+import { storageNoticeFor } from "#app/rules/storage-full.ts";
 import stylesHref from "./styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -30,6 +30,16 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "DeskCoach" }];
+
+// The error page keeps the Retry-After of a storage failure's 503 (app/server/storage-failures.ts):
+// of a thrown answer's headers Remix passes on only the cookies, unless the boundary's route (this
+// one, the only boundary) passes on the rest. Nothing else is added to any page's headers.
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const retryAfter = errorHeaders?.get("Retry-After");
+  const headers = new Headers();
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 // Public: tells the page shell who is signed in (their own name and role only).
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -124,8 +134,7 @@ export function ErrorBoundary() {
       title = "Not available to you";
       message = "Your account does not have access to this page.";
     } else if (error.status === 503) {
-      title = STORAGE_FULL.title;
-      message = STORAGE_FULL.message;
+      ({ title, message } = storageNoticeFor(error.data));
     } else if (error.status < 500) {
       // A refused request: say why, in the words the action answered with.
       title = error.statusText || "This could not be done";

@@ -206,6 +206,12 @@ export function openPostgres(url: string): PostgresConnection {
   // An idle connection the server drops (a restart) is an error on the pool; the next query
   // opens a new connection, so it is not worth more than a line.
   pool.on("error", (error) => console.error(`PostgreSQL: an idle connection failed: ${error.message}`));
+  // A connection that drops while a request holds it is an 'error' event on its client, which
+  // the pool listens for only while the client is idle: unheard, Node ends the process. The
+  // query it was running fails with that same error (answered as "cannot reach the database",
+  // app/server/storage-failures.ts), and the pool discards the broken client when it is given
+  // back, so there is nothing more to do here than listen.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { dialect: "postgres", db, pool, close: () => db.destroy() };
 }

@@ -118,9 +118,9 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
     },
     async updateSessionExpiration(token, expiresAt) {
       // Lucia and `validate` below both extend a session as a side effect of reading a page. On
-      // a full disk the session keeps its current end instead: the page must not fail for want
-      // of this write, and a later request extends it once there is room again. (Ending a
-      // session is never skipped like this.)
+      // a full disk (or a database out of reach) the session keeps its current end instead: the
+      // page must not fail for want of this write, and a later request extends it once there is
+      // room again. (Ending a session is never skipped like this.)
       await db
         .updateTable("session")
         .set((eb) => ({

@@ -13,9 +13,9 @@ import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { isStorageFailure } from "#db/storage-errors.ts";
+import { storageFailureOf } from "#db/storage-errors.ts";
 import { readEnvFor } from "#app/env.server.ts";
-import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
+import { STORAGE_NOTICES } from "#app/rules/storage-full.ts";
 import { createAdmission, MAX_IN_PROGRESS, MAX_WAITING } from "./admission.ts";
 import { clientAddress } from "./client-address.ts";
 import { refusalBeforeRoutes } from "./refusals.ts";
@@ -23,7 +23,7 @@ import { createLog } from "./request-log.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { answerPlain, sendResponse, toRequest } from "./send-response.ts";
 import { indexStatic, serveStatic } from "./static-assets.ts";
-import { answerStorageFailures } from "./storage-failures.ts";
+import { answerStorageFailures, STORAGE_FAILURE_HEADERS } from "./storage-failures.ts";
 
 process.env.NODE_ENV ??= "production";
 
@@ -95,8 +95,9 @@ async function main(): Promise<void> {
     } catch (error) {
       // Never a stack trace to the client; the log has it.
       console.error(error);
-      if (!res.headersSent && isStorageFailure(error)) {
-        await answerPlain(req, res, 503, STORAGE_FULL.message, { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) });
+      const storageFailure = storageFailureOf(error);
+      if (!res.headersSent && storageFailure) {
+        await answerPlain(req, res, 503, STORAGE_NOTICES[storageFailure].message, STORAGE_FAILURE_HEADERS);
       } else if (!res.headersSent) {
         await answerPlain(req, res, 500, "Something went wrong on our side. Please try again.");
       } else {

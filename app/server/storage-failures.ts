@@ -1,16 +1,20 @@
-// A full or failing disk is answered as "try again shortly" (503), never as a crash of ours
-// (500). Every loader and action of the build is wrapped here, in one place: a storage error it
-// throws becomes a thrown 503 response, which Remix renders with the root error boundary (or
-// returns as is from a resource route). SQLite has already rolled the failed transaction back.
+// A full or failing disk, or a database server out of reach, is answered as "try again shortly"
+// (503), never as a crash of ours (500). Every loader and action of the build is wrapped here, in
+// one place: a storage error it throws becomes a thrown 503 response, which Remix renders with
+// the root error boundary (or returns as is from a resource route). The database has already
+// rolled the failed transaction back (SQLite itself; PostgreSQL when the connection ended).
 import type { ServerBuild } from "@remix-run/node";
-import { isStorageFailure } from "#db/storage-errors.ts";
-import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
+import { storageFailureOf, type StorageFailure } from "#db/storage-errors.ts";
+import { STORAGE_NOTICES, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
 
-function storageFullResponse(): Response {
-  return new Response(STORAGE_FULL.message, {
+/** The headers every storage-failure answer carries, whoever writes it. */
+export const STORAGE_FAILURE_HEADERS = { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) } as const;
+
+function storageFailureResponse(kind: StorageFailure): Response {
+  return new Response(STORAGE_NOTICES[kind].message, {
     status: 503,
     statusText: "Service Unavailable",
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) },
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...STORAGE_FAILURE_HEADERS },
   });
 }
 
@@ -21,10 +25,11 @@ function guard<F extends DataFunction>(routeId: string, fn: F): F {
     try {
       return await fn(args);
     } catch (error) {
-      if (!isStorageFailure(error)) throw error;
+      const kind = storageFailureOf(error);
+      if (!kind) throw error;
       // The log keeps the detail the person is spared.
-      console.error(`Storage failure in ${routeId}:`, error);
-      throw storageFullResponse();
+      console.error(`Storage failure (${kind}) in ${routeId}:`, error);
+      throw storageFailureResponse(kind);
     }
   };
   return guarded as unknown as F;

@@ -6,7 +6,8 @@
 // system user (Debian's postgresql package creates it) through `runuser`, and the folder is
 // handed to that user; run as anyone else, they run as that user. The binaries are found on PATH,
 // else in /usr/lib/postgresql/<version>/bin (where Debian puts them, off PATH).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -16,6 +17,18 @@ import pg from "pg";
 export interface ThrowawayCluster {
   /** Connects as the test role to its own database; the role may CREATE DATABASE. */
   url: string;
+  /**
+   * `pg_ctl restart -m immediate`: the server stops as in a crash (every connection cut, no
+   * checkpoint) and comes back through crash recovery, on the same port and folder. The cluster
+   * runs with fsync off, which loses nothing here: the operating system keeps the files the
+   * server wrote, and only a power cut or a kernel crash would drop them.
+   */
+  restart(): Promise<void>;
+  /** `pg_ctl stop -m immediate`, keeping the folder: the server is down until `start()`. */
+  halt(): Promise<void>;
+  /** Starts a halted server again (crash recovery first). */
+  start(): Promise<void>;
+  /** Stops the server and deletes its folder. */
   stop(): void;
 }
 
@@ -49,7 +62,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+export interface ClusterOptions {
+  /**
+   * Commits wait until their WAL is handed to the operating system (synchronous_commit=on), as
+   * on a real server. Off by default, for speed; a test that crashes the server (`restart`,
+   * `halt`) and counts on acknowledged commits must turn it on: with it off, a commit is
+   * acknowledged before its WAL leaves the server's memory, and an immediate stop loses it.
+   */
+  durableCommits?: boolean;
+}
+
+export async function startThrowawayCluster(clusterOptions: ClusterOptions = {}): Promise<ThrowawayCluster> {
   const bin = binDir();
   const { user, wrap } = asClusterUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-pg-"));
@@ -63,8 +86,20 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
   const port = await freePort();
   // Durability settings are off: the cluster is thrown away, and speed is all a test needs of it.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options, "start"]);
+  // fsync and full-page writes guard against a power cut or a kernel crash only, which no test
+  // makes; synchronous_commit also guards against the server's own crash (see durableCommits).
+  const synchronousCommit = clusterOptions.durableCommits ? "on" : "off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} -c full_page_writes=off -c max_connections=200`;
+  const startArgs = ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options];
+  run("pg_ctl", [...startArgs, "start"]);
+  // These three leave the event loop free, so that a test's requests go on while the server stops.
+  const runAsync = async (cmd: string, args: string[]) => {
+    const [file, argv] = wrap(path.join(bin, cmd), args);
+    await promisify(execFile)(file, argv, { cwd: dir });
+  };
+  const start = () => runAsync("pg_ctl", [...startArgs, "start"]);
+  const halt = () => runAsync("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+  const restart = () => runAsync("pg_ctl", [...startArgs, "-m", "immediate", "restart"]);
   const stop = () => {
     try {
       run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
@@ -85,7 +120,7 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
     stop();
     throw error;
   }
-  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, stop };
+  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, restart, halt, start, stop };
 }
 
 /** `url` with its database replaced by `database`. */

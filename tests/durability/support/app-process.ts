@@ -3,7 +3,7 @@
 // starts it; its own TestServer hides the process). Every child started here is killed
 // when the test process ends, however it ends, so a failed round leaves no server behind.
 import type { ChildProcess } from "node:child_process";
-import { migrateToLatest, openDatabase, type DB } from "#db/connection.ts";
+import { migrateToLatest, openConnection, openDatabase, type DB } from "#db/connection.ts";
 import { spawnApp } from "#tests/support/server.ts";
 
 const live = new Set<ChildProcess>();
@@ -26,6 +26,17 @@ export interface AppProcess {
 /** Migrates and fills a database file before any server opens it. */
 export async function prepareDatabase(dbFile: string, seed?: (db: DB) => Promise<void>): Promise<void> {
   const connection = openDatabase(dbFile);
+  try {
+    await migrateToLatest(connection.db);
+    await seed?.(connection.db);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The same for a PostgreSQL database (`postgres://…`), before any server opens it. */
+export async function preparePostgres(url: string, seed?: (db: DB) => Promise<void>): Promise<void> {
+  const connection = openConnection(url);
   try {
     await migrateToLatest(connection.db);
     await seed?.(connection.db);

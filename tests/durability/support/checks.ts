@@ -1,5 +1,5 @@
 // What must hold of a database file after anything at all happened to the server writing it.
-import { openDatabase, type SqliteConnection } from "#db/connection.ts";
+import { openDatabase, type Connection, type SqliteConnection } from "#db/connection.ts";
 
 /** Opens the file with the app's own settings for the length of `check`. */
 export async function withDatabase<T>(dbFile: string, check: (connection: SqliteConnection) => Promise<T>): Promise<T> {
@@ -23,7 +23,7 @@ export function fileHealth(connection: SqliteConnection): { integrity: string[];
  * completion it earns, or a completion pointing at an attempt that did not pass. Both are written
  * in one transaction, so either both exist or neither does.
  */
-export async function halfWrittenResults(connection: SqliteConnection, userIds: number[]) {
+export async function halfWrittenResults(connection: Pick<Connection, "db">, userIds: number[]) {
   const passedWithoutCompletion = await connection.db
     .selectFrom("quiz_attempt as a")
     .select(["a.id", "a.request_id"])

@@ -9,6 +9,7 @@ export interface Answer {
   location: string | null;
   body: string;
   cookies: string[];
+  headers: http.IncomingHttpHeaders;
 }
 
 export type FormFields = [string, string][];
@@ -28,6 +29,7 @@ function send(method: "GET" | "POST", baseUrl: string, path: string, headers: Re
           location: response.headers.location ?? null,
           body: Buffer.concat(chunks).toString("utf8"),
           cookies: response.headers["set-cookie"] ?? [],
+          headers: response.headers,
         });
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", done);
