@@ -16,6 +16,8 @@ import pg from "pg";
 export interface ThrowawayCluster {
   /** Connects as the test role to its own database; the role may CREATE DATABASE. */
   url: string;
+  /** The server's own process (the postmaster), whose children are its connections; null once stopped. */
+  pid(): number | null;
   stop(): void;
 }
 
@@ -49,7 +51,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+export interface ClusterOptions {
+  /**
+   * Durable like a real server (fsync, synchronous_commit and full_page_writes on, PostgreSQL's
+   * defaults): for the benchmark, whose commits are compared with SQLite's synchronous=FULL.
+   * Off by default: the tests throw the cluster away, and speed is all they need of it.
+   */
+  durable?: boolean;
+}
+
+export async function startThrowawayCluster(clusterOptions: ClusterOptions = {}): Promise<ThrowawayCluster> {
   const bin = binDir();
   const { user, wrap } = asClusterUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-pg-"));
@@ -62,8 +73,10 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   // A UTF-8 ctype, so that lower() folds every letter (Í, Ñ), not only A–Z: the name search relies on it.
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
   const port = await freePort();
-  // Durability settings are off: the cluster is thrown away, and speed is all a test needs of it.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  // Durability settings are off unless asked for: the cluster is thrown away, and speed is all a
+  // test needs of it.
+  const durability = clusterOptions.durable ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${durability} -c max_connections=200`;
   run("pg_ctl", ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options, "start"]);
   const stop = () => {
     try {
@@ -85,7 +98,14 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
     stop();
     throw error;
   }
-  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, stop };
+  const pid = () => {
+    try {
+      return Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]) || null;
+    } catch {
+      return null;
+    }
+  };
+  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, pid, stop };
 }
 
 /** `url` with its database replaced by `database`. */
