@@ -140,6 +140,7 @@ async function main(): Promise<number> {
   let exitCode = 0;
   let growth: GrowthSize[] | null = null;
   let postgres: Awaited<ReturnType<typeof measurePostgres>> = null;
+  let postgresError: string | null = null;
 
   const serverEnv = {
     NODE_ENV: "production",
@@ -454,7 +455,16 @@ async function main(): Promise<number> {
       });
       log(`  fsync: ${Math.round(f.commitsPerSecond)} commits/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`);
     }
-    if (DB === "postgres") postgres = await measurePostgres();
+    if (DB === "postgres") {
+      // A PostgreSQL that cannot be started or seeded fails the run, but not the SQLite rows' report.
+      try {
+        postgres = await measurePostgres();
+      } catch (error) {
+        exitCode = 1;
+        postgresError = error instanceof Error ? error.message : String(error);
+        log(`postgres: FAILED: ${postgresError}`);
+      }
+    }
     if (GROWTH) {
       growth = await measureGrowth({ sizes: GROWTH_SIZES, root: ROOT, buildDir: BUILD_DIR, tmp, browserHeaders: BROWSER_HEADERS, log });
     }
@@ -531,7 +541,7 @@ async function main(): Promise<number> {
         };
       })()
     : null;
-  const fullReport = postgresReport ? { ...report, postgres: postgresReport } : report;
+  const fullReport = postgresReport ? { ...report, postgres: postgresReport } : postgresError ? { ...report, postgres: { error: postgresError } } : report;
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, ONLY ? "partial.json" : "latest.json");
   fs.writeFileSync(out, `${JSON.stringify(fullReport, null, 2)}\n`);
