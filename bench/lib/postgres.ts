@@ -89,7 +89,7 @@ export function scalingBound(one: ScenarioResult | undefined, two: ScenarioResul
     ours.postgres !== undefined ? `PostgreSQL ${share(ours.postgres)}` : null,
     ours.haproxy !== undefined ? `HAProxy ${share(ours.haproxy)}` : null,
     ours.loadGenerator !== undefined ? `load generator ${share(ours.loadGenerator)}` : null,
-    `everything else on the machine${ours.postgres === undefined ? " (PostgreSQL too, if it runs here)" : ""} ${share(others)}`,
+    `everything else on the machine (other work, the kernel's loopback traffic${ours.postgres === undefined ? ", PostgreSQL if it runs here" : ""}) ${share(others)}`,
   ].filter(Boolean);
   const counted = ["apps", ours.postgres !== undefined ? "PostgreSQL" : null, ours.haproxy !== undefined ? "HAProxy" : null, ours.loadGenerator !== undefined ? "load generator" : null].filter(Boolean);
   const perRequest = (r: ScenarioResult) => (r.cpuMs && r.responses ? Object.values({ ...r.cpuMs, machine: 0 }).reduce((a, b) => a + b, 0) / r.responses : null);
