@@ -17,6 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createSessions } from "#app/models/sessions.server.ts";
+import { openDatabase } from "#db/connection.ts";
 import { request } from "./lib/http.ts";
 import { cpuMs, memoryNow, sampleMemory, startServer } from "./lib/processes.ts";
 import { answersFor, seedPractice, type SeededPractice } from "./lib/seed.ts";
@@ -87,7 +88,7 @@ export async function measureGrowth(options: {
   for (const people of options.sizes) {
     const file = path.join(options.tmp, `growth-${people}.sqlite`);
     options.log(`growth: seeding ${people.toLocaleString("en-US")} people, two years of activity`);
-    const practice = await seedPractice(file, { employees: people, years: 2, now: new Date(), contentDir: path.join(options.root, "content"), randomSeed: 20261205 });
+    const practice = await seedPractice(openDatabase(file), { employees: people, years: 2, now: new Date(), contentDir: path.join(options.root, "content"), randomSeed: 20261205 });
     options.log(`growth: seeded in ${practice.seconds.toFixed(1)} s (${Object.entries(practice.counts).map(([k, v]) => `${v.toLocaleString("en-US")} ${k}`).join(", ")})`);
     const sessions = createSessions(practice.connection.db, { idleMinutes: 600, maxHours: 12 });
     const cookieOf = async (who: GrowthPage["as"]) => {

@@ -8,12 +8,16 @@
 // BENCH_REBUILD=1 (always build) or 0 (never: measure BENCH_BUILD_DIR as it is), BENCH_KEEP=1 (keep
 // the temp folder), BENCH_DB_DIR (where the temp folder goes), BENCH_EMPLOYEES (200: the seeded
 // practice's size), BENCH_GROWTH=1 (afterwards, the growth table: bench/growth.ts; the sizes are
-// BENCH_GROWTH_SIZES, 200,2000,10000).
+// BENCH_GROWTH_SIZES, 200,2000,10000), BENCH_DB=postgres (afterwards, lesson, progress, reports
+// and submit again on PostgreSQL, with one app process and with two behind HAProxy, side by side
+// with SQLite; BENCH_DATABASE_URL: a server to use instead of a throwaway cluster).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createSessions } from "#app/models/sessions.server.ts";
+import { openConnection, openDatabase } from "#db/connection.ts";
+import { startLoadBalancer, type LoadBalancer } from "#tests/support/haproxy.ts";
 import type { Role } from "#db/schema.ts";
 import { buildIfNeeded } from "./lib/build.ts";
 import { checkServer, type Check } from "./lib/checks.ts";
@@ -22,9 +26,10 @@ import { decodeBody, request } from "./lib/http.ts";
 import { measureJs, type JsSize } from "./lib/js-size.ts";
 import { runLoad, type LoadOptions } from "./lib/load.ts";
 import { runPaced } from "./lib/paced.ts";
-import { cpuMs, sampleMemory, startServer, type ServerProcess } from "./lib/processes.ts";
-import { markdown, ratios, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
-import { seedPractice } from "./lib/seed.ts";
+import { POSTGRES_SCENARIOS, SCALING_TARGET, scalingBound, serverSettings, startBenchPostgres } from "./lib/postgres.ts";
+import { childPids, cpuMs, machineBusyMs, processTreeCpuMs, sampleMemory, startServer, type ServerProcess } from "./lib/processes.ts";
+import { markdown, ratios, SETUP_LABELS, sideBySide, sideBySideMarkdown, sideBySideTable, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
+import { seedPractice, type SeededPractice } from "./lib/seed.ts";
 import { growthTable, growthTargets, measureGrowth, type GrowthSize } from "./growth.ts";
 import { lessonPath, scenarios, type HttpScenario, type ScenarioContext, type ServerKind } from "./scenarios.ts";
 
@@ -42,6 +47,8 @@ if (!Number.isInteger(EMPLOYEES) || EMPLOYEES < 10 || EMPLOYEES > 100_000) throw
 const GROWTH = process.env.BENCH_GROWTH === "1";
 const GROWTH_SIZES = (process.env.BENCH_GROWTH_SIZES ?? "200,2000,10000").split(",").map((s) => Number(s.trim()));
 if (GROWTH_SIZES.some((n) => !Number.isInteger(n) || n < 10 || n > 100_000)) throw new Error("BENCH_GROWTH_SIZES must be whole numbers from 10 to 100,000, comma-separated");
+const DB = process.env.BENCH_DB ?? "sqlite";
+if (DB !== "sqlite" && DB !== "postgres") throw new Error("BENCH_DB must be sqlite (the default) or postgres");
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
 const BUILD_DIR = path.resolve(ROOT, process.env.BENCH_BUILD_DIR ?? "bench/.build");
 const RESULTS_DIR = path.join(ROOT, "bench/results");
@@ -101,32 +108,27 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(process.env.BENCH_DB_DIR ?? os.tmpdir(), "deskcoach-bench-"));
   const dbFile = path.join(tmp, "bench.sqlite");
   log(`seed: ${EMPLOYEES} employees, 2 years of activity into ${dbFile}`);
-  const practice = await seedPractice(dbFile, {
-    employees: EMPLOYEES,
-    years: 2,
-    now: new Date(),
-    contentDir: path.join(ROOT, "content"),
-    randomSeed: 20261126,
-  });
+  // The PostgreSQL rows (BENCH_DB=postgres) seed the very same practice: same options, same clock.
+  const seedOptions = { employees: EMPLOYEES, years: 2, now: new Date(), contentDir: path.join(ROOT, "content"), randomSeed: 20261126 };
+  const practice = await seedPractice(openDatabase(dbFile), seedOptions);
   log(`seed: ${Object.entries(practice.counts).map(([k, v]) => `${v} ${k}`).join(", ")} in ${practice.seconds.toFixed(1)} s`);
   for (const note of practice.notes) log(`seed: ${note}`);
 
-  const sessions = createSessions(practice.connection.db, SESSION_OPTIONS);
-  let staffCursor = 0;
-  const makeSessions = async (role: Role, count: number): Promise<string[]> => {
-    const cookies: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const person =
-        role === "staff"
-          ? practice.staff[staffCursor++ % practice.staff.length]
-          : role === "manager"
-            ? practice.manager
-            : practice.owner;
-      if (!person) throw new Error(`No ${role} in the bench practice`);
-      cookies.push(`deskcoach_session=${await sessions.create(person.id)}`);
-    }
-    return cookies;
+  /** Fresh sessions in `practice`'s database, made as sign-in makes them; staff in turn. */
+  const sessionMaker = (of: SeededPractice) => {
+    const sessions = createSessions(of.connection.db, SESSION_OPTIONS);
+    let staffCursor = 0;
+    return async (role: Role, count: number): Promise<string[]> => {
+      const cookies: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const person = role === "staff" ? of.staff[staffCursor++ % of.staff.length] : role === "manager" ? of.manager : of.owner;
+        if (!person) throw new Error(`No ${role} in the bench practice`);
+        cookies.push(`deskcoach_session=${await sessions.create(person.id)}`);
+      }
+      return cookies;
+    };
   };
+  const makeSessions = sessionMaker(practice);
 
   const results: ScenarioResult[] = [];
   const hwm: Record<string, number> = {};
@@ -137,6 +139,8 @@ async function main(): Promise<number> {
   let captureFile: string | null = null;
   let exitCode = 0;
   let growth: GrowthSize[] | null = null;
+  let postgres: Awaited<ReturnType<typeof measurePostgres>> = null;
+  let postgresError: string | null = null;
 
   const serverEnv = {
     NODE_ENV: "production",
@@ -188,18 +192,32 @@ async function main(): Promise<number> {
     );
   };
 
-  const runHttp = async (scenario: HttpScenario, server: ServerProcess) => {
+  /** What one run of a scenario is measured against: the SQLite server, or PostgreSQL's app process(es). */
+  interface MeasuredAgainst {
+    name: string;
+    url: string;
+    /** The app processes: their CPU is summed, their peak RSS is the largest. */
+    pids: number[];
+    practice: SeededPractice;
+    sessions: ScenarioContext["sessions"];
+    results: ScenarioResult[];
+    /** PostgreSQL rows: CPU of the other processes on the machine, as counters in ms. */
+    otherCpu?: Record<string, () => number>;
+  }
+  const sqliteTarget = (server: ServerProcess): MeasuredAgainst => ({ name: server.name, url: server.url, pids: [server.pid], practice, sessions: makeSessions, results });
+
+  const runHttp = async (scenario: HttpScenario, target: MeasuredAgainst): Promise<ScenarioResult> => {
     const ctx: ScenarioContext = {
-      practice,
-      origin: server.url,
+      practice: target.practice,
+      origin: target.url,
       connections: CONNECTIONS,
       browserHeaders: BROWSER_HEADERS,
-      sessions: makeSessions,
-      measured: (name) => results.find((r) => r.name === name),
+      sessions: target.sessions,
+      measured: (name) => target.results.find((r) => r.name === name),
     };
     const prepared = await scenario.prepare(ctx);
     if (prepared.probe) {
-      const probe = await request(`${server.url}${prepared.probe.path}`, { headers: prepared.probe.headers });
+      const probe = await request(`${target.url}${prepared.probe.path}`, { headers: prepared.probe.headers });
       if (probe.status === 404 && scenario.optional) {
         return { name: scenario.name, description: scenario.description, status: "not built yet" as const, note: `${prepared.probe.path} answers 404` };
       }
@@ -208,7 +226,7 @@ async function main(): Promise<number> {
       }
     }
     const load = (seconds: number, phase: string): LoadOptions => ({
-      url: server.url,
+      url: target.url,
       connections: CONNECTIONS,
       seconds,
       expectStatus: prepared.expectStatus,
@@ -222,7 +240,7 @@ async function main(): Promise<number> {
     const run = (seconds: number, phase: string) =>
       paced
         ? runPaced({
-            url: server.url,
+            url: target.url,
             rate: paced.rate,
             seconds,
             connections: CONNECTIONS,
@@ -231,14 +249,19 @@ async function main(): Promise<number> {
             onTick: load(seconds, phase).onTick,
           })
         : runLoad(load(seconds, phase));
-    const memory = sampleMemory(server.pid);
+    const memory = target.pids.map((pid) => sampleMemory(pid));
     if (WARMUP > 0) await run(WARMUP, "warm-up");
-    const cpuBefore = cpuMs(server.pid);
+    const appCpu = () => target.pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+    const others = Object.entries(target.otherCpu ?? {});
+    const cpuBefore = appCpu();
+    const othersBefore = others.map(([, read]) => read());
     const measured = await run(SECONDS, "measuring");
-    const cpuUsed = cpuMs(server.pid) - cpuBefore;
-    if (server.name === "app") appResponses += measured.responses;
-    const peak = memory.stop();
-    hwm[server.name] = Math.max(hwm[server.name] ?? 0, peak.hwm);
+    const cpuUsed = appCpu() - cpuBefore;
+    const othersUsed = others.map(([name, read], i) => [name, read() - (othersBefore[i] ?? 0)] as const);
+    if (target.name === "app") appResponses += measured.responses;
+    const peaks = memory.map((m) => m.stop());
+    const peak = { peakRss: Math.max(...peaks.map((p) => p.peakRss)), hwm: Math.max(...peaks.map((p) => p.hwm)) };
+    if (!target.otherCpu) hwm[target.name] = Math.max(hwm[target.name] ?? 0, peak.hwm);
     const verification = prepared.verify ? await prepared.verify() : undefined;
     const failed = verification?.ok === false;
     return {
@@ -260,7 +283,112 @@ async function main(): Promise<number> {
       serverCpuMsPerRequest: measured.responses > 0 ? cpuUsed / measured.responses : null,
       serverPeakRssMB: peak.peakRss / MB,
       verification,
+      ...(target.otherCpu
+        ? { cpuMs: Object.fromEntries([["apps", cpuUsed] as const, ...othersUsed].map(([k, v]) => [k, Number(v.toFixed(1))])), appProcesses: target.pids.length }
+        : {}),
     };
+  };
+
+  /** Runs one scenario against `target`, logs its line and adds its result to `target.results`. */
+  const runScenario = async (scenario: HttpScenario, target: MeasuredAgainst) => {
+    log(`${scenario.name}: ${scenario.description}`);
+    try {
+      const result = await runHttp(scenario, target);
+      target.results.push(result);
+      log(
+        result.status === "measured" || result.status === "failed"
+          ? `  ${scenario.name}: ${Math.round(result.requestsPerSecond ?? 0).toLocaleString("en-US")} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors, ${(result.serverCpuMsPerRequest ?? 0).toFixed(2)} CPU ms/req, peak RSS ${(result.serverPeakRssMB ?? 0).toFixed(0)} MB${result.note ? ` (${result.note})` : ""}`
+          : `  ${scenario.name}: ${result.status} (${result.note})`,
+      );
+    } catch (error) {
+      exitCode = 1;
+      const message = error instanceof Error ? error.message : String(error);
+      target.results.push({ name: scenario.name, description: scenario.description, status: "failed", note: message });
+      log(`  ${scenario.name}: FAILED: ${message}`);
+    }
+  };
+
+  /**
+   * BENCH_DB=postgres: the same practice seeded into PostgreSQL (a durable throwaway cluster, or
+   * BENCH_DATABASE_URL), copied into one database per setup so that both start from the same
+   * rows, and lesson, progress, reports and submit measured against one app process, then two
+   * behind HAProxy (deploy/haproxy.cfg), with the same scenarios, connections and seconds as
+   * the SQLite rows.
+   */
+  const measurePostgres = async () => {
+    const group = POSTGRES_SCENARIOS.map((name) => chosen.find((s) => s.name === name)).filter((s): s is HttpScenario => s?.kind === "http");
+    if (group.length === 0) {
+      log(`postgres: none of ${POSTGRES_SCENARIOS.join(", ")} chosen (BENCH_ONLY); nothing to measure`);
+      return null;
+    }
+    log("postgres: starting the server");
+    const server = await startBenchPostgres();
+    try {
+      const seedDb = await server.create();
+      const settings = await serverSettings(seedDb.url);
+      log(`postgres: ${server.source}: PostgreSQL ${settings.server_version}, fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit}, full_page_writes=${settings.full_page_writes}`);
+      const seeded = await seedPractice(openConnection(seedDb.url), seedOptions);
+      await seeded.connection.close();
+      log(`postgres: seeded the same practice (${Object.entries(seeded.counts).map(([k, v]) => `${v} ${k}`).join(", ")}) in ${seeded.seconds.toFixed(1)} s`);
+      const setups: Record<string, ScenarioResult[]> = {};
+      for (const processes of [1, 2] as const) {
+        const key = `postgres${processes}`;
+        const copy = await server.create(seedDb.name);
+        const connection = openConnection(copy.url);
+        const of: SeededPractice = { ...seeded, connection };
+        const results: ScenarioResult[] = [];
+        setups[key] = results;
+        const apps: ServerProcess[] = [];
+        let balancer: LoadBalancer | null = null;
+        try {
+          for (let i = 1; i <= processes; i++) {
+            apps.push(
+              await startServer({
+                name: `app-${key}-${i}`,
+                args: [path.join(BUILD_DIR, "start.js")],
+                // Behind HAProxy the apps take the client's address from X-Forwarded-For, as deployed.
+                env: { ...serverEnv, DATABASE_URL: copy.url, ...(processes === 2 ? { TRUST_PROXY: "1" } : {}) },
+                cwd: ROOT,
+                logDir: tmp,
+                readyPath: "/healthz",
+              }),
+            );
+          }
+          // The SQLite app had served the trivial row (warm-up and measured seconds) before its
+          // lesson row; each app process here gets as much of the trivial route, directly, so
+          // that a process of the pair is as warm as the one alone (a young process costs more a
+          // request until V8 has optimised its hot paths).
+          for (const app of apps) {
+            progress(`  ${app.name}: warming up on /bench/trivial`);
+            await runLoad({ url: app.url, connections: CONNECTIONS, seconds: WARMUP + SECONDS, expectStatus: 200, headers: BROWSER_HEADERS, requests: [{ path: "/bench/trivial" }] });
+          }
+          if (processes === 2) balancer = await startLoadBalancer([(apps[0] as ServerProcess).url, (apps[1] as ServerProcess).url]);
+          const haproxyPid = balancer ? childPids(process.pid, "haproxy")[0] : undefined;
+          const postgresPid = server.pid();
+          const otherCpu: Record<string, () => number> = {
+            ...(postgresPid ? { postgres: () => processTreeCpuMs(postgresPid) } : {}),
+            ...(haproxyPid ? { haproxy: () => cpuMs(haproxyPid) } : {}),
+            // autocannon runs in this process.
+            loadGenerator: () => {
+              const used = process.cpuUsage();
+              return (used.user + used.system) / 1000;
+            },
+            // Every CPU's busy time, ours and anyone else's.
+            machine: machineBusyMs,
+          };
+          log(`${SETUP_LABELS[key]}: ${processes === 1 ? "one app process" : "two app processes behind HAProxy"} on ${copy.name}`);
+          const target: MeasuredAgainst = { name: key, url: balancer?.url ?? (apps[0] as ServerProcess).url, pids: apps.map((a) => a.pid), practice: of, sessions: sessionMaker(of), results, otherCpu };
+          for (const scenario of group) await runScenario(scenario, target);
+        } finally {
+          await balancer?.stop();
+          for (const app of apps) await app.stop();
+          await connection.close();
+        }
+      }
+      return { server: { source: server.source, ...settings }, seed: { ...seeded.counts, seconds: Number(seeded.seconds.toFixed(1)) }, setups };
+    } finally {
+      await server.stop();
+    }
   };
 
   // Servers start once per kind, in this order (the app first: the raw scenario replays its
@@ -276,21 +404,7 @@ async function main(): Promise<number> {
       try {
         if (kind === "app") await captureLesson(server);
         for (const scenario of group) {
-          log(`${scenario.name}: ${scenario.description}`);
-          try {
-            const result = await runHttp(scenario, server);
-            results.push(result);
-            log(
-              result.status === "measured" || result.status === "failed"
-                ? `  ${scenario.name}: ${Math.round(result.requestsPerSecond ?? 0).toLocaleString("en-US")} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors, ${(result.serverCpuMsPerRequest ?? 0).toFixed(2)} CPU ms/req, peak RSS ${(result.serverPeakRssMB ?? 0).toFixed(0)} MB${result.note ? ` (${result.note})` : ""}`
-                : `  ${scenario.name}: ${result.status} (${result.note})`,
-            );
-          } catch (error) {
-            exitCode = 1;
-            const message = error instanceof Error ? error.message : String(error);
-            results.push({ name: scenario.name, description: scenario.description, status: "failed", note: message });
-            log(`  ${scenario.name}: FAILED: ${message}`);
-          }
+          await runScenario(scenario, sqliteTarget(server));
         }
       } finally {
         const memory = sampleMemory(server.pid);
@@ -341,6 +455,16 @@ async function main(): Promise<number> {
       });
       log(`  fsync: ${Math.round(f.commitsPerSecond)} commits/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`);
     }
+    if (DB === "postgres") {
+      // A PostgreSQL that cannot be started or seeded fails the run, but not the SQLite rows' report.
+      try {
+        postgres = await measurePostgres();
+      } catch (error) {
+        exitCode = 1;
+        postgresError = error instanceof Error ? error.message : String(error);
+        log(`postgres: FAILED: ${postgresError}`);
+      }
+    }
     if (GROWTH) {
       growth = await measureGrowth({ sizes: GROWTH_SIZES, root: ROOT, buildDir: BUILD_DIR, tmp, browserHeaders: BROWSER_HEADERS, log });
     }
@@ -390,10 +514,48 @@ async function main(): Promise<number> {
     checks,
     growth: growth ? { sizes: growth, targets: growthTargets(growth) } : null,
   };
+  // BENCH_DB=postgres: the key `postgres`, absent otherwise (the other keys are as without it).
+  const postgresReport = postgres
+    ? (() => {
+        const rows = sideBySide(
+          POSTGRES_SCENARIOS.filter((name) => ordered.some((x) => x.name === name)),
+          { sqlite: ordered, ...postgres.setups },
+        );
+        const lesson = rows.find((x) => x.scenario === "lesson");
+        const ratio = lesson?.ratio2to1 ?? null;
+        const holds = ratio === null ? null : ratio >= SCALING_TARGET;
+        const one = postgres.setups.postgres1?.find((x) => x.name === "lesson");
+        const two = postgres.setups.postgres2?.find((x) => x.name === "lesson");
+        return {
+          server: postgres.server,
+          seed: postgres.seed,
+          setups: Object.fromEntries(Object.entries(postgres.setups).map(([key, scenarios]) => [key, { label: SETUP_LABELS[key], appProcesses: key === "postgres2" ? 2 : 1, scenarios }])),
+          sideBySide: rows,
+          lessonScaling: {
+            ratio,
+            target: SCALING_TARGET,
+            holds,
+            // What bounds it, whether or not it holds: from the ×2 lesson row's CPU accounting.
+            boundBy: scalingBound(one, two, os.cpus().length),
+          },
+        };
+      })()
+    : null;
+  const fullReport = postgresReport ? { ...report, postgres: postgresReport } : postgresError ? { ...report, postgres: { error: postgresError } } : report;
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, ONLY ? "partial.json" : "latest.json");
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(out.replace(/\.json$/, ".md"), markdown(ordered, t, report.date));
+  fs.writeFileSync(out, `${JSON.stringify(fullReport, null, 2)}\n`);
+  const postgresLines = postgresReport
+    ? [
+        `SQLite against PostgreSQL (${postgresReport.server.source}; PostgreSQL ${postgresReport.server.server_version}, fsync=${postgresReport.server.fsync}, synchronous_commit=${postgresReport.server.synchronous_commit}, full_page_writes=${postgresReport.server.full_page_writes}; SQLite synchronous=FULL), app CPU summed over the app processes:`,
+        "",
+        sideBySideMarkdown(postgresReport.sideBySide),
+        "",
+        `lesson ×2/×1: ${postgresReport.lessonScaling.ratio === null ? "not measured" : `${postgresReport.lessonScaling.ratio.toFixed(2)}×`} (target ≥ ${SCALING_TARGET}×: ${postgresReport.lessonScaling.holds === null ? "n/a" : postgresReport.lessonScaling.holds ? "holds" : "does not hold"}); bounded by ${postgresReport.lessonScaling.boundBy ?? "–"}`,
+        "",
+      ]
+    : [];
+  fs.writeFileSync(out.replace(/\.json$/, ".md"), [markdown(ordered, t, report.date), ...postgresLines].join("\n"));
 
   const print = (s: string) => process.stdout.write(`${s}\n`);
   print("");
@@ -407,6 +569,13 @@ async function main(): Promise<number> {
   print("");
   for (const c of checks) print(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(42)} ${c.detail}`);
   if (checks.length > 0) print("");
+  if (postgresReport) {
+    print(postgresLines[0] as string);
+    print(sideBySideTable(postgresReport.sideBySide));
+    print("");
+    print(postgresLines[4] as string);
+    print("");
+  }
   if (growth) {
     print(growthTable(growth));
     print("");

@@ -170,19 +170,23 @@ const submit: HttpScenario = {
         ]);
       },
       async verify() {
-        // Straight from the file, through the harness's own connection.
-        const lookup = ctx.practice.connection.sqlite.prepare(
-          "select id from quiz_attempt where request_id = ?",
-        );
+        // Straight from the database, through the harness's own connection (SQLite or PostgreSQL).
+        const db = ctx.practice.connection.db;
+        const stored = new Map<string, number>();
+        const ids = [...sent];
+        for (let i = 0; i < ids.length; i += 500) {
+          const rows = await db.selectFrom("quiz_attempt").select(["id", "request_id"]).where("request_id", "in", ids.slice(i, i + 500)).execute();
+          for (const row of rows) stored.set(row.request_id, row.id);
+        }
         let missing = 0;
         let wrongId = 0;
         for (const [requestId, attemptId] of acknowledged) {
-          const row = lookup.get(requestId) as { id: number } | undefined;
-          if (!row) missing++;
-          else if (row.id !== attemptId) wrongId++;
+          const id = stored.get(requestId);
+          if (id === undefined) missing++;
+          else if (id !== attemptId) wrongId++;
         }
         let storedUnacknowledged = 0;
-        for (const requestId of sent) if (!acknowledged.has(requestId) && lookup.get(requestId)) storedUnacknowledged++;
+        for (const requestId of sent) if (!acknowledged.has(requestId) && stored.has(requestId)) storedUnacknowledged++;
         return {
           acknowledged: acknowledged.size,
           lost: missing + wrongId,

@@ -150,3 +150,56 @@ export function cpuMs(pid: number): number {
 
 // Linux reports CPU time in clock ticks of USER_HZ, which is 100 on every architecture Node runs on.
 const CLOCK_TICKS = 100;
+
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+function processName(pid: number): string | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The processes whose parent is `parent` (from /proc), optionally only those named `name`. */
+export function childPids(parent: number, name?: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (Number(statFields(pid)?.[1]) !== parent) continue;
+    if (name !== undefined && processName(pid) !== name) continue;
+    out.push(pid);
+  }
+  return out;
+}
+
+/**
+ * CPU time (ms) of a server that forks a process per connection (PostgreSQL's postmaster): its
+ * own, its children's that have exited (cutime + cstime, once reaped), and its living children's.
+ */
+export function processTreeCpuMs(pid: number): number {
+  const own = statFields(pid);
+  if (!own) return 0;
+  const ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  return (ticks * 1000) / CLOCK_TICKS + childPids(pid).reduce((sum, child) => sum + cpuMs(child), 0);
+}
+
+/** CPU time (ms) every CPU of the machine has spent busy (not idle, not waiting for I/O) since boot. */
+export function machineBusyMs(): number {
+  try {
+    const [, ...fields] = (fs.readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/);
+    const ticks = fields.slice(0, 8).map(Number); // user nice system idle iowait irq softirq steal
+    const busy = ticks.reduce((a, b) => a + b, 0) - (ticks[3] ?? 0) - (ticks[4] ?? 0);
+    return (busy * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}

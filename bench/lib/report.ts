@@ -19,6 +19,10 @@ export interface ScenarioResult {
   /** Peak resident memory of the server under test during the scenario (sampled VmRSS). */
   serverPeakRssMB?: number | null;
   verification?: Record<string, number | string | boolean>;
+  /** PostgreSQL rows only: CPU time (ms) during the measured seconds, by whom ("apps" summed over the app processes). */
+  cpuMs?: Record<string, number>;
+  /** PostgreSQL rows only: how many app processes answered. */
+  appProcesses?: number;
 }
 
 export interface Target {
@@ -141,4 +145,75 @@ export function markdown(results: ScenarioResult[], list: Target[], date: string
     ...targetRows,
     "",
   ].join("\n");
+}
+
+/** One scenario measured on SQLite, on PostgreSQL with one app process, and with two behind HAProxy. */
+export interface SideBySideRow {
+  scenario: string;
+  setups: Record<string, { requestsPerSecond: number | null; p99Ms: number | null; cpuMsPerRequest: number | null; errors: number | null; acknowledged?: number; lost?: number; status: ScenarioResult["status"] }>;
+  /** requests/s with two processes ÷ with one. */
+  ratio2to1: number | null;
+}
+
+export const SETUP_LABELS: Record<string, string> = { sqlite: "SQLite", postgres1: "PostgreSQL ×1", postgres2: "PostgreSQL ×2 (LB)" };
+
+export function sideBySide(scenarios: readonly string[], bySetup: Record<string, ScenarioResult[]>): SideBySideRow[] {
+  return scenarios.map((scenario) => {
+    const setups: SideBySideRow["setups"] = {};
+    for (const [setup, results] of Object.entries(bySetup)) {
+      const r = results.find((x) => x.name === scenario);
+      if (!r) continue;
+      const v = r.verification;
+      setups[setup] = {
+        requestsPerSecond: r.requestsPerSecond ?? null,
+        p99Ms: r.p99Ms ?? null,
+        cpuMsPerRequest: r.serverCpuMsPerRequest ?? null,
+        errors: r.errors ?? null,
+        ...(typeof v?.acknowledged === "number" ? { acknowledged: v.acknowledged } : {}),
+        ...(typeof v?.lost === "number" ? { lost: v.lost } : {}),
+        status: r.status,
+      };
+    }
+    const one = setups.postgres1?.requestsPerSecond ?? undefined;
+    const two = setups.postgres2?.requestsPerSecond ?? undefined;
+    return { scenario, setups, ratio2to1: ratio(two, one) };
+  });
+}
+
+function sideBySideCells(rows: SideBySideRow[]): { head: string[]; body: string[][] } {
+  const setups = Object.keys(SETUP_LABELS);
+  const head = ["scenario", "setup", "req/s", "p99 ms", "app CPU ms/req", "errors", "acknowledged", "lost", "×2/×1"];
+  const body = rows.flatMap((row) =>
+    setups
+      .filter((s) => row.setups[s])
+      .map((s, i) => {
+        const c = row.setups[s] as SideBySideRow["setups"][string];
+        return [
+          i === 0 ? row.scenario : "",
+          SETUP_LABELS[s] as string,
+          c.status === "measured" ? fmt(c.requestsPerSecond) : c.status,
+          fmt(c.p99Ms, 1),
+          fmt(c.cpuMsPerRequest, 2),
+          c.errors === null ? "–" : String(c.errors),
+          c.acknowledged === undefined ? "" : fmt(c.acknowledged),
+          c.lost === undefined ? "" : String(c.lost),
+          s === "postgres2" && row.ratio2to1 !== null ? `${fmt(row.ratio2to1, 2)}×` : "",
+        ];
+      }),
+  );
+  return { head, body };
+}
+
+/** The side-by-side table for the console. */
+export function sideBySideTable(rows: SideBySideRow[]): string {
+  const { head, body } = sideBySideCells(rows);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ").trimEnd();
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+/** The same as Markdown, for bench/README.md. */
+export function sideBySideMarkdown(rows: SideBySideRow[]): string {
+  const { head, body } = sideBySideCells(rows);
+  return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "--:")).join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }

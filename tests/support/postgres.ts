@@ -28,6 +28,8 @@ export interface ThrowawayCluster {
   halt(): Promise<void>;
   /** Starts a halted server again (crash recovery first). */
   start(): Promise<void>;
+  /** The server's own process (the postmaster), whose children are its connections; null once stopped. */
+  pid(): number | null;
   /** Stops the server and deletes its folder. */
   stop(): void;
 }
@@ -70,6 +72,11 @@ export interface ClusterOptions {
    * acknowledged before its WAL leaves the server's memory, and an immediate stop loses it.
    */
   durableCommits?: boolean;
+  /**
+   * Durable like a real server (fsync, synchronous_commit and full_page_writes on, PostgreSQL's
+   * defaults): for the benchmark, whose commits are compared with SQLite's synchronous=FULL.
+   */
+  durable?: boolean;
 }
 
 export async function startThrowawayCluster(clusterOptions: ClusterOptions = {}): Promise<ThrowawayCluster> {
@@ -85,11 +92,13 @@ export async function startThrowawayCluster(clusterOptions: ClusterOptions = {})
   // A UTF-8 ctype, so that lower() folds every letter (Í, Ñ), not only A–Z: the name search relies on it.
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
   const port = await freePort();
-  // Durability settings are off: the cluster is thrown away, and speed is all a test needs of it.
-  // fsync and full-page writes guard against a power cut or a kernel crash only, which no test
-  // makes; synchronous_commit also guards against the server's own crash (see durableCommits).
-  const synchronousCommit = clusterOptions.durableCommits ? "on" : "off";
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${synchronousCommit} -c full_page_writes=off -c max_connections=200`;
+  // Durability settings are off unless asked for: the cluster is thrown away, and speed is all a
+  // test needs of it. fsync and full-page writes guard against a power cut or a kernel crash
+  // only, which no test makes; synchronous_commit also guards against the server's own crash
+  // (see durableCommits).
+  const synchronousCommit = clusterOptions.durable || clusterOptions.durableCommits ? "on" : "off";
+  const disk = clusterOptions.durable ? "on" : "off";
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${disk} -c synchronous_commit=${synchronousCommit} -c full_page_writes=${disk} -c max_connections=200`;
   const startArgs = ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "60", "-o", options];
   run("pg_ctl", [...startArgs, "start"]);
   // These three leave the event loop free, so that a test's requests go on while the server stops.
@@ -120,7 +129,14 @@ export async function startThrowawayCluster(clusterOptions: ClusterOptions = {})
     stop();
     throw error;
   }
-  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, restart, halt, start, stop };
+  const pid = () => {
+    try {
+      return Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]) || null;
+    } catch {
+      return null;
+    }
+  };
+  return { url: `postgres://${ROLE}@127.0.0.1:${port}/${ROLE}`, restart, halt, start, pid, stop };
 }
 
 /** `url` with its database replaced by `database`. */
