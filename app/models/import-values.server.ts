@@ -347,7 +347,8 @@ export function parseSignedCents(text: string, mark: DecimalMark): { ok: true; c
  */
 export type AmountShape =
   | { kind: "signed"; column: number; outgoing: "negative" | "positive" }
-  | { kind: "debit-credit"; debit: number; credit: number };
+  /** `credit` is null when the file has a Debit column only. */
+  | { kind: "debit-credit"; debit: number; credit: number | null };
 
 /**
  * Which sign is money going out in a signed column: the sign most of its amounts have (a
@@ -387,7 +388,7 @@ export function convertSpend(row: readonly string[], shape: AmountShape, mark: D
     return { ...converted(out, original, rule), moneyIn: false };
   }
   const debit = (row[shape.debit] ?? "").trim();
-  const credit = (row[shape.credit] ?? "").trim();
+  const credit = shape.credit === null ? "" : (row[shape.credit] ?? "").trim();
   const original = debit !== "" ? debit : credit;
   if (debit === "" && credit === "") return { ...converted<number>(null, "", rule, "No amount in Debit or Credit."), moneyIn: false };
   if (debit === "") {
