@@ -261,8 +261,9 @@ export const XLSX_ZIP: ZipRules = {
   maxEntryBytes: 16 * MB,
   maxDepth: 5,
   depthExample: "xl/worksheets/_rels/<name>",
-  // Sheet XML compresses about 10–30 times; DEFLATE's most is about 1,032.
-  maxRatio: 200,
+  // Sheet XML compresses about 10–30 times; DEFLATE's most is about 1,032. Checked only on
+  // parts over 1 MB (zip-files.server.ts), where a bomb's size is.
+  maxRatio: 500,
   what: "a workbook",
   again: "Open it in Excel and save it again as an Excel workbook (.xlsx), or save it as “CSV UTF-8”.",
 };

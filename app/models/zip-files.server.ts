@@ -6,7 +6,8 @@
 // entry has passed: no path that could leave the folder, no link, no encrypted entry, no
 // duplicate (case aside), no entries sharing bytes, no entry that claims to expand more than the
 // rules allow. Sizes are then enforced while inflating, a kilobyte of compressed input at a time,
-// because declared sizes can lie: a zip bomb stops at the limit, never inflated whole.
+// because declared sizes can lie: a zip bomb stops at the limit or at the size it declared,
+// whichever comes first, never inflated whole.
 import { crc32 } from "node:zlib";
 import { UnzipInflate } from "fflate";
 
@@ -31,7 +32,7 @@ export interface ZipRules {
   maxDepth: number;
   /** The deepest path allowed, in words, for the message: "<module>/images/<name>". */
   depthExample: string;
-  /** Uncompressed size over compressed size above which an entry is refused before inflating. */
+  /** Uncompressed size over compressed size above which an entry over 1 MB is refused before inflating. */
   maxRatio: number | null;
   /** What the zip holds, for messages: "a module". */
   what: string;
@@ -174,7 +175,7 @@ function entryProblem(entry: Entry, rules: ZipRules): string | null {
   if (entry.name.split("/").length > rules.maxDepth) return `Refused: folders nested deeper than ${rules.depthExample}.`;
   if (entry.size > rules.maxEntryBytes) return `Refused: over ${rules.maxEntryBytes / MB} MB once unpacked.`;
   // Checked before inflating: a declared size may lie, but one that admits a bomb is refused at once.
-  if (rules.maxRatio !== null && entry.size > 64 * 1024 && entry.size > entry.compressedSize * rules.maxRatio) {
+  if (rules.maxRatio !== null && entry.size > MB && entry.size > entry.compressedSize * rules.maxRatio) {
     return `Refused: this file would expand ${Math.round(entry.size / Math.max(1, entry.compressedSize))} times once unpacked (a zip bomb).`;
   }
   return null;
@@ -266,7 +267,10 @@ function unpack(bytes: Uint8Array, rules: ZipRules): { files: FolderFile[]; prob
     const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
     const data = bytes.subarray(start, start + entry.compressedSize);
     const budget = Math.min(maxEntryBytes, maxTotalBytes - total);
-    const out = entry.method === 0 ? (data.length > budget ? "over" : data.slice()) : inflate(data, budget);
+    // No entry may hold more than it declares: a lying bomb stops at its declared size.
+    const limit = Math.min(budget, entry.size);
+    const out = entry.method === 0 ? (data.length > limit ? "over" : data.slice()) : inflate(data, limit);
+    if (out === "over" && limit < budget) return refuse(entry.name, "Refused: this file holds more than the .zip says it does (a zip bomb).");
     if (out === "over") {
       // Within the entry's own limit only when what is left of the total is smaller.
       const message = budget === maxEntryBytes ? `Refused: over ${maxEntryBytes / MB} MB once unpacked.` : `Refused: the .zip unpacks to over ${maxTotalBytes / MB} MB.`;
