@@ -14,6 +14,7 @@ import {
   type AmountShape,
   type DecimalMark,
 } from "./import-values.server.ts";
+import { scrubComment } from "./scrub.ts";
 
 export type FeedbackField = "date" | "rating" | "comment" | "source" | "location";
 export type PeopleField = "firstName" | "lastName" | "name" | "email" | "jobTitle" | "location";
@@ -220,6 +221,8 @@ const STRONG_CONTENT = new Set<Content>(["date", "rating", "longText", "email", 
 
 const SAMPLE_VALUES = 3;
 const SAMPLE_LENGTH = 60;
+/** Characters of a feedback value scrubbed for its sample: more than a sample shows. */
+const SCRUBBED_SAMPLE = 300;
 /** Values looked at to judge a column's content. */
 const CONTENT_ROWS = 200;
 
@@ -299,7 +302,7 @@ export function guessMapping(kind: ImportKind, table: ImportTable): MappingGuess
   const fields = IMPORT_FIELDS[kind];
   const columns: ColumnSummary[] = table.headers.map((header, index) => {
     const values = table.rows.map((r) => (r[index] ?? "").trim()).filter((v) => v !== "");
-    return { index, header, sample: values.slice(0, SAMPLE_VALUES).map(shorten), filled: values.length };
+    return { index, header, sample: values.slice(0, SAMPLE_VALUES).map((v) => sampleOf(kind, v)), filled: values.length };
   });
   const valuesOf = table.headers.map((_, index) =>
     table.rows
@@ -371,6 +374,17 @@ function amountsOf(mapping: Partial<Record<ImportField, number>>, table: ImportT
   return { shape: { kind: "signed", column: amount, outgoing: detectOutgoingSign(values, decimalMark) }, decimalMark };
 }
 
+/**
+ * A value as the page shows it. Feedback is patients' words: the page shows what the import
+ * would keep, scrubbed like a comment (dates and ratings aside, which the scrubber would take for
+ * a date or a number), as the preview never shows a comment as it came in.
+ */
+function sampleOf(kind: ImportKind, value: string): string {
+  if (kind !== "feedback" || looksLikeDate(value) || /^\d{1,2}(?:\.\d+)?$/.test(value)) return shorten(value);
+  // Scrubbing time grows with the square of the text; only the start is shown.
+  return shorten(scrubComment(value.slice(0, SCRUBBED_SAMPLE)).text);
+}
+
 function shorten(value: string): string {
-  return value.length > SAMPLE_LENGTH ? `${value.slice(0, SAMPLE_LENGTH - 1)}…` : value;
+  return value.length > SAMPLE_LENGTH ? `${value.slice(0, SAMPLE_LENGTH - 1).trimEnd()}…` : value;
 }

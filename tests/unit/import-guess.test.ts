@@ -170,9 +170,16 @@ describe("what the page shows", () => {
     expect(guess.columns[3]).toEqual({
       index: 3,
       header: "Anything else you would like to tell us?",
-      sample: ["The front desk was welcoming and we were seen on time.", "Check-in was quick, but the waiting room was cold.", "Nobody answered the phone when I called to reschedule."],
+      // Patients' words are shown scrubbed, as the import would keep them.
+      sample: ["The front desk was welcoming and we were seen on time.", "Check-in was quick, but the waiting room was cold.", "Nobody answered when I called [phone] to reschedule, so my…"],
       filled: 4,
     });
+    // Dates and ratings are shown as written (the scrubber would take them for a date and a number).
+    expect(guess.columns[0]?.sample).toEqual(["3/2/2026 14:05:09", "3/2/2026 16:41:52", "3/3/2026 9:12:30"]);
+    expect(guess.columns[2]?.sample).toEqual(["10", "8", "3"]);
+    // Only feedback is scrubbed: a staff list's emails are what it is for.
+    const staff = guessMapping("people", await fixtureTable("payroll-staff-list.csv"));
+    expect(staff.columns[3]?.sample[0]).toBe("alma.reyes@maplefamily.example");
     const long = guessMapping("feedback", { headers: ["c"], rows: [["x".repeat(100)]], encoding: "utf-8", delimiter: ",", twoHeaderRows: false });
     expect(long.columns[0]?.sample[0]).toBe(`${"x".repeat(59)}…`);
   });
