@@ -97,6 +97,7 @@ export function decodeText(bytes: Uint8Array): { ok: true; text: string; encodin
       try {
         [text, encoding] = [decode("utf-8", 0), "utf-8"];
       } catch {
+        if (mostlyUtf8(bytes)) return refuse(BROKEN_UTF8);
         if (!looksLikeWindows1252(bytes)) return refuse(NOT_TEXT);
         [text, encoding] = [new TextDecoder("windows-1252").decode(bytes), "windows-1252"];
       }
@@ -107,6 +108,30 @@ export function decodeText(bytes: Uint8Array): { ok: true; text: string; encodin
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) return refuse(NOT_TEXT);
   return { ok: true, text, encoding };
+}
+
+const BROKEN_UTF8 = `This file is almost all UTF-8 text, but some of its bytes are not (it may have been cut short or joined from two files). ${SAVE_AS_CSV}`;
+
+/**
+ * A text whose accented letters are mostly well-formed UTF-8 sequences is UTF-8 with a fault, not
+ * Windows-1252: read as Windows-1252 every "é" would become "Ã©". (Windows-1252 text almost never
+ * has a letter from À–ß followed by a byte from 0x80–0xBF.)
+ */
+function mostlyUtf8(bytes: Uint8Array): boolean {
+  let sequences = 0;
+  let strays = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    const length = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let valid = length > 0 && i + length <= bytes.length;
+    for (let k = 1; valid && k < length; k++) valid = (bytes[i + k]! & 0xc0) === 0x80;
+    if (valid) {
+      sequences++;
+      i += length - 1;
+    } else strays++;
+  }
+  return sequences > strays;
 }
 
 /** Bytes Windows-1252 leaves undefined: no text in it holds them. */
@@ -168,8 +193,14 @@ export function sniffDelimiter(text: string): ImportDelimiter | null {
 
 const NO_DELIMITER = `DeskCoach could not tell how the columns of this file are separated: it reads columns separated by commas, semicolons or tabs. ${SAVE_AS_CSV}`;
 
-function readDelimited(text: string, encoding: ImportEncoding, maxRows: number): ImportRead {
-  const delimiter = sniffDelimiter(text);
+/** Excel reads (and some tools write) a first line "sep=;" that names the delimiter. */
+const SEP_LINE = /^sep=(.)\r?\n/i;
+
+function readDelimited(whole: string, encoding: ImportEncoding, maxRows: number): ImportRead {
+  const hint = SEP_LINE.exec(whole)?.[1];
+  const text = hint === undefined ? whole : whole.replace(SEP_LINE, "");
+  if (hint !== undefined && !DELIMITERS.includes(hint as ImportDelimiter)) return refuse(NO_DELIMITER);
+  const delimiter = (hint as ImportDelimiter | undefined) ?? sniffDelimiter(text);
   if (!delimiter) return refuse(NO_DELIMITER);
   let records: string[][];
   try {

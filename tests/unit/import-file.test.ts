@@ -139,6 +139,11 @@ describe("encodings", () => {
     ];
     for (const message of messages) expect(message).toMatch(/not text DeskCoach can read.*Save it from Excel as “CSV UTF-8/);
   });
+
+  it("refuses UTF-8 with a fault rather than read its accents as Windows-1252 (“JosÃ©”)", async () => {
+    const broken = new Uint8Array([...utf8("Name,City\nJosé,Zürich\nZoë,"), 0xff, ...utf8("\n")]);
+    expect(refusal(await readImportFile(broken, "a.csv"))).toMatch(/^This file is almost all UTF-8 text, but some of its bytes are not/);
+  });
 });
 
 describe("delimiters", () => {
@@ -152,6 +157,12 @@ describe("delimiters", () => {
     expect(comma.delimiter).toBe(",");
     const tab = table(await readImportFile(utf8("date\tcomment\n2026-03-02\tFine, thanks\n"), "a.txt"));
     expect([tab.delimiter, tab.rows[0]]).toEqual(["\t", ["2026-03-02", "Fine, thanks"]]);
+  });
+
+  it("takes Excel's “sep=” first line as the delimiter, and leaves it out", async () => {
+    const t = table(await readImportFile(utf8("sep=;\r\ndate;comment\r\n2026-03-02;Fine, thanks\r\n"), "a.csv"));
+    expect([t.delimiter, t.headers, t.rows]).toEqual([";", ["date", "comment"], [["2026-03-02", "Fine, thanks"]]]);
+    expect(refusal(await readImportFile(utf8("sep=|\ndate|comment\n"), "a.csv"))).toMatch(/could not tell how the columns/);
   });
 
   it("refuses a file separated some other way, or not at all", async () => {
