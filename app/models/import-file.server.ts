@@ -304,8 +304,9 @@ const NOT_A_WORKBOOK = `This file is not an Excel workbook DeskCoach can read. $
 async function readXlsx(bytes: Uint8Array, sheet: string | undefined, maxRows: number): Promise<ImportRead> {
   const zip = readZip(bytes, XLSX_ZIP);
   if (zip.problems.length > 0) {
-    const problem = zip.problems[0]!;
-    return refuse(`This file cannot be read safely as an Excel workbook: ${problem.message.replace(/^Refused: /, "")} ${XLSX_ZIP.again}`.replace(/\.\s*\./g, "."));
+    const problem = zip.problems[0]!.message.replace(/^Refused: /, "");
+    const reason = problem.charAt(0).toLowerCase() + problem.slice(1);
+    return refuse(`This file cannot be read safely as an Excel workbook: ${reason}${reason.endsWith(XLSX_ZIP.again) ? "" : ` ${XLSX_ZIP.again}`}`);
   }
   const workbook = zip.files.find((f) => f.path === "xl/workbook.xml");
   if (!workbook || !zip.files.some((f) => f.path === "[Content_Types].xml")) return refuse(NOT_A_WORKBOOK);

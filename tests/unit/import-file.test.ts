@@ -211,7 +211,7 @@ describe("files that are not what they say", () => {
     expect(refusal(await readImportFile(notWorkbook, "staff.xlsx"))).toMatch(/not an Excel workbook DeskCoach can read/);
     // A workbook cut short is a damaged zip.
     const good = fixture("payroll-staff-list.xlsx");
-    expect(refusal(await readImportFile(good.subarray(0, good.length - 40), "staff.xlsx"))).toMatch(/cannot be read safely as an Excel workbook: The \.zip file is damaged/);
+    expect(refusal(await readImportFile(good.subarray(0, good.length - 40), "staff.xlsx"))).toMatch(/cannot be read safely as an Excel workbook: the \.zip file is damaged/);
   });
 
   it("says so when the chosen sheet is empty and another has rows", async () => {
