@@ -97,13 +97,21 @@ export class CsvError extends Error {}
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
+/** The refusals every import states the same way, whatever the file's format. */
+export const FILE_EMPTY = "The file is empty.";
+export const FILE_TOO_LARGE = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`;
+export const NO_ROWS = "The file has a header but no rows.";
+export function tooManyRows(rows: number, maxRows: number): string {
+  return `The file has ${rows} rows; at most ${maxRows} can be imported at once.`;
+}
+
 /**
  * Decodes and parses an uploaded CSV with a header row. Refuses non-UTF-8 bytes, a file over the
  * size limit, and a header that is not exactly the expected columns (in any order).
  */
 export function parseCsvUpload(bytes: Uint8Array, columns: string[], maxRows: number): Record<string, string>[] {
-  if (bytes.byteLength === 0) throw new CsvError("The file is empty.");
-  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new CsvError("The file is larger than 2 MB.");
+  if (bytes.byteLength === 0) throw new CsvError(FILE_EMPTY);
+  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new CsvError(FILE_TOO_LARGE);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -117,14 +125,14 @@ export function parseCsvUpload(bytes: Uint8Array, columns: string[], maxRows: nu
     throw new CsvError(`The file is not valid CSV: ${(error as Error).message.split("\n")[0]}`);
   }
   const [header, ...rows] = records;
-  if (!header) throw new CsvError("The file is empty.");
+  if (!header) throw new CsvError(FILE_EMPTY);
   const names = header.map((h) => h.trim().toLowerCase());
   const missing = columns.filter((c) => !names.includes(c));
   const extra = names.filter((n) => !columns.includes(n));
   if (missing.length > 0) throw new CsvError(`Missing column${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}. The first row must be: ${columns.join(", ")}.`);
   if (extra.length > 0) throw new CsvError(`Unexpected column${extra.length > 1 ? "s" : ""}: ${extra.join(", ")}. The first row must be: ${columns.join(", ")}.`);
-  if (rows.length === 0) throw new CsvError("The file has a header but no rows.");
-  if (rows.length > maxRows) throw new CsvError(`The file has ${rows.length} rows; at most ${maxRows} can be imported at once.`);
+  if (rows.length === 0) throw new CsvError(NO_ROWS);
+  if (rows.length > maxRows) throw new CsvError(tooManyRows(rows.length, maxRows));
   return rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? ""])));
 }
 
