@@ -32,6 +32,8 @@ export function createMailTransport(smtpUrl: string): MailTransport {
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
+    pool: true,
+    maxConnections: 1,
   });
 }
 
