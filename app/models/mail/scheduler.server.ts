@@ -94,3 +94,31 @@ async function recipientsFor(db: DB, kind: string, today: string, userIds: reado
   ]);
   return people.filter((p) => !done.has(p.id));
 }
+
+/** How often the server runs a round. */
+export const ROUND_SECONDS = 60;
+
+/**
+ * Runs a round now and then once a minute, in the background, until stopped. A round that is
+ * still running when the next is due is not doubled; a failed round is logged in one line and the
+ * next one tries again (whatever it left is still in the outbox).
+ */
+export function startMailRounds(services: MailServices, log: (line: string) => void = console.error): { stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const tick = async () => {
+    try {
+      await runMailRound(services, services.clock.now());
+    } catch (error) {
+      log(`Mail round failed (it runs again in a minute): ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), ROUND_SECONDS * 1000).unref();
+  };
+  timer = setTimeout(() => void tick(), 0).unref();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
