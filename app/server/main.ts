@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         serveStatic(req, res, asset);
         return;
       }
-      const refusal = refusalBeforeRoutes(method, req.headers, origin);
+      const refusal = refusalBeforeRoutes(method, req.headers, origin, pathname);
       if (refusal) {
         await answerPlain(req, res, refusal.status, refusal.message, refusal.headers);
         return;

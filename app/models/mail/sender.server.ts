@@ -1,10 +1,11 @@
 // The sender: takes the lease (one sender at a time, across connections and processes), then
 // delivers due messages one by one and marks each right after the SMTP server accepted it.
 // See docs/decisions/0019-email-outbox.md for the one window in which a message can go twice.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import type { DB } from "#db/connection.ts";
 import { UNSUBSCRIBE_URL } from "./outbox.server.ts";
+import { issueUnsubscribeToken } from "./tokens.server.ts";
 
 export const SENDER_LEASE = "mail-sender";
 /** How long a lease lasts without renewal: a holder that died is replaced after this. */
@@ -80,10 +81,6 @@ export async function releaseLease(db: DB, name: string, holder: string, now: Da
   await db.updateTable("mail_lease").set({ expires_at: now.toISOString() }).where("name", "=", name).where("holder", "=", holder).execute();
 }
 
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
 /** Whether an SMTP failure is worth trying again: 4xx replies and no reply at all (a dead connection). */
 export function isTemporary(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
@@ -145,18 +142,17 @@ export async function sendDue(db: DB, options: SenderOptions): Promise<SendResul
 }
 
 async function sendOne(db: DB, id: number, holder: string, options: SenderOptions): Promise<"sent" | "retrying" | "unreachable" | "failed" | "gone" | "lost-lease"> {
-  const token = randomBytes(32).toString("base64url");
-  const unsubscribe = `${options.origin}/unsubscribe/${token}`;
   // Renew the lease, check the message still waits and record its new unsubscribe token, together.
   const message = await db.transaction().execute(async (trx) => {
     const now = options.clock.now();
     if (!(await takeLease(trx, SENDER_LEASE, holder, now))) return "lost-lease" as const;
     const row = await trx.selectFrom("mail_message").selectAll().where("id", "=", id).where("status", "=", "pending").executeTakeFirst();
     if (!row) return "gone" as const;
-    await trx.insertInto("mail_unsubscribe").values({ token_hash: hashToken(token), user_id: row.user_id, kind: row.kind, created_at: now.toISOString() }).execute();
-    return row;
+    const token = await issueUnsubscribeToken(trx, row.user_id, row.kind, now);
+    return { ...row, unsubscribe: `${options.origin}/unsubscribe/${token}` };
   });
   if (typeof message === "string") return message;
+  const { unsubscribe } = message;
   const headers = {
     ...(JSON.parse(message.headers) as Record<string, string>),
     "List-Unsubscribe": `<${unsubscribe}>`,
