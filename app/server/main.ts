@@ -18,7 +18,7 @@ import { readEnvFor } from "#app/env.server.ts";
 import { STORAGE_FULL, STORAGE_RETRY_AFTER_SECONDS } from "#app/rules/storage-full.ts";
 import { createAdmission, MAX_IN_PROGRESS, MAX_WAITING } from "./admission.ts";
 import { clientAddress } from "./client-address.ts";
-import { refusalBeforeRoutes } from "./refusals.ts";
+import { isOneClickUnsubscribe, refusalBeforeRoutes } from "./refusals.ts";
 import { createLog } from "./request-log.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { answerPlain, sendResponse, toRequest } from "./send-response.ts";
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       try {
         // A client that left while waiting gets nothing done for it.
         if (res.destroyed || req.socket.destroyed) return;
-        const request = toRequest(req, res, origin);
+        const request = toRequest(req, res, origin, isOneClickUnsubscribe(method, pathname));
         const response = await handle(request, {
           nonce,
           clientAddress: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY),
