@@ -29,7 +29,7 @@ await run(async () => {
     const composed = Object.entries(result.composed).map(([kind, n]) => `${n} ${kind}`).join(", ") || "nothing due";
     const sent = !result.sent
       ? "Email is not set up (no SMTP_URL): messages are kept in the outbox, unsent"
-      : !result.sent.leased
+      : result.sent.busy
         ? "Another sender is at work: it sends them"
         : `Sent ${result.sent.sent}, ${result.sent.retrying} to retry, ${result.sent.failed} failed`;
     console.log(`Composed: ${composed}. ${sent}.`);

@@ -69,7 +69,7 @@ export async function composeDue(services: MailServices, now: Date): Promise<Rec
     let added = 0;
     const recipients = (userIds: readonly number[]) => recipientsFor(db, kind.kind, local.date, userIds);
     for await (const batch of kind.compose({ db, catalog, now, timeZone: practice.time_zone, today: local.date, origin, recipients })) {
-      added += await db.transaction().execute((trx) => enqueue(trx, batch, { now, emailSetUp }));
+      if (batch.length > 0) added += await db.transaction().execute((trx) => enqueue(trx, batch, { now, emailSetUp }));
     }
     composed[kind.kind] = added;
   }
