@@ -6,7 +6,8 @@
 // the security headers with a fresh CSP nonce (security-headers.ts); a built asset, served from
 // memory (static-assets.ts); or a refusal before any route (refusals.ts); or a turn in the
 // admission queue (admission.ts), then Remix, its answer written in one piece
-// (send-response.ts); and one line in the request log (request-log.ts).
+// (send-response.ts); and one line in the request log (request-log.ts). Importing the build
+// starts the services (app/services.server.ts), the once-a-minute mail round among them.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
