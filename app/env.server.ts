@@ -31,6 +31,28 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+/**
+ * Where mail goes: smtp://user:password@host:587 (STARTTLS when the server offers it) or
+ * smtps://… (TLS from the start). The messages never repeat the value: it holds a password.
+ */
+const smtpUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "must look like smtp://user:password@host:587 or smtps://user:password@host:465")
+  .optional();
+
+/** "DeskCoach <coach@example.org>" or coach@example.org. */
+const mailFrom = z
+  .string()
+  .regex(/^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, "must be an address like coach@example.org or DeskCoach <coach@example.org>")
+  .optional();
+
 const schema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"], { errorMap: () => ({ message: "must be production, development or test" }) }).default("development"),
   DATABASE_URL: databaseUrl("file:./data/deskcoach.sqlite"),
@@ -47,6 +69,15 @@ const schema = z.object({
     .optional(),
   /** Outside production only: pretend it is this instant (ISO-8601). Used by tests to move the clock. */
   DESKCOACH_NOW: z.string().datetime({ offset: true, message: "must be an ISO-8601 instant" }).optional(),
+
+  // Email (app/models/mail/). Without SMTP_URL messages are still composed and kept, unsent.
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: mailFrom,
+  /** The once-a-minute mail round inside the server: on unless 0, and off under NODE_ENV=test unless 1. */
+  MAIL_SCHEDULER: z
+    .enum(["0", "1", "true", "false"], { errorMap: () => ({ message: "must be 1 or 0" }) })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
 
   // The production server (app/server/main.ts).
   PORT: wholeNumber(0, 65535).default(3000),
@@ -76,13 +107,17 @@ export type Env = z.infer<typeof schema>;
 
 type Source = Record<string, string | undefined>;
 
-function check<S extends z.ZodTypeAny>(part: S, source: Source): z.infer<S> {
+function check<S extends z.AnyZodObject>(part: S, source: Source): z.infer<S> {
   const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = part.safeParse(given);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+  // Mail needs a sender and the public address its links point at.
+  if (given.SMTP_URL !== undefined) {
+    for (const key of ["MAIL_FROM", "APP_ORIGIN"]) {
+      if (key in part.shape && given[key] === undefined) lines.push(`  ${key} must be set when SMTP_URL is set`);
+    }
   }
+  if (!parsed.success || lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   return parsed.data;
 }
 

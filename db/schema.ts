@@ -280,6 +280,11 @@ export interface Database {
   studio_lesson: StudioLessonTable;
   studio_lesson_version: StudioLessonVersionTable;
   studio_image: StudioImageTable;
+  mail_message: MailMessageTable;
+  mail_lease: MailLeaseTable;
+  mail_setting: MailSettingTable;
+  mail_choice: MailChoiceTable;
+  mail_unsubscribe: MailUnsubscribeTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -415,5 +420,62 @@ export interface StudioImageTable {
   width: number;
   height: number;
   created_by: number;
+  created_at: string;
+}
+
+// Email (migration 0011, docs/decisions/0019-email-outbox.md).
+
+/** not-set-up: composed while no SMTP_URL was set; kept so a manager sees what would have gone. */
+export type MailStatus = "pending" | "sent" | "failed" | "not-set-up";
+
+export interface MailMessageTable {
+  id: Generated<number>;
+  user_id: number;
+  to_address: string;
+  kind: string;
+  /** The practice's date the message is for: with user_id and kind, its idempotency key. */
+  local_date: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** Extra headers as a JSON object of strings. */
+  headers: string;
+  status: MailStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** The SMTP server's reply, or why the connection failed. */
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface MailLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+export interface MailSettingTable {
+  kind: string;
+  enabled: number;
+  send_hour: number;
+  /** ISO weekdays (1 = Monday), comma-separated. */
+  working_days: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface MailChoiceTable {
+  user_id: number;
+  kind: string;
+  enabled: number;
+  updated_at: string;
+}
+
+export interface MailUnsubscribeTable {
+  /** SHA-256 (hex) of the token in the message's links. */
+  token_hash: string;
+  user_id: number;
+  kind: string;
   created_at: string;
 }

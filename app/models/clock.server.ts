@@ -17,6 +17,21 @@ export function localDate(instant: Date | string, timeZone: string): string {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/** The practice's wall clock at an instant: its date, hour (0–23) and ISO weekday (1 = Monday). */
+export function localTime(instant: Date, timeZone: string): { date: string; hour: number; weekday: number } {
+  let f = hourFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23", calendar: "gregory", numberingSystem: "latn" });
+    hourFormats.set(timeZone, f);
+  }
+  const date = localDate(instant, timeZone);
+  const hour = Number(f.formatToParts(instant).find((p) => p.type === "hour")?.value ?? 0);
+  // The weekday of a calendar date does not depend on the zone.
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay() || 7;
+  return { date, hour, weekday };
+}
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The first instant of a calendar date in a time zone: local midnight, or the first moment of the
  * date where a zone skips midnight. So that `x >= startOfLocalDay(d)` exactly when

@@ -6,7 +6,8 @@
 // the security headers with a fresh CSP nonce (security-headers.ts); a built asset, served from
 // memory (static-assets.ts); or a refusal before any route (refusals.ts); or a turn in the
 // admission queue (admission.ts), then Remix, its answer written in one piece
-// (send-response.ts); and one line in the request log (request-log.ts).
+// (send-response.ts); and one line in the request log (request-log.ts). Importing the build
+// starts the services (app/services.server.ts), the once-a-minute mail round among them.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -18,7 +19,7 @@ import { readEnvFor } from "#app/env.server.ts";
 import { STORAGE_NOTICES } from "#app/rules/storage-full.ts";
 import { createAdmission, MAX_IN_PROGRESS, MAX_WAITING } from "./admission.ts";
 import { clientAddress } from "./client-address.ts";
-import { refusalBeforeRoutes } from "./refusals.ts";
+import { isOneClickUnsubscribe, refusalBeforeRoutes } from "./refusals.ts";
 import { createLog } from "./request-log.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { answerPlain, sendResponse, toRequest } from "./send-response.ts";
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
         serveStatic(req, res, asset);
         return;
       }
-      const refusal = refusalBeforeRoutes(method, req.headers, origin);
+      const refusal = refusalBeforeRoutes(method, req.headers, origin, pathname);
       if (refusal) {
         await answerPlain(req, res, refusal.status, refusal.message, refusal.headers);
         return;
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
       try {
         // A client that left while waiting gets nothing done for it.
         if (res.destroyed || req.socket.destroyed) return;
-        const request = toRequest(req, res, origin);
+        const request = toRequest(req, res, origin, isOneClickUnsubscribe(method, pathname));
         const response = await handle(request, {
           nonce,
           clientAddress: clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY),

@@ -25,10 +25,27 @@ export function unsupportedRequest(method: string, contentType: string | undefin
   return { status: 415, message: "DeskCoach accepts only forms: send the form from its own page." };
 }
 
+/**
+ * The one state change another site may send: a mail program's one-click unsubscribe (RFC 8058),
+ * a form POST from its own servers to the link in a message's List-Unsubscribe header. The route
+ * accepts exactly the body `List-Unsubscribe=One-Click` and turns off only what its token names
+ * (app/routes/unsubscribe.$token.tsx); it needs no session, so a forged one gains nothing.
+ */
+const ONE_CLICK_UNSUBSCRIBE = /^\/unsubscribe\/[A-Za-z0-9_-]+$/;
+
+/**
+ * Whether this is a POST to an unsubscribe link. Remix refuses (as a 500) an action whose Origin
+ * names another host, so the server drops a foreign Origin from this request before Remix sees
+ * it: here it is expected, and the route does not rely on it.
+ */
+export function isOneClickUnsubscribe(method: string, pathname: string): boolean {
+  return method === "POST" && ONE_CLICK_UNSUBSCRIBE.test(pathname);
+}
+
 /** Why this request is refused before any route, or null. The cross-site check comes first. */
-export function refusalBeforeRoutes(method: string, headers: IncomingHttpHeaders, ownOrigin: string): Refusal | null {
+export function refusalBeforeRoutes(method: string, headers: IncomingHttpHeaders, ownOrigin: string, pathname = ""): Refusal | null {
   const sameOrigin = { origin: firstHeader(headers, "origin"), secFetchSite: firstHeader(headers, "sec-fetch-site") };
-  if (isForeignRequest(method, sameOrigin, ownOrigin)) return { status: 403, message: FOREIGN_REQUEST, headers: {} };
+  if (!isOneClickUnsubscribe(method, pathname) && isForeignRequest(method, sameOrigin, ownOrigin)) return { status: 403, message: FOREIGN_REQUEST, headers: {} };
   const unsupported = unsupportedRequest(method, firstHeader(headers, "content-type"));
   if (!unsupported) return null;
   return { ...unsupported, headers: unsupported.status === 405 ? { Allow: "GET, HEAD, POST" } : {} };

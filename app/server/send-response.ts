@@ -33,11 +33,13 @@ export function acceptsEncoding(req: IncomingMessage, encoding: "br" | "gzip"): 
   return false;
 }
 
-export function toRequest(req: IncomingMessage, res: ServerResponse, origin: string): Request {
+/** `dropOrigin`: leave out the Origin header (a one-click unsubscribe's, see refusals.ts). */
+export function toRequest(req: IncomingMessage, res: ServerResponse, origin: string, dropOrigin = false): Request {
   const controller = new AbortController();
   res.on("close", () => controller.abort());
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (dropOrigin && (req.rawHeaders[i] as string).toLowerCase() === "origin") continue;
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
   }
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };

@@ -17,6 +17,7 @@ import * as m0007 from "./0007-studio.ts";
 import * as m0008 from "./0008-sign-in-protection.ts";
 import * as m0009 from "./0009-completion-time-index.ts";
 import * as m0010 from "./0010-write-version.ts";
+import * as m0011 from "./0011-mail.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   "0008-sign-in-protection": m0008,
   "0009-completion-time-index": m0009,
   "0010-write-version": m0010,
+  "0011-mail": m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

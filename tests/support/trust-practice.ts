@@ -6,6 +6,7 @@ import type { APIRequestContext } from "@playwright/test";
 import type { DB } from "#db/connection.ts";
 import { issueCode } from "#app/models/access-codes.server.ts";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
+import { issueUnsubscribeToken } from "#app/models/mail/tokens.server.ts";
 import { issueCertificateLink } from "#app/models/certificates.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { DEMO_PASSWORD, seedDemo } from "#app/models/demo.server.ts";
@@ -42,6 +43,8 @@ export interface TrustIds {
   certificateToken: string;
   /** An unused reset code of Omar's (Maple Street). */
   resetCode: string;
+  /** The unsubscribe link token of a staff reminder sent to Maria. */
+  unsubscribeToken: string;
   /** A studio module, and a draft lesson in it with a picture, written by the practice-wide manager. */
   studio: { moduleId: number; lessonId: number; imageName: string };
 }
@@ -100,6 +103,7 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     timeZone: "America/Chicago",
   });
   const resetCode = await issueCode(db, { userId: users.omar as number, purpose: "reset", createdBy: users.manager as number, now });
+  const unsubscribeToken = await issueUnsubscribeToken(db, users.maria as number, "staff-reminder", now);
   const studio = await seedStudio(db, lib, { id: users.manager as number, role: "manager", scopeLocationId: null }, now);
   return {
     users,
@@ -110,6 +114,7 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     feedbackItemId: feedback.id,
     certificateToken,
     resetCode,
+    unsubscribeToken,
     studio,
   };
 }

@@ -53,4 +53,26 @@ describe("settings", () => {
     expect(() => readEnv({ PORT: "x" })).toThrow(/PORT/);
     expect(readEnvFor(["DATABASE_URL"], { PORT: "x", DATABASE_URL: "file:/srv/dc.sqlite" })).toEqual({ DATABASE_URL: "file:/srv/dc.sqlite" });
   });
+
+  it("reads the mail settings, needs a sender and the public address with SMTP_URL, and never prints its password", () => {
+    const none = readEnv({});
+    expect([none.SMTP_URL, none.MAIL_FROM, none.MAIL_SCHEDULER]).toEqual([undefined, undefined, undefined]);
+    const mail = { SMTP_URL: "smtp://coach:s3cret-pass@mail.example.org:587", MAIL_FROM: "DeskCoach <coach@example.org>", APP_ORIGIN: "https://coach.example.org" };
+    expect(readEnv(mail)).toMatchObject(mail);
+    expect(readEnv({ ...mail, SMTP_URL: "smtps://mail.example.org", MAIL_FROM: "coach@example.org" }).SMTP_URL).toBe("smtps://mail.example.org");
+    expect(() => readEnv({ ...mail, MAIL_FROM: "" })).toThrow("MAIL_FROM must be set when SMTP_URL is set");
+    expect(() => readEnv({ ...mail, APP_ORIGIN: "" })).toThrow("APP_ORIGIN must be set when SMTP_URL is set");
+    expect(() => readEnv({ ...mail, MAIL_FROM: "DeskCoach" })).toThrow("MAIL_FROM must be an address");
+    for (const bad of ["http://coach:s3cret-pass@mail.example.org", "smtp://coach:s3cret-pass@", "coach:s3cret-pass@mail.example.org:587"]) {
+      let message = "";
+      try {
+        readEnv({ ...mail, SMTP_URL: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain("SMTP_URL must look like smtp://");
+      expect(message).not.toContain("s3cret-pass");
+    }
+    expect(readEnvFor(["MAIL_SCHEDULER"], { MAIL_SCHEDULER: "0" })).toEqual({ MAIL_SCHEDULER: false });
+  });
 });

@@ -98,6 +98,18 @@ describe("refusals before any route", () => {
     expect(refusalBeforeRoutes("PUT", { "content-type": "application/json" }, own)).toMatchObject({ status: 403 });
   });
 
+  it("lets a mail program's one-click unsubscribe POST through to the unsubscribe route, and nothing else from another site", () => {
+    const mailProgram = { "content-type": "application/x-www-form-urlencoded" };
+    expect(refusalBeforeRoutes("POST", mailProgram, own, "/unsubscribe/Abc_123-xyz")).toBeNull();
+    expect(refusalBeforeRoutes("POST", { ...mailProgram, origin: "https://mail.example" }, own, "/unsubscribe/Abc_123-xyz")).toBeNull();
+    for (const pathname of ["/unsubscribe", "/unsubscribe/", "/unsubscribe/abc/more", "/unsubscribe/abc.data", "/manage/team", "/logout"]) {
+      expect(refusalBeforeRoutes("POST", mailProgram, own, pathname), pathname).toMatchObject({ status: 403 });
+    }
+    // Still a form, and still only POST.
+    expect(refusalBeforeRoutes("POST", { "content-type": "application/json" }, own, "/unsubscribe/abc")).toMatchObject({ status: 415 });
+    expect(refusalBeforeRoutes("PUT", mailProgram, own, "/unsubscribe/abc")).toMatchObject({ status: 403 });
+  });
+
   it("answers 405 with Allow to a method no page uses, and 415 to a post that is not a form", () => {
     expect(refusalBeforeRoutes("PUT", form, own)).toEqual({ status: 405, message: "DeskCoach accepts only GET, HEAD and POST.", headers: { Allow: "GET, HEAD, POST" } });
     expect(refusalBeforeRoutes("DELETE", form, own)).toMatchObject({ status: 405 });

@@ -61,6 +61,11 @@ interface Attempt {
   body: URLSearchParams;
   /** Whether the same request sent from DeskCoach's own page changes the database. */
   changes: boolean;
+  /**
+   * The one route another site may post to: a mail program's one-click unsubscribe (RFC 8058).
+   * From anywhere, only exactly this body is taken, and it changes only its person's choice.
+   */
+  oneClick?: { otherBody: URLSearchParams; changes: string[] };
 }
 
 function daysAgo(days: number): string {
@@ -140,6 +145,13 @@ function plausible(route: ActionRoute): Attempt {
     // Addresses no page claims answer 404 to every method.
     case "routes/$":
       return { path: "/no-such-page", body: form({ intent: "anything" }), changes: false };
+    case "routes/unsubscribe.$token":
+      return {
+        path: `/unsubscribe/${ids.unsubscribeToken}`,
+        body: form({ "List-Unsubscribe": "One-Click" }),
+        changes: true,
+        oneClick: { otherBody: form({ "List-Unsubscribe": "One-Click", intent: "resubscribe-everyone" }), changes: ["mail_choice"] },
+      };
     case "routes/progress":
       return { path: "/progress", body: form({ intent: "print", module: module.slug }), changes: false };
     default:
@@ -173,6 +185,23 @@ test("every action refuses a POST from another site, even with the owner's cooki
     const attempt = plausible(route);
     const url = `${server.url}${attempt.path}`;
     const before = await snapshotDatabase(server.db);
+    if (attempt.oneClick) {
+      for (const headers of foreign) {
+        const response = await owner.post(url, { headers: { ...FORM, ...headers }, data: attempt.oneClick.otherBody.toString(), maxRedirects: 0 });
+        expect(response.status(), `${route.id} with another body and ${JSON.stringify(headers)}`).toBe(400);
+      }
+      expect(snapshotChanges(before, await snapshotDatabase(server.db)), `${route.id}: the database after refused POSTs`).toEqual([]);
+      // What a mail program sends: no cookie, no Origin, exactly the one-click body.
+      const mailProgram = await playwright.request.newContext();
+      const response = await mailProgram.post(url, { headers: FORM, data: attempt.body.toString(), maxRedirects: 0 });
+      expect(response.status(), `${route.id}: a one-click unsubscribe`).toBe(200);
+      // Sent again, naming its own origin: answered the same, and nothing more changes.
+      const again = await mailProgram.post(url, { headers: { ...FORM, origin: "https://mail.example" }, data: attempt.body.toString(), maxRedirects: 0 });
+      expect(again.status(), `${route.id}: a one-click unsubscribe with an Origin`).toBe(200);
+      await mailProgram.dispose();
+      expect(snapshotChanges(before, await snapshotDatabase(server.db)).map((c) => c.table)).toEqual(attempt.oneClick.changes);
+      continue;
+    }
     for (const headers of foreign) {
       const response = await owner.post(url, { headers: { ...FORM, ...headers }, data: attempt.body.toString(), maxRedirects: 0 });
       expect(response.status(), `${route.id} with ${JSON.stringify(headers)}`).toBe(403);

@@ -74,6 +74,14 @@ export const EXPECTED: Record<string, RouteExpectation> = {
   // Any address no route claims: "Page not found" for everyone, whatever the method.
   "routes/$": { params: () => ({ "*": "no-such-page" }), get: everyone(404), data: everyone(404), post: everyone(404) },
   // Public by design: the token is the key (decision 0004).
+  // Public by design: the link in a reminder is the key; opening it changes nothing, a POST with
+  // anything but the one-click body is refused (400).
+  "routes/unsubscribe.$token": {
+    params: (ids) => ({ token: ids.unsubscribeToken }),
+    get: everyone(200),
+    data: everyone(200),
+    post: everyone(400),
+  },
   "routes/certificates.$token": {
     params: (ids) => ({ token: ids.certificateToken }),
     get: everyone(200),
