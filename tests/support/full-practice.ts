@@ -73,6 +73,30 @@ export async function seedFullPractice(db: DB, now = new Date("2026-11-20T15:30:
     .insertInto("studio_image")
     .values({ lesson_id: studioLesson.id, name: "our-desk-greeting-front.png", mime: "image/png", bytes: ALL_BYTES, width: 2, height: 1, created_by: owner.id, created_at: at })
     .execute();
+  // Email: a message in the outbox (with its own headers as JSON), the sender's lease, the
+  // practice's setting and a person's choice for a kind, and an unsubscribe token's hash.
+  await db
+    .insertInto("mail_message")
+    .values({
+      user_id: staff.id,
+      to_address: "jose@example.test",
+      kind: "staff-reminder",
+      local_date: at.slice(0, 10),
+      subject: "José, 2 lessons are due “soon”",
+      text_body: "Hello José,\n\nDue: The first ten seconds.\n",
+      html_body: "<p>Hello José</p>",
+      headers: JSON.stringify({ "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" }),
+      status: "failed",
+      next_attempt_at: at,
+      last_error: "550 5.1.1 <jose@example.test>: mailbox unavailable",
+      created_at: at,
+      sent_at: null,
+    })
+    .execute();
+  await db.insertInto("mail_lease").values({ name: "sender", holder: "process-1", expires_at: at }).execute();
+  await db.insertInto("mail_setting").values({ kind: "staff-reminder", enabled: 1, send_hour: 7, working_days: "1,2,3,4,6", updated_at: at, updated_by: owner.id }).execute();
+  await db.insertInto("mail_choice").values({ user_id: staff.id, kind: "staff-reminder", enabled: 0, updated_at: at }).execute();
+  await db.insertInto("mail_unsubscribe").values({ token_hash: "f".repeat(64), user_id: staff.id, kind: "staff-reminder", created_at: at }).execute();
   // A feedback import, if the demo made none.
   const imported = await db.selectFrom("feedback_import").select("id").executeTakeFirst();
   if (!imported) {
