@@ -38,14 +38,12 @@ export default function Unsubscribe() {
       <h1 id="unsubscribe-heading">{done ? "You will not get these emails any more" : "Stop these emails?"}</h1>
       {done ? (
         <p>
-          <strong>{loaded.label}</strong> are turned off for you. Other emails from DeskCoach, if any, are not changed. To turn
-          these back on, sign in to DeskCoach.
+          <strong>{loaded.label}</strong> are turned off for you. Other emails from DeskCoach, if any, are not changed.
         </p>
       ) : (
         <>
           <p>
-            This turns off <strong>{loaded.label}</strong> for you. Nothing else changes, and you can turn them back on after you
-            sign in.
+            This turns off <strong>{loaded.label}</strong> for you. Nothing else changes.
           </p>
           <Form method="post">
             <input type="hidden" name="List-Unsubscribe" value="One-Click" />
