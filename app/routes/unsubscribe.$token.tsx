@@ -34,7 +34,7 @@ export default function Unsubscribe() {
   const acted = useActionData<typeof action>();
   const done = acted?.done ?? loaded.done;
   return (
-    <main className="narrow" aria-labelledby="unsubscribe-heading">
+    <section className="narrow" aria-labelledby="unsubscribe-heading">
       <h1 id="unsubscribe-heading">{done ? "You will not get these emails any more" : "Stop these emails?"}</h1>
       {done ? (
         <p>
@@ -53,6 +53,6 @@ export default function Unsubscribe() {
           </Form>
         </>
       )}
-    </main>
+    </section>
   );
 }
