@@ -16,6 +16,29 @@ import { finishedInPeriod, overdueNow } from "./team-progress.server.ts";
 import type { Actor } from "./sessions.server.ts";
 import { tablesVersion } from "./learning-changes.server.ts";
 import { createReadCache, identity } from "./read-cache.server.ts";
+import { startOfLocalDay } from "./clock.server.ts";
+
+/**
+ * A period of the practice's dates as the instants times are compared with: from local midnight
+ * of its first day, up to (not including) local midnight after its last. Completions and attempts
+ * are stored as UTC instants; reading the dates as UTC days would move every one made in the
+ * practice's evening (in Chicago, after 6 pm) into the next day, or out of the period.
+ */
+function instantsOf(period: Period, timeZone: string): { from: string; until: string } {
+  return { from: startOfLocalDay(period.start, timeZone).toISOString(), until: startOfLocalDay(addDaysTo(period.end, 1), timeZone).toISOString() };
+}
+
+/** The practice's month (YYYY-MM) of each instant of a period, from the instants its months start at. */
+function localMonths(period: Period, timeZone: string): (at: string) => string {
+  const starts: { month: string; from: string }[] = [];
+  for (let m = `${period.start.slice(0, 7)}-01`; m <= period.end; m = addDaysTo(monthEnd(m), 1)) {
+    starts.push({ month: m.slice(0, 7), from: startOfLocalDay(m, timeZone).toISOString() });
+  }
+  return (at) => {
+    for (let i = starts.length - 1; i > 0; i--) if (at >= starts[i]!.from) return starts[i]!.month;
+    return starts[0]?.month ?? at.slice(0, 7);
+  };
+}
 
 /** The part of a fiscal year that has happened by `today` (all of it once it is over). */
 export function yearToDate(fy: FiscalYear, today: string): Period & { elapsedDays: number } {
@@ -126,8 +149,8 @@ export function costPer(spendCents: number, units: number, unitSize = 1): number
   return units <= 0 ? null : mulDiv(spendCents, unitSize, units);
 }
 
-export async function valueReport(db: DB, period: Period): Promise<ValueReport> {
-  const [spend, completions, learningSeconds] = await Promise.all([spendByCategory(db, period), completedLessons(db, period), learningSecondsIn(db, period)]);
+export async function valueReport(db: DB, period: Period, timeZone: string): Promise<ValueReport> {
+  const [spend, completions, learningSeconds] = await Promise.all([spendByCategory(db, period), completedLessons(db, period, timeZone), learningSecondsIn(db, period)]);
   const rows = CATEGORIES.map((c) => {
     const spendCents = spend.get(c.id) ?? 0;
     return {
@@ -148,19 +171,20 @@ export async function valueReport(db: DB, period: Period): Promise<ValueReport> 
 }
 
 /** Lessons completed in the period: each person's lesson counted once. Kept until a completion is written. */
-function completedLessons(db: DB, period: Period): Promise<number> {
-  return completedCache.read(db, `completed|${period.start}|${period.end}`, () => countCompleted(db, period));
+function completedLessons(db: DB, period: Period, timeZone: string): Promise<number> {
+  return completedCache.read(db, `completed|${period.start}|${period.end}|${timeZone}`, () => countCompleted(db, period, timeZone));
 }
 
 const completedCache = createReadCache(8, (db) => tablesVersion(db, ["completion"]));
 
-async function countCompleted(db: DB, period: Period): Promise<number> {
+async function countCompleted(db: DB, period: Period, timeZone: string): Promise<number> {
+  const { from, until } = instantsOf(period, timeZone);
   const pairs = db
     .selectFrom("completion")
     .select(["user_id", "lesson_slug"])
     .distinct()
-    .where("completed_at", ">=", `${period.start}T00:00:00.000Z`)
-    .where("completed_at", "<=", `${period.end}T23:59:59.999Z`);
+    .where("completed_at", ">=", from)
+    .where("completed_at", "<", until);
   return Number((await db.selectFrom(pairs.as("p")).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
 }
 
@@ -203,9 +227,9 @@ export async function completionReport(
 ): Promise<CompletionReport> {
   // The counts are kept until a completion, an attempt, a person or a location is written (a
   // heartbeat or an expense leaves them be); on time against late comes from the kept standings.
-  const key = ["completion", identity(catalog), actor.scopeLocationId ?? "all", period.start, period.end].join("|");
+  const key = ["completion", identity(catalog), actor.scopeLocationId ?? "all", period.start, period.end, context.timeZone].join("|");
   const [counts, { onTime, late }] = await Promise.all([
-    completionCache.read(db, key, () => countCompletion(db, actor, catalog, period)),
+    completionCache.read(db, key, () => countCompletion(db, actor, catalog, period, context.timeZone)),
     finishedInPeriod(db, actor, catalog, period, context),
   ]);
   return { ...counts, onTime, late };
@@ -213,9 +237,9 @@ export async function completionReport(
 
 const completionCache = createReadCache(8, (db) => tablesVersion(db, ["completion", "quiz_attempt", "user", "location"]));
 
-async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: Period): Promise<Omit<CompletionReport, "onTime" | "late">> {
-  const from = `${period.start}T00:00:00.000Z`;
-  const to = `${period.end}T23:59:59.999Z`;
+async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: Period, timeZone: string): Promise<Omit<CompletionReport, "onTime" | "late">> {
+  const { from, until } = instantsOf(period, timeZone);
+  const monthOf = localMonths(period, timeZone);
   const scope = actor.scopeLocationId;
   // `user` is a reserved word in PostgreSQL: raw SQL names the table through sql.table, which quotes it.
   const user = sql.table("user");
@@ -224,10 +248,10 @@ async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: P
     // Per learner: each lesson once, with the month of its first completion in the period.
     sql<{ user_id: number; location_id: number | null; lessons: string }>`
       select c.user_id, (select location_id from ${user} where ${sql.ref("user.id")} = c.user_id) as location_id,
-        ${joinedText(db, sql<string>`c.lesson_slug || ${"\u001f"} || substr(c.at, 1, 7)`, "\u001e")} as lessons
+        ${joinedText(db, sql<string>`c.lesson_slug || ${"\u001f"} || c.at`, "\u001e")} as lessons
       from (
         select user_id, lesson_slug, min(completed_at) as at from completion
-        where completed_at >= ${from} and completed_at <= ${to} ${inScope("user_id")}
+        where completed_at >= ${from} and completed_at < ${until} ${inScope("user_id")}
         group by user_id, lesson_slug
       ) as c
       group by c.user_id`.execute(db),
@@ -242,7 +266,7 @@ async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: P
               and (b.submitted_at < a.submitted_at or (b.submitted_at = a.submitted_at and b.id < a.id))
           ) then 0 else 1 end as first
         from quiz_attempt as a
-        where a.submitted_at >= ${from} and a.submitted_at <= ${to} ${inScope("a.user_id")}
+        where a.submitted_at >= ${from} and a.submitted_at < ${until} ${inScope("a.user_id")}
       )
       select a.lesson_slug, (select location_id from ${user} where ${sql.ref("user.id")} = a.user_id) as location_id,
         count(*) as attempts, sum(a.score) as scores, sum(a.first) as firsts, sum(case when a.first = 1 and a.passed = 1 then 1 else 0 end) as first_passes
@@ -273,9 +297,10 @@ async function countCompletion(db: DB, actor: Actor, catalog: Catalog, period: P
     const place = get("location", locationOf(learner.location_id));
     const all = get("total", ALL);
     const modules = new Set<Sums>();
-    // Unit and record separators: characters no slug or month holds.
+    // Unit and record separators: characters no slug or time holds.
     for (const entry of learner.lessons.split("\u001e")) {
-      const [lessonSlug = "", month = ""] = entry.split("\u001f");
+      const [lessonSlug = "", at = ""] = entry.split("\u001f");
+      const month = monthOf(at);
       const module = get("module", moduleOf(lessonSlug));
       module.completions++;
       place.completions++;
@@ -351,7 +376,7 @@ export async function monthlySummary(
     spendByCategory(db, period),
     budgetReport(db, context.fiscalYearOf(start), context.startMonth, end),
     completionReport(db, actor, catalog, period, context),
-    valueReport(db, period),
+    valueReport(db, period, context.timeZone),
     overdueNow(db, actor, catalog, context),
   ]);
   const spend = CATEGORIES.map((c) => ({ category: c.id, label: c.label, cents: byCategory.get(c.id) ?? 0 })).filter((s) => s.cents > 0);

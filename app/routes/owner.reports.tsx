@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       const [budget, employees, value] = await Promise.all([
         budgetReport(services.db, ctx.fy.year, ctx.startMonth, ctx.today),
         employeeSpendReport(services.db, period, ctx.labour),
-        valueReport(services.db, period),
+        valueReport(services.db, period, ctx.timeZone),
       ]);
       return { budget, employees, value };
     });

@@ -43,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       return csvStreamResponse(name(table), header, batches());
     }
     case "value": {
-      const report = await valueReport(services.db, period);
+      const report = await valueReport(services.db, period, ctx.timeZone);
       return csvStreamResponse(name(table), ["Category", "Spend", "Per completed lesson", "Per learning hour"], inBatches([
         ...report.rows.map((x) => [x.label, dollars(x.spendCents), dollars(x.perCompletionCents), dollars(x.perHourCents)]),
         ["Total", dollars(report.total.spendCents), dollars(report.total.perCompletionCents), dollars(report.total.perHourCents)],

@@ -2,6 +2,7 @@
 // accounts), two locations, and three modules assigned to everyone: what the paged lists (the
 // progress matrix, the team, spend per employee) are tested on, with and without JavaScript, at
 // phone and desktop widths.
+import { localDate } from "#app/models/clock.server.ts";
 import type { DB } from "#db/connection.ts";
 import { createAssignment } from "#app/models/assignments.server.ts";
 import { syncCatalog } from "#app/models/catalog.server.ts";
@@ -14,6 +15,12 @@ export const CROWD = {
   needle: { name: "Nadia Quispe-Whitfield", email: "nadia.qw@practice.test" },
   modules: 3,
 };
+
+/** Today in the practice's time zone: a UTC date is tomorrow there every evening, and spending dated tomorrow is not in this year's figures yet. */
+async function practiceToday(db: DB): Promise<string> {
+  const practice = await db.selectFrom("practice").select("time_zone").executeTakeFirstOrThrow();
+  return localDate(new Date(), practice.time_zone);
+}
 
 export async function seedCrowd(db: DB): Promise<void> {
   await seedPractice(db);
@@ -56,6 +63,6 @@ export async function seedCrowd(db: DB): Promise<void> {
   // Spend shared among everyone, so every employee has a row of their own.
   await db
     .insertInto("expense")
-    .values({ category: "online-courses", vendor: "LearnCo", description: "Licences", amount_cents: 123_00, spent_on: at.slice(0, 10), created_by: owner.id, created_at: at, updated_at: at })
+    .values({ category: "online-courses", vendor: "LearnCo", description: "Licences", amount_cents: 123_00, spent_on: await practiceToday(db), created_by: owner.id, created_at: at, updated_at: at })
     .execute();
 }

@@ -90,6 +90,23 @@ describe("the completion report", () => {
     expect([report.onTime, report.late]).toEqual([1, 1]);
   });
 
+  it("counts by the practice's dates: an evening completion stays in its own day, month and period", async () => {
+    const dan = await createUser(testDb.db, { name: "Dan" });
+    const complete = (lesson: string, at: string) =>
+      testDb.db.insertInto("completion").values({ user_id: dan.id, lesson_slug: lesson, completed_at: at, attempt_id: null, content_hash: "x" }).execute();
+    // 31 January, 9 pm in Chicago (3 am UTC on 1 February): January's, and in a period ending 31 January.
+    await complete("reading-only", "2026-02-01T03:00:00.000Z");
+    // 1 January, 00:30 in Chicago (06:30 UTC): in the period; 31 December at 11 pm there (05:00 UTC) is not.
+    await complete("greeting-basics", "2026-01-01T06:30:00.000Z");
+    await testDb.db.insertInto("completion").values({ user_id: owner.id, lesson_slug: "reading-only", completed_at: "2026-01-01T05:00:00.000Z", attempt_id: null, content_hash: "x" }).execute();
+    const january = await completionReport(testDb.db, owner, catalog, { start: "2026-01-01", end: "2026-01-31" }, context);
+    // Ana's two January completions, and Dan's two.
+    expect(january.total.completions).toBe(4);
+    expect(january.byMonth).toEqual([{ month: "2026-01", completions: 4 }]);
+    const quarter = await completionReport(testDb.db, owner, catalog, period, context);
+    expect(quarter.byMonth.map((m) => m.completions)).toEqual([4, 1, 2]);
+  });
+
   it("keeps its counts through a reading-time heartbeat, and counts again after a completion", async () => {
     const first = await completionReport(testDb.db, owner, catalog, period, context);
     const ana = await testDb.db.selectFrom("user").select("id").where("name", "=", "Ana").executeTakeFirstOrThrow();

@@ -177,7 +177,7 @@ describe("spend and reports", () => {
     const spend = await employeeSpendReport(testDb.db, period, true);
     expect(spend.rows()[0]).toMatchObject({ totalCents: 90_00, labourCents: 30_00, minutes: 90 });
     expect((await employeeSpendReport(testDb.db, period, false)).rows()[0]?.labourCents).toBeNull();
-    const value = await valueReport(testDb.db, period);
+    const value = await valueReport(testDb.db, period, "America/Chicago");
     expect(value.completions).toBe(2);
     expect(value.total).toEqual({ spendCents: 90_00, perCompletionCents: 45_00, perHourCents: 60_00 });
   });
