@@ -115,7 +115,8 @@ export async function sendDue(db: DB, options: SenderOptions): Promise<SendResul
   const limit = options.limit ?? 1000;
   try {
     let done = 0;
-    const skipped = new Set<number>();
+    // A message that will be tried again waits at least a minute (RETRY_MINUTES), so no batch
+    // below picks it up twice.
     while (done < limit) {
       const now = options.clock.now();
       const batch = await db
@@ -125,11 +126,10 @@ export async function sendDue(db: DB, options: SenderOptions): Promise<SendResul
         .where("next_attempt_at", "<=", now.toISOString())
         .orderBy("next_attempt_at")
         .orderBy("id")
-        .limit(Math.min(100, limit - done) + skipped.size)
+        .limit(Math.min(100, limit - done))
         .execute();
-      const ids = batch.map((r) => r.id).filter((id) => !skipped.has(id));
-      if (ids.length === 0) break;
-      for (const id of ids) {
+      if (batch.length === 0) break;
+      for (const { id } of batch) {
         if (done >= limit) break;
         const outcome = await sendOne(db, id, holder, options);
         if (outcome === "lost-lease") return result;
@@ -141,7 +141,6 @@ export async function sendDue(db: DB, options: SenderOptions): Promise<SendResul
         if (outcome === "gone") continue;
         done++;
         result[outcome]++;
-        if (outcome === "retrying") skipped.add(id);
       }
     }
     return result;

@@ -1,11 +1,8 @@
 // Unsubscribe tokens: 32 random bytes, base64url, per message; only their SHA-256 is stored, with
 // the one person and kind each turns off (like session, device and setup-code tokens elsewhere).
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { DB } from "#db/connection.ts";
-
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+import { hashToken } from "../sessions.server.ts";
 
 /** A new token that turns off `kind` for `userId`; call in the transaction that sends with it. */
 export async function issueUnsubscribeToken(db: DB, userId: number, kind: string, now: Date): Promise<string> {

@@ -5,7 +5,7 @@
 import type { DB } from "#db/connection.ts";
 import { setPersonChoice } from "./kinds.server.ts";
 import { MAIL_KINDS } from "./scheduler.server.ts";
-import { hashToken } from "./tokens.server.ts";
+import { hashToken } from "../sessions.server.ts";
 
 export interface Unsubscription {
   userId: number;
