@@ -10,11 +10,11 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CatalogLesson } from "#app/models/catalog.server.ts";
-import { hashPassword } from "#app/models/passwords.server.ts";
-import { PASSWORD, realCatalog, seedTrustPractice } from "#tests/support/trust-practice.ts";
+import { realCatalog, seedTrustPractice } from "#tests/support/trust-practice.ts";
 import { killAllApps, prepareDatabase, startApp, type AppProcess } from "./support/app-process.ts";
 import { fileHealth, halfWrittenResults, withDatabase } from "./support/checks.ts";
-import { attemptIdFrom, getPage, postForm, quizForm, signIn } from "./support/http.ts";
+import { attemptIdFrom, getPage, postForm, quizForm } from "./support/http.ts";
+import { addLearners, signInAll, type Learner } from "./support/learners.ts";
 import { seededRandom, durabilitySeed } from "./support/random.ts";
 
 const ROUNDS = 20;
@@ -26,10 +26,6 @@ const seed = durabilitySeed();
 const random = seededRandom(seed);
 console.log(`kill -9 rounds: seed ${seed} (DURABILITY_SEED=${seed} npm run test:durability replays the same rounds)`);
 
-interface Learner {
-  id: number;
-  cookie: string;
-}
 interface Submission {
   learner: Learner;
   lesson: CatalogLesson;
@@ -54,38 +50,13 @@ const sentIds = new Set<string>();
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "deskcoach-kill-"));
   dbFile = path.join(dir, "practice.sqlite");
-  const ids: number[] = [];
+  let people: { id: number; email: string }[] = [];
   await prepareDatabase(dbFile, async (db) => {
-    const ids0 = await seedTrustPractice(db);
-    const hash = await hashPassword(PASSWORD);
-    const at = new Date().toISOString();
-    const rows = await db
-      .insertInto("user")
-      .values(
-        Array.from({ length: STAFF }, (_, i) => ({
-          email: `desk${String(i + 1).padStart(2, "0")}@demo.test`,
-          name: `Desk Learner ${i + 1}`,
-          role: "staff" as const,
-          job_title: "Receptionist",
-          location_id: i % 2 === 0 ? ids0.locations.maple : ids0.locations.riverside,
-          hourly_wage_cents: null,
-          hired_on: null,
-          status: "active" as const,
-          password_hash: hash,
-          created_at: at,
-        })),
-      )
-      .returning("id")
-      .execute();
-    ids.push(...rows.map((r) => r.id));
+    people = await addLearners(db, await seedTrustPractice(db), STAFF);
   });
   app = await startApp(dbFile);
-  const url = app.url;
   // Sign-in success is never throttled, so fifty accounts from one address all get in.
-  learners = [];
-  for (const [i, id] of ids.entries()) {
-    learners.push({ id, cookie: await signIn(url, `desk${String(i + 1).padStart(2, "0")}@demo.test`, PASSWORD) });
-  }
+  learners = await signInAll(app.url, people);
 });
 
 afterAll(async () => {

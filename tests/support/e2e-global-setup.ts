@@ -3,8 +3,7 @@
 // throwaway cluster started here (tests/support/postgres.ts). The migrations run once, into a
 // template database; each test server then gets a database copied from it (tests/support/server.ts).
 // On SQLite there is nothing to set up.
-import { migrateToLatest, openPostgres } from "#db/connection.ts";
-import { createDatabase, databaseUrl, dropDatabase, startThrowawayCluster, withClient, type ThrowawayCluster } from "./postgres.ts";
+import { createMigratedTemplate, dropDatabase, startThrowawayCluster, withClient, type ThrowawayCluster } from "./postgres.ts";
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
   if (process.env.DESKCOACH_TEST_DB !== "postgres") return undefined;
@@ -17,13 +16,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   const serverUrl = url;
   const template = `deskcoach_e2e_template_${process.pid}`;
   try {
-    await withClient(serverUrl, (client) => createDatabase(client, template));
-    const connection = openPostgres(databaseUrl(serverUrl, template));
-    try {
-      await migrateToLatest(connection.db);
-    } finally {
-      await connection.close();
-    }
+    await createMigratedTemplate(serverUrl, template);
   } catch (error) {
     cluster?.stop();
     throw error;

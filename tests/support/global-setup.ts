@@ -6,9 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateToLatest, openPostgres } from "#db/connection.ts";
 import { writeMigratedBase } from "./sqlite-base.ts";
-import { createDatabase, databaseUrl, dropDatabase, startThrowawayCluster, withClient, type ThrowawayCluster } from "./postgres.ts";
+import { createMigratedTemplate, dropDatabase, startThrowawayCluster, withClient, type ThrowawayCluster } from "./postgres.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -41,13 +40,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const template = `deskcoach_template_${process.pid}`;
   const serverUrl = url;
-  await withClient(serverUrl, (client) => createDatabase(client, template));
-  const connection = openPostgres(databaseUrl(serverUrl, template));
-  try {
-    await migrateToLatest(connection.db);
-  } finally {
-    await connection.close();
-  }
+  await createMigratedTemplate(serverUrl, template);
   project.provide("postgresUrl", serverUrl);
   project.provide("postgresTemplate", template);
   return async () => {

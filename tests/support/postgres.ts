@@ -13,6 +13,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { migrateToLatest, openPostgres } from "#db/connection.ts";
 
 export interface ThrowawayCluster {
   /** Connects as the test role to its own database; the role may CREATE DATABASE. */
@@ -154,6 +155,17 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
     return await fn(client);
   } finally {
     await client.end();
+  }
+}
+
+/** Creates the database `name` on the server `url` names and runs every migration in it: the template tests copy. */
+export async function createMigratedTemplate(url: string, name: string): Promise<void> {
+  await withClient(url, (client) => createDatabase(client, name));
+  const connection = openPostgres(databaseUrl(url, name));
+  try {
+    await migrateToLatest(connection.db);
+  } finally {
+    await connection.close();
   }
 }
 
