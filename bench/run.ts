@@ -31,7 +31,8 @@ import { childPids, cpuMs, machineBusyMs, processTreeCpuMs, sampleMemory, startS
 import { markdown, ratios, SETUP_LABELS, sideBySide, sideBySideMarkdown, sideBySideTable, table, targets, targetTable, type ScenarioResult } from "./lib/report.ts";
 import { seedPractice, type SeededPractice } from "./lib/seed.ts";
 import { growthTable, growthTargets, measureGrowth, type GrowthSize } from "./growth.ts";
-import { lessonPath, scenarios, type HttpScenario, type ScenarioContext, type ServerKind } from "./scenarios.ts";
+import { measureReminders, remindersTargets, type RemindersResult } from "./reminders.ts";
+import { lessonPath, REMINDERS_EMPLOYEES, scenarios, type HttpScenario, type ScenarioContext, type ServerKind } from "./scenarios.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const number = (name: string, fallback: number) => {
@@ -45,6 +46,8 @@ const CONNECTIONS = number("BENCH_CONNECTIONS", 50);
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 200);
 if (!Number.isInteger(EMPLOYEES) || EMPLOYEES < 10 || EMPLOYEES > 100_000) throw new Error("BENCH_EMPLOYEES must be a whole number from 10 to 100,000");
 const GROWTH = process.env.BENCH_GROWTH === "1";
+if (!Number.isInteger(REMINDERS_EMPLOYEES) || REMINDERS_EMPLOYEES < 10 || REMINDERS_EMPLOYEES > 100_000) throw new Error("BENCH_REMINDERS_EMPLOYEES must be a whole number from 10 to 100,000");
+const REMINDERS_RATE = number("BENCH_REMINDERS_RATE", 100);
 const GROWTH_SIZES = (process.env.BENCH_GROWTH_SIZES ?? "200,2000,10000").split(",").map((s) => Number(s.trim()));
 if (GROWTH_SIZES.some((n) => !Number.isInteger(n) || n < 10 || n > 100_000)) throw new Error("BENCH_GROWTH_SIZES must be whole numbers from 10 to 100,000, comma-separated");
 const DB = process.env.BENCH_DB ?? "sqlite";
@@ -139,6 +142,7 @@ async function main(): Promise<number> {
   let captureFile: string | null = null;
   let exitCode = 0;
   let growth: GrowthSize[] | null = null;
+  let reminders: RemindersResult | null = null;
   let postgres: Awaited<ReturnType<typeof measurePostgres>> = null;
   let postgresError: string | null = null;
 
@@ -455,6 +459,42 @@ async function main(): Promise<number> {
       });
       log(`  fsync: ${Math.round(f.commitsPerSecond)} commits/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`);
     }
+    for (const scenario of chosen) {
+      if (scenario.kind !== "reminders") continue;
+      log(`${scenario.name}: ${scenario.description}`);
+      try {
+        reminders = await measureReminders({
+          root: ROOT,
+          buildDir: BUILD_DIR,
+          tmp,
+          employees: REMINDERS_EMPLOYEES,
+          rate: REMINDERS_RATE,
+          warmupSeconds: WARMUP,
+          seconds: SECONDS,
+          browserHeaders: BROWSER_HEADERS,
+          log,
+          progress,
+        });
+        const during = reminders.windows.find((w) => w.window === "in the server");
+        const cron = reminders.windows.find((w) => w.window === "from cron");
+        results.push({
+          name: scenario.name,
+          description: scenario.description,
+          status: "measured",
+          note: `lessons at ${REMINDERS_RATE}/s while the server composed ${during?.composed} in ${during?.composeSeconds} s (this row); cron composed ${cron?.composed} in ${cron?.composeSeconds} s: see reminders`,
+          requestsPerSecond: during ? during.lessonResponses / during.seconds : undefined,
+          p50Ms: during?.lessonP50Ms,
+          p99Ms: during?.lessonP99Ms,
+          serverCpuMsPerRequest: during?.appCpuMsPerLesson ?? null,
+          serverPeakRssMB: null,
+        });
+      } catch (error) {
+        exitCode = 1;
+        const message = error instanceof Error ? error.message : String(error);
+        results.push({ name: scenario.name, description: scenario.description, status: "failed", note: message });
+        log(`  reminders: FAILED: ${message}`);
+      }
+    }
     if (DB === "postgres") {
       // A PostgreSQL that cannot be started or seeded fails the run, but not the SQLite rows' report.
       try {
@@ -481,11 +521,14 @@ async function main(): Promise<number> {
   const r = ratios(ordered);
   const jsSize = js as JsSize | null;
   const peakRssMB = Object.keys(hwm).length > 0 && hwm.app !== undefined ? hwm.app / MB : null;
-  const t = targets(ordered, r, {
-    jsGzipKB: jsSize ? jsSize.totalGzipBytes / 1024 : null,
-    peakRssMB,
-    shutdownMs,
-  });
+  const t = [
+    ...targets(ordered, r, {
+      jsGzipKB: jsSize ? jsSize.totalGzipBytes / 1024 : null,
+      peakRssMB,
+      shutdownMs,
+    }),
+    ...(chosen.some((s) => s.kind === "reminders") ? remindersTargets(reminders) : []),
+  ];
 
   const report = {
     date: new Date().toISOString(),
@@ -513,6 +556,7 @@ async function main(): Promise<number> {
     targets: t,
     checks,
     growth: growth ? { sizes: growth, targets: growthTargets(growth) } : null,
+    reminders,
   };
   // BENCH_DB=postgres: the key `postgres`, absent otherwise (the other keys are as without it).
   const postgresReport = postgres

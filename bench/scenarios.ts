@@ -55,7 +55,14 @@ export interface FsyncScenario {
   description: string;
 }
 
-export type Scenario = HttpScenario | FsyncScenario;
+/** Composing a morning's reminders for a large practice beside lesson traffic: bench/reminders.ts. */
+export interface RemindersScenario {
+  kind: "reminders";
+  name: string;
+  description: string;
+}
+
+export type Scenario = HttpScenario | FsyncScenario | RemindersScenario;
 
 type Who = "anonymous" | Role;
 
@@ -278,6 +285,9 @@ One more line, so the draft compiles afresh (${randomUUID()}).
 };
 
 /** Connection i reads the i-th lesson of the library (50 connections, 50 people, ~37 lessons). */
+/** The reminders scenario's practice (BENCH_REMINDERS_EMPLOYEES). */
+export const REMINDERS_EMPLOYEES = Number(process.env.BENCH_REMINDERS_EMPLOYEES ?? 10_000);
+
 /** The paced lesson scenario runs at this share of the flat-out lesson scenario's rate. */
 export const PACED_SHARE = 0.7;
 
@@ -344,6 +354,11 @@ export function scenarios(): Scenario[] {
     }),
     submit,
     studioPreview,
+    {
+      kind: "reminders",
+      name: "reminders",
+      description: `composing the morning's staff reminders for ${REMINDERS_EMPLOYEES.toLocaleString("en-US")} people (a practice of its own), in the server and from cron, while staff read lessons at a steady rate: the composing's time and a lesson request's CPU before and during`,
+    },
     {
       kind: "fsync",
       name: "fsync",

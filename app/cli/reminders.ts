@@ -7,7 +7,7 @@ import { buildCatalog } from "#app/models/catalog.server.ts";
 import { createClock } from "#app/models/clock.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
 import { createLibrary } from "#app/models/library.server.ts";
-import { runMailRound } from "#app/models/mail/scheduler.server.ts";
+import { describeRound, runMailRound } from "#app/models/mail/scheduler.server.ts";
 import { migrateToLatest, openConnection } from "#db/connection.ts";
 import { run } from "./run.ts";
 
@@ -25,14 +25,10 @@ await run(async () => {
   try {
     await migrateToLatest(connection.db);
     const clock = createClock(env.NODE_ENV, env.DESKCOACH_NOW);
+    const started = performance.now();
     const result = await runMailRound({ db: connection.db, clock, env, catalog: () => library.current(connection.db) }, clock.now());
-    const composed = Object.entries(result.composed).map(([kind, n]) => `${n} ${kind}`).join(", ") || "nothing due";
-    const sent = !result.sent
-      ? "Email is not set up (no SMTP_URL): messages are kept in the outbox, unsent"
-      : result.sent.busy
-        ? "Another sender is at work: it sends them"
-        : `Sent ${result.sent.sent}, ${result.sent.retrying} to retry, ${result.sent.failed} failed`;
-    console.log(`Composed: ${composed}. ${sent}.`);
+    const line = describeRound(result, (performance.now() - started) / 1000);
+    console.log(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
   } finally {
     await connection.close();
   }

@@ -2,6 +2,7 @@
 // learner's own list on /learn. Everything is computed from assignments and completions on read;
 // what the matrix sorts and filters on (each person's standing) is kept, and after a write worked
 // out again only for the people the write touched (docs/decisions/0015-a-practice-of-10000.md).
+import { yieldToRequests } from "./yield.server.ts";
 import { sql } from "kysely";
 import type { DB } from "#db/connection.ts";
 import { createReadCache, identity } from "./read-cache.server.ts";
@@ -239,6 +240,7 @@ async function buildStore(db: DB, catalog: Catalog, today: string, timeZone: str
   const ids = (await db.selectFrom("assignment_person").select("user_id").distinct().execute()).map((r) => r.user_id);
   const byUser = new Map<number, Standing>();
   for (let i = 0; i < ids.length; i += WORK_BATCH) {
+    if (i > 0) await yieldToRequests();
     const cells = computeCells(await loadInputs(db, ids.slice(i, i + WORK_BATCH)), catalog, today, timeZone);
     for (const [userId, mine] of cells) if (mine.size > 0) byUser.set(userId, standingOf(mine));
   }
@@ -248,6 +250,7 @@ async function buildStore(db: DB, catalog: Catalog, today: string, timeZone: str
 /** Works out again the given people's cells and standing, in place. */
 async function refresh(db: DB, catalog: Catalog, store: StandingStore, userIds: number[], timeZone: string): Promise<void> {
   for (let i = 0; i < userIds.length; i += WORK_BATCH) {
+    if (i > 0) await yieldToRequests();
     const batch = userIds.slice(i, i + WORK_BATCH);
     const cells = computeCells(await loadInputs(db, batch), catalog, store.today, timeZone);
     for (const userId of batch) {

@@ -14,6 +14,10 @@ export interface PacedOptions {
   expectStatus: number;
   request(i: number): { path: string; headers: Record<string, string> };
   onTick?: (elapsed: number, responses: number) => void;
+  /** Each response as it ends: when (performance.now()) and its latency. */
+  onResponse?: (at: number, latencyMs: number) => void;
+  /** Stops sending early once this answers true (checked before each send). */
+  until?: () => boolean;
 }
 
 export async function runPaced(options: PacedOptions): Promise<LoadResult> {
@@ -35,7 +39,9 @@ export async function runPaced(options: PacedOptions): Promise<LoadResult> {
         res.resume();
         res.on("end", () => {
           responses++;
-          latencies.push(performance.now() - due);
+          const at = performance.now();
+          latencies.push(at - due);
+          options.onResponse?.(at, at - due);
           const key = String(res.statusCode ?? 0);
           statusCounts[key] = (statusCounts[key] ?? 0) + 1;
           resolve();
@@ -54,7 +60,7 @@ export async function runPaced(options: PacedOptions): Promise<LoadResult> {
   const started = performance.now();
   let next = 0;
   let lastTick = started;
-  while (next < total && performance.now() - started < (options.seconds + 5) * 1000) {
+  while (next < total && performance.now() - started < (options.seconds + 5) * 1000 && !options.until?.()) {
     const now = performance.now();
     while (next < total && started + next * interval <= now) {
       send(next, started + next * interval);

@@ -7,6 +7,7 @@ import type { DB } from "#db/connection.ts";
 import type { Catalog } from "../catalog.server.ts";
 import { localTime } from "../clock.server.ts";
 import { getPractice } from "../practice.server.ts";
+import { yieldToRequests } from "../yield.server.ts";
 import { kindSettings, type MailKind, type Recipient } from "./kinds.server.ts";
 import { alreadyQueued, enqueue } from "./outbox.server.ts";
 import { createMailTransport, sendDue, type MailTransport, type SendResult } from "./sender.server.ts";
@@ -70,6 +71,7 @@ export async function composeDue(services: MailServices, now: Date): Promise<Rec
     const recipients = (userIds: readonly number[]) => recipientsFor(db, kind.kind, local.date, userIds);
     for await (const batch of kind.compose({ db, catalog, now, timeZone: practice.time_zone, today: local.date, origin, recipients })) {
       if (batch.length > 0) added += await db.transaction().execute((trx) => enqueue(trx, batch, { now, emailSetUp }));
+      await yieldToRequests();
     }
     composed[kind.kind] = added;
   }
@@ -95,6 +97,19 @@ async function recipientsFor(db: DB, kind: string, today: string, userIds: reado
   return people.filter((p) => !done.has(p.id));
 }
 
+/** One line on what a round did, for the server's log and `npm run reminders`. */
+export function describeRound(result: RoundResult, seconds: number): string {
+  const composed = Object.entries(result.composed)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(", ");
+  const sent = !result.sent
+    ? "email is not set up (no SMTP_URL): messages are kept in the outbox, unsent"
+    : result.sent.busy
+      ? "another sender is at work: it sends them"
+      : `sent ${result.sent.sent}, ${result.sent.retrying} to retry, ${result.sent.failed} failed`;
+  return `composed ${composed || "nothing due"}; ${sent}; in ${seconds.toFixed(2)} s`;
+}
+
 /** How often the server runs a round. */
 export const ROUND_SECONDS = 60;
 
@@ -108,7 +123,11 @@ export function startMailRounds(services: MailServices, log: (line: string) => v
   let stopped = false;
   const tick = async () => {
     try {
-      await runMailRound(services, services.clock.now());
+      const started = performance.now();
+      const result = await runMailRound(services, services.clock.now());
+      // A round that did something says so in one line; the quiet minutes stay quiet.
+      const did = Object.values(result.composed).some((n) => n > 0) || (result.sent !== null && result.sent.sent + result.sent.retrying + result.sent.failed > 0);
+      if (did) log(`Mail round: ${describeRound(result, (performance.now() - started) / 1000)}`);
     } catch (error) {
       log(`Mail round failed (it runs again in a minute): ${error instanceof Error ? error.message : String(error)}`);
     }
