@@ -62,7 +62,14 @@ export interface RemindersScenario {
   description: string;
 }
 
-export type Scenario = HttpScenario | FsyncScenario | RemindersScenario;
+/** The window in which a crash sends a message twice: bench/mail-window.ts. */
+export interface MailWindowScenario {
+  kind: "mail-window";
+  name: string;
+  description: string;
+}
+
+export type Scenario = HttpScenario | FsyncScenario | RemindersScenario | MailWindowScenario;
 
 type Who = "anonymous" | Role;
 
@@ -358,6 +365,11 @@ export function scenarios(): Scenario[] {
       kind: "reminders",
       name: "reminders",
       description: `composing the morning's staff reminders for ${REMINDERS_EMPLOYEES.toLocaleString("en-US")} people (a practice of its own), in the server and from cron, while staff read lessons at a steady rate: the composing's time and a lesson request's CPU before and during`,
+    },
+    {
+      kind: "mail-window",
+      name: "mail-window",
+      description: "1,000 messages through the sender to a real SMTP server: the time from the server's acceptance to the message marked sent, when a crash sends it twice",
     },
     {
       kind: "fsync",
