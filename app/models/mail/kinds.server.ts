@@ -2,7 +2,7 @@
 // messages are composed for everyone who should get one. Each kind is a small composer; one
 // scheduler (scheduler.server.ts) runs them all into one outbox.
 import type { DB } from "#db/connection.ts";
-import { addDaysTo } from "#app/rules/dates.ts";
+import { addDaysTo, isoWeekday } from "#app/rules/dates.ts";
 import type { Catalog } from "../catalog.server.ts";
 import type { OutgoingMessage } from "./outbox.server.ts";
 
@@ -66,8 +66,7 @@ export interface MailKind {
 export function periodStart(period: MailPeriod, date: string): string {
   if (period === "month") return `${date.slice(0, 7)}-01`;
   if (period === "week") {
-    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay() || 7;
-    return addDaysTo(date, 1 - weekday);
+    return addDaysTo(date, 1 - isoWeekday(date));
   }
   return date;
 }

@@ -8,7 +8,7 @@
 // Sent to managers and owners (an owner does everything a manager does; each can turn it off for
 // themselves). It goes even in a quiet week ("nothing overdue"), so that its silence never has to
 // be read as a fault.
-import { addDaysTo } from "#app/rules/dates.ts";
+import { addDaysTo, isoWeekday } from "#app/rules/dates.ts";
 import { formatRating } from "#app/rules/feedback.ts";
 import { themeFigure, toAnalysisItems, type ThemeFigure } from "../feedback-insights.server.ts";
 import { listFeedback } from "../feedback.server.ts";
@@ -100,8 +100,7 @@ const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 function dayLabel(date: string): string {
   const [, m, d] = date.split("-").map(Number) as [number, number, number];
-  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay() || 7;
-  return `${DAYS[weekday - 1]} ${MONTHS[m - 1]} ${d}`;
+  return `${DAYS[isoWeekday(date) - 1]} ${MONTHS[m - 1]} ${d}`;
 }
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
