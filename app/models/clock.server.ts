@@ -1,5 +1,7 @@
 // "Now" for the practice: due dates, "today", streaks. Tests may move it with DESKCOACH_NOW,
 // which is ignored in production.
+import { isoWeekday } from "#app/rules/dates.ts";
+
 export interface Clock {
   now(): Date;
 }
@@ -27,8 +29,7 @@ export function localTime(instant: Date, timeZone: string): { date: string; hour
   const date = localDate(instant, timeZone);
   const hour = Number(f.formatToParts(instant).find((p) => p.type === "hour")?.value ?? 0);
   // The weekday of a calendar date does not depend on the zone.
-  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay() || 7;
-  return { date, hour, weekday };
+  return { date, hour, weekday: isoWeekday(date) };
 }
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -10,13 +10,14 @@ import { getPlan, hasPlan, headcountOn, resolvePlan } from "./budget.server.ts";
 import { learningSecondsIn, type Period } from "./employee-spend.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import { addDaysTo, daysBetween } from "#app/rules/dates.ts";
-import { fiscalYear, monthEnd, type FiscalYear } from "#app/rules/fiscal.ts";
+import { fiscalYear, fiscalYearOf, monthEnd, type FiscalYear } from "#app/rules/fiscal.ts";
 import { mulDiv } from "#app/rules/money.ts";
 import { finishedInPeriod, overdueNow } from "./team-progress.server.ts";
 import type { Actor } from "./sessions.server.ts";
 import { tablesVersion } from "./learning-changes.server.ts";
 import { createReadCache, identity } from "./read-cache.server.ts";
-import { startOfLocalDay } from "./clock.server.ts";
+import { localDate, startOfLocalDay } from "./clock.server.ts";
+import { getPractice } from "./practice.server.ts";
 
 /**
  * A period of the practice's dates as the instants times are compared with: from local midnight
@@ -392,4 +393,21 @@ export async function monthlySummary(
     overdueNow: overdue.overdue,
     behind: overdue.behind,
   };
+}
+
+/**
+ * The monthly summary of `month` as of `now`, on the practice's own calendar and fiscal year: what
+ * /owner/summary shows and the owner's monthly email says, from this one call.
+ */
+export async function practiceMonthlySummary(db: DB, actor: Actor, catalog: Catalog, month: string, now: Date): Promise<MonthlySummary> {
+  const practice = await getPractice(db);
+  const timeZone = practice?.time_zone ?? "UTC";
+  const startMonth = practice?.fiscal_year_start_month ?? 1;
+  return monthlySummary(db, actor, catalog, month, {
+    now,
+    timeZone,
+    startMonth,
+    today: localDate(now, timeZone),
+    fiscalYearOf: (date) => fiscalYearOf(date, startMonth),
+  });
 }

@@ -38,6 +38,11 @@ export interface SessionUser {
  */
 export type Actor = Pick<SessionUser, "id" | "role" | "scopeLocationId">;
 
+/** The location a person's view is limited to: only a manager's is; an owner sees everyone. */
+export function scopeOf(role: SessionUser["role"], scopeLocationId: number | null): number | null {
+  return role === "manager" ? scopeLocationId : null;
+}
+
 export const SESSION_COOKIE = "deskcoach_session";
 
 export function hashToken(token: string): string {
@@ -92,7 +97,7 @@ function kyselyAdapter(db: DB, options: SessionOptions): Adapter {
             role: row.role,
             status: row.status,
             locationId: row.location_id,
-            scopeLocationId: row.role === "manager" ? row.scope_location_id : null,
+            scopeLocationId: scopeOf(row.role, row.scope_location_id),
           },
         },
       ];

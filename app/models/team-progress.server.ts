@@ -487,6 +487,11 @@ export async function* progressCsvRows(
 
 /** Active people in the actor's scope who have a standing (anything assigned). */
 async function scopeStandings(db: DB, actor: Actor, catalog: Catalog, context: { now: Date; timeZone: string }): Promise<Standing[]> {
+  return [...(await scopeStandingsById(db, actor, catalog, context)).values()];
+}
+
+/** The same, by person. */
+async function scopeStandingsById(db: DB, actor: Actor, catalog: Catalog, context: { now: Date; timeZone: string }): Promise<Map<number, Standing>> {
   const [ids, standing] = await Promise.all([
     activeInScope.read(db, `active|${actor.scopeLocationId ?? "all"}`, async () => {
       let people = db.selectFrom("user").select("user.id").where("user.status", "=", "active");
@@ -495,10 +500,10 @@ async function scopeStandings(db: DB, actor: Actor, catalog: Catalog, context: {
     }),
     standings(db, catalog, context),
   ]);
-  const found: Standing[] = [];
+  const found = new Map<number, Standing>();
   for (const id of ids) {
     const s = standing.get(id);
-    if (s) found.push(s);
+    if (s) found.set(id, s);
   }
   return found;
 }
@@ -522,6 +527,44 @@ export async function finishedInPeriod(
     late += finished.late;
   }
   return { onTime, late };
+}
+
+export interface FinishedByPerson {
+  name: string;
+  items: { title: string; completedOn: string; late: boolean }[];
+}
+
+/**
+ * Who in the actor's scope finished which assigned items within a period, by name: the first
+ * `top` people, and how many people finished anything in all.
+ */
+export async function finishedInPeriodBy(
+  db: DB,
+  actor: Actor,
+  catalog: Catalog,
+  period: { start: string; end: string },
+  context: { now: Date; timeZone: string },
+  top = 20,
+): Promise<{ people: FinishedByPerson[]; peopleCount: number }> {
+  const finished = new Map<number, FinishedByPerson["items"]>();
+  for (const [id, standing] of await scopeStandingsById(db, actor, catalog, context)) {
+    const items: FinishedByPerson["items"] = [];
+    for (const cell of cellsOf(standing)) {
+      if (!isDone(cell.state) || cell.completedOn === null || cell.completedOn < period.start || cell.completedOn > period.end) continue;
+      const [kind, slug] = cell.itemKey.split(":") as ["module" | "lesson", string];
+      const info = itemInfo(catalog, { kind, slug });
+      if (info) items.push({ title: info.title, completedOn: cell.completedOn, late: cell.state === "done-late" });
+    }
+    if (items.length > 0) finished.set(id, items.sort((a, b) => a.completedOn.localeCompare(b.completedOn) || a.title.localeCompare(b.title)));
+  }
+  if (finished.size === 0) return { people: [], peopleCount: 0 };
+  const ids = [...finished.keys()];
+  const named: { id: number; name: string }[] = [];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    named.push(...(await db.selectFrom("user").select(["id", "name"]).where("id", "in", ids.slice(i, i + BATCH)).execute()));
+  }
+  named.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  return { people: named.slice(0, top).map((p) => ({ name: p.name, items: finished.get(p.id) ?? [] })), peopleCount: named.length };
 }
 
 /** Overdue items in the actor's scope, and the `top` people furthest behind among those with any (the matrix's order). */

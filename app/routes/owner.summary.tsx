@@ -2,10 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
-import { fiscalYearOf } from "#app/rules/fiscal.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { getPractice } from "#app/models/practice.server.ts";
-import { monthlySummary } from "#app/models/reports.server.ts";
+import { practiceMonthlySummary } from "#app/models/reports.server.ts";
 import { services } from "#app/services.server.ts";
 import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 
@@ -17,10 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("month") ?? "";
   const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked <= ctx.today.slice(0, 7) ? asked : ctx.today.slice(0, 7);
   const practice = await getPractice(services.db);
-  const summary = await monthlySummary(services.db, user, await currentCatalog(), month, {
-    ...ctx,
-    fiscalYearOf: (date) => fiscalYearOf(date, ctx.startMonth),
-  });
+  const summary = await practiceMonthlySummary(services.db, user, await currentCatalog(), month, ctx.now);
   return { practiceName: practice?.name ?? "", summary, latest: ctx.today.slice(0, 7) };
 }
 

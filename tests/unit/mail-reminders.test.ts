@@ -2,6 +2,7 @@
 // days from its morning hour, only for people with something due, with a plain-text part and
 // one-click unsubscribe headers.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localTime } from "#app/models/clock.server.ts";
 import { setKindSettings, setPersonChoice } from "#app/models/mail/kinds.server.ts";
 import { runMailRound } from "#app/models/mail/scheduler.server.ts";
 import { findUnsubscription, unsubscribe } from "#app/models/mail/unsubscribe.server.ts";
@@ -126,5 +127,58 @@ describe("unsubscribing", () => {
     // And the next working day Ana gets no reminder.
     await round("2026-03-04T13:05:00Z");
     expect(smtp.received).toHaveLength(1);
+  });
+});
+
+describe("the staff reminder across Chicago's daylight-saving changes", () => {
+  const CHICAGO = "America/Chicago";
+
+  /**
+   * Rounds every 15 minutes from `from` to `to` (UTC instants) in a Chicago practice where every
+   * day is a working day (the clocks change on Sundays) and the reminder goes from `hour`; what
+   * arrived, as the practice's local date and wall-clock time of each message's round.
+   */
+  async function roundsEvery15Minutes(hour: number, from: string, to: string): Promise<{ date: string; time: string }[]> {
+    await testDb.db.updateTable("practice").set({ time_zone: CHICAGO }).execute();
+    await setKindSettings(testDb.db, "staff-reminder", { enabled: true, hour, workingDays: [1, 2, 3, 4, 5, 6, 7] }, null, practice.clock.now());
+    const arrived: { date: string; time: string }[] = [];
+    for (let t = Date.parse(from); t <= Date.parse(to); t += 15 * 60_000) {
+      const before = smtp.received.length;
+      await round(new Date(t).toISOString());
+      for (const mail of smtp.received.slice(before)) {
+        expect(mail.to).toEqual(["ana@clinic.example"]);
+        const local = localTime(new Date(t), CHICAGO);
+        const minute = new Date(t).getUTCMinutes();
+        arrived.push({ date: local.date, time: `${String(local.hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}` });
+      }
+    }
+    return arrived;
+  }
+
+  it("sends one reminder a local day at 08:00 local around the spring-forward Sunday (8 March 2026)", async () => {
+    // Saturday 7 March 00:00 CST to Monday 9 March 23:45 CDT. Ana's module has been overdue since the 5th.
+    const arrived = await roundsEvery15Minutes(8, "2026-03-07T06:00:00Z", "2026-03-10T04:45:00Z");
+    expect(arrived).toEqual(["2026-03-07", "2026-03-08", "2026-03-09"].map((date) => ({ date, time: "08:00" })));
+  });
+
+  it("sends one reminder on the spring-forward day when its hour is the one that does not exist (02:00 goes straight to 03:00)", async () => {
+    const arrived = await roundsEvery15Minutes(2, "2026-03-08T06:00:00Z", "2026-03-09T04:45:00Z");
+    expect(arrived).toEqual([{ date: "2026-03-08", time: "03:00" }]);
+  });
+
+  it("sends one reminder a local day at 08:00 local around the fall-back Sunday (1 November 2026)", async () => {
+    await testDb.db.updateTable("assignment_person").set({ due_on: "2026-10-28" }).execute();
+    // Saturday 31 October 00:00 CDT to Monday 2 November 23:45 CST.
+    const arrived = await roundsEvery15Minutes(8, "2026-10-31T05:00:00Z", "2026-11-03T05:45:00Z");
+    expect(arrived).toEqual(["2026-10-31", "2026-11-01", "2026-11-02"].map((date) => ({ date, time: "08:00" })));
+  });
+
+  it("sends one reminder on the fall-back day when its hour is the one that happens twice (01:00 CDT, then 01:00 CST)", async () => {
+    await testDb.db.updateTable("assignment_person").set({ due_on: "2026-10-28" }).execute();
+    const arrived = await roundsEvery15Minutes(1, "2026-11-01T05:00:00Z", "2026-11-02T05:45:00Z");
+    expect(arrived).toEqual([{ date: "2026-11-01", time: "01:00" }]);
+    // The first 01:00 (CDT, 06:00 UTC), not the second.
+    const [kept] = await testDb.db.selectFrom("mail_message").select("created_at").execute();
+    expect(new Date(kept?.created_at ?? 0).toISOString()).toBe("2026-11-01T06:00:00.000Z");
   });
 });

@@ -2,6 +2,7 @@
 // messages are composed for everyone who should get one. Each kind is a small composer; one
 // scheduler (scheduler.server.ts) runs them all into one outbox.
 import type { DB } from "#db/connection.ts";
+import { addDaysTo, isoWeekday } from "#app/rules/dates.ts";
 import type { Catalog } from "../catalog.server.ts";
 import type { OutgoingMessage } from "./outbox.server.ts";
 
@@ -24,8 +25,9 @@ export interface ComposeContext {
   /** The public origin links point at, without a trailing slash. */
   origin: string;
   /**
-   * Of `userIds`, those who may get this kind today: active, with an email address, who have not
-   * turned it off and have no message of it today yet. One query for the whole batch.
+   * Of `userIds`, those who may get this kind now: active, with an email address, who have not
+   * turned it off and have no message of it in this period (today, this week or this month) yet.
+   * One query for the whole batch.
    */
   recipients(userIds: readonly number[]): Promise<Recipient[]>;
 }
@@ -36,13 +38,37 @@ export interface Recipient {
   email: string;
 }
 
+/**
+ * How often a kind goes to a person: once a day, a week (Monday to Sunday) or a calendar month,
+ * of the practice's calendar. A message's outbox key carries the first date of its period, so a
+ * weekly or monthly kind composed again later in the same period adds nothing.
+ */
+export type MailPeriod = "day" | "week" | "month";
+
 export interface MailKind {
   kind: string;
   /** What a person turns off, in their words: "Reminders of training that is due". */
   label: string;
+  period: MailPeriod;
   defaults: KindSettings;
-  /** The day's messages, in batches; the scheduler writes each batch to the outbox as it comes. */
+  /**
+   * The period's messages, in batches; the scheduler writes each batch to the outbox as it comes.
+   * Only to people `context.recipients` returns, with `localDate` the period's first date
+   * (`periodStart(kind.period, context.today)`).
+   */
   compose(context: ComposeContext): AsyncIterable<OutgoingMessage[]>;
+}
+
+/**
+ * The first date of the period holding `date`: the date itself, the Monday of its week, or the
+ * first of its month. The outbox's idempotency key, so one message per person per period.
+ */
+export function periodStart(period: MailPeriod, date: string): string {
+  if (period === "month") return `${date.slice(0, 7)}-01`;
+  if (period === "week") {
+    return addDaysTo(date, 1 - isoWeekday(date));
+  }
+  return date;
 }
 
 export const WEEKDAYS = [1, 2, 3, 4, 5] as const;

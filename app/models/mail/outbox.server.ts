@@ -14,7 +14,10 @@ export interface OutgoingMessage {
   userId: number;
   to: string;
   kind: string;
-  /** The practice's date the message is for; (userId, kind, localDate) is its idempotency key. */
+  /**
+   * The practice's date the message is for: the first date of its kind's period (the day, the
+   * week's Monday, the month's first). (userId, kind, localDate) is its idempotency key.
+   */
   localDate: string;
   subject: string;
   /** Always sent; may contain UNSUBSCRIBE_URL. */

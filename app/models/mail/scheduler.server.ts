@@ -8,13 +8,16 @@ import type { Catalog } from "../catalog.server.ts";
 import { localTime } from "../clock.server.ts";
 import { getPractice } from "../practice.server.ts";
 import { yieldToRequests } from "../yield.server.ts";
-import { kindSettings, type MailKind, type Recipient } from "./kinds.server.ts";
+import { kindSettings, periodStart, type MailKind, type Recipient } from "./kinds.server.ts";
+import { managerDigest } from "./manager-digest.server.ts";
+import { ownerSummary } from "./owner-summary.server.ts";
+import { questionADay } from "./question-a-day.server.ts";
 import { alreadyQueued, enqueue } from "./outbox.server.ts";
 import { createMailTransport, sendDue, type MailTransport, type SendResult } from "./sender.server.ts";
 import { staffReminder } from "./staff-reminder.server.ts";
 
 /** Every kind, in the order they are composed. */
-export const MAIL_KINDS: readonly MailKind[] = [staffReminder];
+export const MAIL_KINDS: readonly MailKind[] = [staffReminder, questionADay, managerDigest, ownerSummary];
 
 export interface MailServices {
   db: DB;
@@ -50,7 +53,11 @@ export async function runMailRound(services: MailServices, now: Date): Promise<R
 
 /**
  * For each kind the practice has on: if today is one of its days and its hour has come (in the
- * practice's time zone), the day's messages for everyone not yet written to today.
+ * practice's time zone), the period's messages for everyone not yet written to in this period
+ * (today, this week or this month: the kind's period). So a daily kind goes on each working day
+ * from the hour; a weekly one on the week's first working day from the hour, and a monthly one on
+ * the month's first working day from the hour, or on a later working day of the period for
+ * whoever had none yet (the server was down, a person was added, a choice was turned on).
  */
 export async function composeDue(services: MailServices, now: Date): Promise<Record<string, number>> {
   const { db } = services;
@@ -68,7 +75,8 @@ export async function composeDue(services: MailServices, now: Date): Promise<Rec
     if (!settings.enabled || !settings.workingDays.includes(local.weekday) || local.hour < settings.hour) continue;
     catalog ??= await services.catalog();
     let added = 0;
-    const recipients = (userIds: readonly number[]) => recipientsFor(db, kind.kind, local.date, userIds);
+    const period = periodStart(kind.period, local.date);
+    const recipients = (userIds: readonly number[]) => recipientsFor(db, kind.kind, period, userIds);
     for await (const batch of kind.compose({ db, catalog, now, timeZone: practice.time_zone, today: local.date, origin, recipients })) {
       if (batch.length > 0) added += await db.transaction().execute((trx) => enqueue(trx, batch, { now, emailSetUp }));
       await yieldToRequests();
@@ -78,8 +86,8 @@ export async function composeDue(services: MailServices, now: Date): Promise<Rec
   return composed;
 }
 
-/** Of `userIds`: active, with an address, the kind not turned off, and nothing of it today yet. */
-async function recipientsFor(db: DB, kind: string, today: string, userIds: readonly number[]): Promise<Recipient[]> {
+/** Of `userIds`: active, with an address, the kind not turned off, and nothing of it in the period starting `period` yet. */
+async function recipientsFor(db: DB, kind: string, period: string, userIds: readonly number[]): Promise<Recipient[]> {
   if (userIds.length === 0) return [];
   const [people, done] = await Promise.all([
     db
@@ -92,7 +100,7 @@ async function recipientsFor(db: DB, kind: string, today: string, userIds: reado
       .where((eb) => eb.or([eb("mail_choice.enabled", "is", null), eb("mail_choice.enabled", "=", 1)]))
       .orderBy("user.id")
       .execute(),
-    alreadyQueued(db, kind, today, userIds),
+    alreadyQueued(db, kind, period, userIds),
   ]);
   return people.filter((p) => !done.has(p.id));
 }

@@ -22,6 +22,7 @@ interface DueItem {
 export const staffReminder: MailKind = {
   kind: "staff-reminder",
   label: "Reminders of training that is due",
+  period: "day",
   defaults: { enabled: true, hour: 8, workingDays: [...WEEKDAYS] },
   async *compose(context) {
     const { catalog, today } = context;
