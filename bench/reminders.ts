@@ -1,5 +1,5 @@
 // The `reminders` scenario: composing a morning's staff reminders for a practice of 10,000
-// (BENCH_REMINDERS_EMPLOYEES), and what it does to the lesson pages people are reading meanwhile.
+// (BENCH_REMINDERS_EMPLOYEES) with the question a day on too, and what it does to the lesson pages people are reading meanwhile.
 //
 // One app process serves a freshly seeded practice while staff read lessons at a steady rate
 // (BENCH_REMINDERS_RATE requests/s, 50 connections, 50 people). Three windows are compared:
@@ -51,8 +51,11 @@ export interface RemindersResult {
   note?: string;
 }
 
-/** "Mail round: composed 8631 staff-reminder; …; in 5.12 s" (describeRound, scheduler.server.ts). */
-const ROUND_LINE = /omposed (\d+) staff-reminder;.*; in ([\d.]+) s/;
+/** "Mail round: composed 8631 staff-reminder, 2210 question-a-day; …; in 5.12 s" (describeRound, scheduler.server.ts). */
+const ROUND_LINE = /omposed (\d+ [a-z-]+(?:, \d+ [a-z-]+)*);.*; in ([\d.]+) s/;
+/** The staff reminder and the question a day: what a morning composes for staff. */
+const KINDS = ["staff-reminder", "question-a-day"];
+const composedIn = (match: RegExpExecArray) => (match[1] ?? "").split(", ").reduce((sum, part) => sum + Number(part.split(" ")[0]), 0);
 
 export async function measureReminders(options: {
   root: string;
@@ -73,7 +76,9 @@ export async function measureReminders(options: {
   const db = practice.connection.db;
   log(`reminders: seeded in ${practice.seconds.toFixed(1)} s`);
   // Every day at every hour, so that the bench composes whenever it runs; off until the window.
-  const setting = (enabled: boolean) => setKindSettings(db, "staff-reminder", { enabled, hour: 0, workingDays: [1, 2, 3, 4, 5, 6, 7] }, null, new Date());
+  const setting = async (enabled: boolean) => {
+    for (const kind of KINDS) await setKindSettings(db, kind, { enabled, hour: 0, workingDays: [1, 2, 3, 4, 5, 6, 7] }, null, new Date());
+  };
   await setting(false);
 
   const sessions = createSessions(db, { idleMinutes: 15, maxHours: 12 });
@@ -186,7 +191,7 @@ export async function measureReminders(options: {
     if (rounds.length > 0) throw new Error("The server composed during the cron window; its figures would mix the two");
     const cronSeconds = Number(cronMatch[2]);
     const cronEnded = cronState.endedAt ?? fromCron.ended;
-    windows.push(summarise("from cron", cronEnded - cronSeconds * 1000, cronEnded, fromCron.responses, { composeSeconds: cronSeconds, composed: Number(cronMatch[1]) }));
+    windows.push(summarise("from cron", cronEnded - cronSeconds * 1000, cronEnded, fromCron.responses, { composeSeconds: cronSeconds, composed: composedIn(cronMatch) }));
     // In the server: the same morning again, the outbox emptied, composed by the server's next
     // once-a-minute round. The load runs until it has logged the round.
     await db.deleteFrom("mail_message").execute();
@@ -197,7 +202,7 @@ export async function measureReminders(options: {
     const composeSeconds = Number(match[2]);
     // The round ended when its line was seen (the log is read every 100 ms).
     const inServerTo = round.seenAt;
-    windows.push(summarise("in the server", inServerTo - composeSeconds * 1000, inServerTo, inServer.responses, { composeSeconds, composed: Number(match[1]) }));
+    windows.push(summarise("in the server", inServerTo - composeSeconds * 1000, inServerTo, inServer.responses, { composeSeconds, composed: composedIn(match) }));
 
     log(`reminders: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
