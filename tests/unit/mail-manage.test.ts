@@ -2,7 +2,7 @@
 // kind (checked, kept to managers of the whole practice, audited), the preview of each kind as one
 // person would get it today, the outbox as far as the manager's scope reaches, retrying a failed
 // message (delivered by a real SMTP server afterwards), and each person's own choices.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FieldError } from "#app/models/field-error.ts";
 import { kindSettings } from "#app/models/mail/kinds.server.ts";
 import {
