@@ -59,6 +59,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const stamp = (iso: string | null) => (iso ? `${localDate(iso, ctx.timeZone)} ${timeOfDay(iso, ctx.timeZone)}` : null);
   return {
+    // Words the page shows, from the server-only modules that state them.
+    weekdays: WEEKDAY_NAMES,
+    statusLabels: STATUS_LABELS,
     missing: missingMailSettings(services.env),
     canChange: mayChangeMailSettings(actor),
     settings,
@@ -131,13 +134,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, "0")}:00` }));
-const STATUS_OPTIONS = [{ value: "", label: "Every status" }, ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))];
 
 export default function Reminders() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useIsPending();
-  const { missing, settings, preview, pick, window, messages, status } = loaded;
+  const { missing, settings, preview, pick, window, messages, status, weekdays, statusLabels } = loaded;
+  const statusOptions = [{ value: "", label: "Every status" }, ...Object.entries(statusLabels).map(([value, label]) => ({ value, label }))];
   const outboxHref = (page: number) => pageHref(PATH, { status }, page, "#outbox");
   return (
     <>
@@ -145,7 +148,7 @@ export default function Reminders() {
       {missing.length > 0 ? (
         <div className="warning" role="status">
           <p>
-            Email is not set up: nothing is sent. Messages are still composed and kept below as “{STATUS_LABELS["not-set-up"]}”, so you can see what
+            Email is not set up: nothing is sent. Messages are still composed and kept below as “{statusLabels["not-set-up"]}”, so you can see what
             would go out.
           </p>
           <p>
@@ -208,7 +211,7 @@ export default function Reminders() {
                   <fieldset aria-describedby={errors.days ? id("days-error") : undefined}>
                     <legend>On these days</legend>
                     <FieldMessage id={id("days-error")} error={errors.days} />
-                    {WEEKDAY_NAMES.map((name, i) => (
+                    {weekdays.map((name, i) => (
                       <div className="choice" key={name}>
                         <input type="checkbox" id={id(`day-${i + 1}`)} name="days" value={String(i + 1)} defaultChecked={days.includes(String(i + 1))} />
                         <label htmlFor={id(`day-${i + 1}`)}>{name}</label>
@@ -221,7 +224,7 @@ export default function Reminders() {
                 </Form>
               ) : (
                 <p>
-                  {s.settings.enabled ? "On" : "Off"}: from {HOURS[s.settings.hour]?.label}, on {s.settings.workingDays.map((d) => WEEKDAY_NAMES[d - 1]).join(", ")}.
+                  {s.settings.enabled ? "On" : "Off"}: from {HOURS[s.settings.hour]?.label}, on {s.settings.workingDays.map((d) => weekdays[d - 1]).join(", ")}.
                 </p>
               )}
             </section>
@@ -286,17 +289,17 @@ export default function Reminders() {
           </p>
         ) : null}
         <Form method="get" action={`${PATH}#outbox`} className="filters" aria-label="Filter the outbox">
-          <SelectField label="Status" name="status" defaultValue={status ?? ""} options={STATUS_OPTIONS} />
+          <SelectField label="Status" name="status" defaultValue={status ?? ""} options={statusOptions} />
           <button type="submit" className="button">
             Show
           </button>
         </Form>
         {messages.length === 0 ? (
-          <p>{status ? `No messages are “${STATUS_LABELS[status]}”.` : "No messages yet."}</p>
+          <p>{status ? `No messages are “${statusLabels[status]}”.` : "No messages yet."}</p>
         ) : (
           <>
             <Pager window={window} href={outboxHref} label="Pages of the outbox" noun="messages" />
-            <div className="table-wrap" role="region" aria-label="Outbox" tabIndex={0}>
+            <div className="table-wrap" role="region" aria-label="Outbox messages" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

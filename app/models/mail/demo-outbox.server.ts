@@ -1,14 +1,14 @@
 // The demo practice's outbox (`npm run demo`): the messages of the last few days in every state a
 // manager meets on /manage/reminders, without any mail server. Each is what its kind composes for
-// that person today (the preview), written as if it had been composed on its day; someone with
+// that person today, written as if it had been composed on its day; someone with
 // nothing due today gets none.
 import type { DB } from "#db/connection.ts";
 import type { MailStatus } from "#db/schema.ts";
 import { addDaysTo } from "#app/rules/dates.ts";
 import type { Catalog } from "../catalog.server.ts";
 import { localDate } from "../clock.server.ts";
-import { PREVIEW_UNSUBSCRIBE, previewFor } from "./manage.server.ts";
-import { UNSUBSCRIBE_URL } from "./outbox.server.ts";
+import type { OutgoingMessage } from "./outbox.server.ts";
+import { MAIL_KINDS } from "./scheduler.server.ts";
 
 interface Planned {
   email: string;
@@ -31,34 +31,34 @@ export const DEMO_OUTBOX: readonly Planned[] = [
 ];
 
 export async function seedDemoOutbox(db: DB, catalog: Catalog, now: Date, timeZone: string): Promise<void> {
-  const owner = await db.selectFrom("user").select("id").where("role", "=", "owner").orderBy("id").executeTakeFirstOrThrow();
-  const actor = { id: owner.id, role: "owner" as const, scopeLocationId: null };
-  const people = new Map((await db.selectFrom("user").select(["id", "email"]).execute()).map((p) => [p.email, p.id]));
+  const people = await db.selectFrom("user").select(["id", "name", "email"]).where("email", "in", [...new Set(DEMO_OUTBOX.map((p) => p.email))]).execute();
   const today = localDate(now, timeZone);
+  // Each kind composes once, for the planned people; the first message a person gets is theirs.
+  const composed = new Map<number, OutgoingMessage>();
+  for (const kind of MAIL_KINDS) {
+    const recipients = async (ids: readonly number[]) => people.filter((p) => ids.includes(p.id));
+    for await (const batch of kind.compose({ db, catalog, now, timeZone, today, origin: "", recipients })) {
+      for (const m of batch) if (!composed.has(m.userId)) composed.set(m.userId, m);
+    }
+  }
   const day = 86_400_000;
-  const previews = new Map<number, Awaited<ReturnType<typeof previewFor>>>();
   for (const plan of DEMO_OUTBOX) {
-    const userId = people.get(plan.email);
-    if (!userId) continue;
-    if (!previews.has(userId)) previews.set(userId, await previewFor(db, actor, userId, { catalog, now, timeZone, origin: "" }));
-    const preview = previews.get(userId);
-    const composed = preview?.previews.find((p) => p.message);
+    const person = people.find((p) => p.email === plan.email);
+    const message = person ? composed.get(person.id) : undefined;
     // Nothing due for them today: their message would not be what they were sent then.
-    if (!composed?.message) continue;
-    const message = composed.message;
+    if (!person || !message) continue;
     const created = new Date(now.getTime() - plan.daysAgo * day);
-    const unplaced = (body: string) => body.split(PREVIEW_UNSUBSCRIBE).join(UNSUBSCRIBE_URL);
     await db
       .insertInto("mail_message")
       .values({
-        user_id: userId,
+        user_id: person.id,
         to_address: message.to,
-        kind: composed.kind,
+        kind: message.kind,
         local_date: addDaysTo(today, -plan.daysAgo),
         subject: message.subject,
-        text_body: unplaced(message.text),
-        html_body: unplaced(message.html),
-        headers: "{}",
+        text_body: message.text,
+        html_body: message.html,
+        headers: JSON.stringify(message.headers ?? {}),
         status: plan.status,
         attempts: plan.attempts,
         next_attempt_at: plan.status === "pending" ? new Date(now.getTime() + 15 * 60_000).toISOString() : created.toISOString(),
