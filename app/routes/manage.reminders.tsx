@@ -250,7 +250,7 @@ export default function Reminders() {
         <PersonFinderForm pick={pick} serves="preview-form" />
         {preview
           ? preview.previews.map((p) => (
-              <section key={p.kind} className="card" aria-labelledby={`preview-${p.kind}`}>
+              <div key={p.kind} className="card">
                 <h3 id={`preview-${p.kind}`}>{p.label}</h3>
                 {p.held.map((h) => (
                   <p key={h} className="muted">
@@ -276,7 +276,7 @@ export default function Reminders() {
                     <bdi>{preview.person.name}</bdi> would get nothing today: nothing is due.
                   </p>
                 )}
-              </section>
+              </div>
             ))
           : null}
       </section>

@@ -19,7 +19,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test("a manager sets when reminders go out, previews a person's email, reads the outbox and retries a failed message @core", async ({ page }) => {
+test("a manager sets when reminders go out, previews a person's email, reads the outbox and retries a failed message @core", async ({ page }, testInfo) => {
   await signIn(page, server.url, { email: ACTORS.manager, password: PASSWORD });
   await page.goto(`${server.url}/manage`);
   await page.getByRole("navigation", { name: "Manage" }).getByRole("link", { name: "Reminders" }).click();
@@ -50,10 +50,13 @@ test("a manager sets when reminders go out, previews a person's email, reads the
   await expect(page).toHaveURL(new RegExp(`userId=${ids.users.omar}`));
   const preview = page.getByRole("region", { name: "Preview", exact: true });
   await expect(preview.getByText("To omar@demo.test")).toBeVisible();
-  await expect(preview.getByText(/^Subject: Training overdue/)).toBeVisible();
+  await expect(preview.getByText(/Subject: Training overdue/)).toBeVisible();
   await expect(preview.locator("pre").first()).toContainText("Hello Omar,");
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => v.id)).toEqual([]);
+  // axe runs in the page, so only where JavaScript does.
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((v) => v.id)).toEqual([]);
+  }
   await page.getByLabel("Person").selectOption({ label: "Maria Lopez" });
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(preview.getByText("Maria Lopez would get nothing today: nothing is due.")).toBeVisible();
