@@ -9,6 +9,7 @@ import { recordAudit } from "./audit.server.ts";
 import type { Catalog } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
 import { seedDemoFeedback } from "./demo-feedback.server.ts";
+import { seedDemoOutbox } from "./mail/demo-outbox.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { gradeQuiz, type Answers } from "./quizzes.server.ts";
 import { createExpense, type ExpenseInput } from "./spend.server.ts";
@@ -148,6 +149,7 @@ export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<voi
   await seedAssignments(db, catalog, now);
   await seedMoney(db, now);
   await seedDemoFeedback(db, catalog, now, random(20261206));
+  await seedDemoOutbox(db, catalog, now, TIME_ZONE);
 }
 
 /** A budget for this fiscal year and last, and a year of realistic spend. */

@@ -40,6 +40,9 @@ export default function ManageLayout() {
           <li>
             <NavLink to="/manage/studio">Studio</NavLink>
           </li>
+          <li>
+            <NavLink to="/manage/reminders">Reminders</NavLink>
+          </li>
           {money ? (
             <li>
               <NavLink to={money}>Training money</NavLink>

@@ -1,11 +1,13 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "#app/route-helpers/auth.server.ts";
 import { LearnerStats } from "#app/components/learner-stats.tsx";
+import { FormError } from "#app/components/field.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 import { completedModules, issueCertificateLink, revokeCertificateLinks } from "#app/models/certificates.server.ts";
 import { FieldError } from "#app/models/field-error.ts";
 import { getPractice } from "#app/models/practice.server.ts";
+import { ownMailChoices, saveOwnMailChoices } from "#app/models/mail/manage.server.ts";
 import { learnerRecord } from "#app/models/progress.server.ts";
 import { services } from "#app/services.server.ts";
 import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
@@ -18,12 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const practice = await getPractice(services.db);
   const timeZone = practice?.time_zone ?? "UTC";
   const catalog = await currentCatalog();
-  const [record, certificates] = await Promise.all([
+  const [record, certificates, emails] = await Promise.all([
     learnerRecord(services.db, user.id, catalog, timeZone, services.clock.now()),
     completedModules(services.db, user.id, catalog, timeZone),
+    ownMailChoices(services.db, user),
   ]);
-  const revoked = new URL(request.url).searchParams.get("revoked");
-  return { ...record, certificates, revoked: certificates.find((c) => c.slug === revoked)?.title ?? null };
+  const url = new URL(request.url);
+  const revoked = url.searchParams.get("revoked");
+  return { ...record, certificates, revoked: certificates.find((c) => c.slug === revoked)?.title ?? null, emails, emailsSaved: url.searchParams.get("emails") === "saved" };
 }
 
 // A certificate link is made when it is printed: the token exists only in the address it opens.
@@ -34,6 +38,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const practice = await getPractice(services.db);
   const context = { now: services.clock.now(), timeZone: practice?.time_zone ?? "UTC" };
   try {
+    // Which emails the person gets: the ticked kinds on, the others off.
+    if (form.get("intent") === "emails") {
+      await saveOwnMailChoices(services.db, user, form.getAll("on").map(String), context.now);
+      throw redirect("/progress?emails=saved#emails");
+    }
     if (form.get("intent") === "print") {
       const token = await issueCertificateLink(services.db, user, await currentCatalog(), moduleSlug, context);
       throw redirect(`/certificates/${token}`);
@@ -45,6 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
       throw redirect(`/progress?revoked=${encodeURIComponent(moduleSlug)}#certificates`);
     }
   } catch (error) {
+    if (error instanceof FieldError && form.get("intent") === "emails") return data({ emailsError: error.message }, { status: 400 });
     if (error instanceof FieldError) throw notFound();
     throw error;
   }
@@ -53,6 +63,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Progress() {
   const record = useLoaderData<typeof loader>();
+  const acted = useActionData<typeof action>();
   const busy = useIsPending();
   return (
     <>
@@ -147,6 +158,35 @@ export default function Progress() {
           </table>
         </div>
       )}
+      {record.emails.length > 0 ? (
+        <section aria-labelledby="emails-heading" id="emails">
+          <h2 id="emails-heading">Emails</h2>
+          {record.emailsSaved ? (
+            <p className="notice" role="status">
+              <span aria-hidden="true">✓ </span>Your email choices are saved.
+            </p>
+          ) : null}
+          <Form method="post" action="/progress#emails" className="stack">
+            <input type="hidden" name="intent" value="emails" />
+            <FormError error={acted && "emailsError" in acted ? acted.emailsError : undefined} />
+            <fieldset>
+              <legend>Send me these emails</legend>
+              {record.emails.map((e) => (
+                <div className="choice" key={e.kind}>
+                  <input type="checkbox" id={`email-${e.kind}`} name="on" value={e.kind} defaultChecked={e.on} />
+                  <label htmlFor={`email-${e.kind}`}>
+                    {e.label}
+                    {e.practiceOn ? null : <span className="cell-note">Your practice does not send these at the moment.</span>}
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+            <button type="submit" className="button" disabled={busy}>
+              Save my email choices
+            </button>
+          </Form>
+        </section>
+      ) : null}
     </>
   );
 }

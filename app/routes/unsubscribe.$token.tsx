@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { findUnsubscription, unsubscribe } from "#app/models/mail/unsubscribe.server.ts";
 import { invariantResponse, readForm } from "#app/route-helpers/validation.ts";
 import { services } from "#app/services.server.ts";
@@ -38,12 +38,14 @@ export default function Unsubscribe() {
       <h1 id="unsubscribe-heading">{done ? "You will not get these emails any more" : "Stop these emails?"}</h1>
       {done ? (
         <p>
-          <strong>{loaded.label}</strong> are turned off for you. Other emails from DeskCoach, if any, are not changed.
+          <strong>{loaded.label}</strong> are turned off for you. Other emails from DeskCoach, if any, are not changed. To turn
+          these back on, sign in and tick them under <Link to="/progress#emails">Emails on your progress page</Link>.
         </p>
       ) : (
         <>
           <p>
-            This turns off <strong>{loaded.label}</strong> for you. Nothing else changes.
+            This turns off <strong>{loaded.label}</strong> for you. Nothing else changes, and you can turn them back on after you
+            sign in, under <Link to="/progress#emails">Emails on your progress page</Link>.
           </p>
           <Form method="post">
             <input type="hidden" name="List-Unsubscribe" value="One-Click" />

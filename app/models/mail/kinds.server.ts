@@ -2,6 +2,7 @@
 // messages are composed for everyone who should get one. Each kind is a small composer; one
 // scheduler (scheduler.server.ts) runs them all into one outbox.
 import type { DB } from "#db/connection.ts";
+import type { Role } from "#db/schema.ts";
 import { addDaysTo, isoWeekday } from "#app/rules/dates.ts";
 import type { Catalog } from "../catalog.server.ts";
 import type { OutgoingMessage } from "./outbox.server.ts";
@@ -50,6 +51,8 @@ export interface MailKind {
   /** What a person turns off, in their words: "Reminders of training that is due". */
   label: string;
   period: MailPeriod;
+  /** The least role it is for (the people who may choose it for themselves); everyone when unset. */
+  audience?: Role;
   defaults: KindSettings;
   /**
    * The period's messages, in batches; the scheduler writes each batch to the outbox as it comes.

@@ -68,6 +68,8 @@ export function escapeHtml(text: string): string {
 function reminderFor(person: Recipient, items: { overdue: DueItem[]; soon: DueItem[] }, context: ComposeContext): OutgoingMessage {
   const firstName = person.name.split(/\s+/)[0] || person.name;
   const learn = `${context.origin}/learn`;
+  // Where a person turns each kind of email on or off for themselves.
+  const choices = `${context.origin}/progress#emails`;
   const count = items.overdue.length + items.soon.length;
   const subject = items.overdue.length > 0 ? `Training overdue: ${count === 1 ? "1 item" : `${count} items`} on DeskCoach` : `Training due soon: ${count === 1 ? "1 item" : `${count} items`} on DeskCoach`;
   const textList = (list: DueItem[], word: string) => list.map((i) => `- ${i.title} (${word} ${shortDate(i.dueOn)})`).join("\n");
@@ -79,6 +81,7 @@ function reminderFor(person: Recipient, items: { overdue: DueItem[]; soon: DueIt
     `Each lesson takes about five minutes. Start here: ${learn}`,
     "",
     `You get this email because training is assigned to you on DeskCoach. To stop these reminders: ${UNSUBSCRIBE_URL}`,
+    `You can turn them back on from your progress page: ${choices}`,
     "",
   ].join("\n");
   const htmlList = (list: DueItem[], word: string) =>
@@ -90,7 +93,7 @@ function reminderFor(person: Recipient, items: { overdue: DueItem[]; soon: DueIt
     items.soon.length > 0 ? `<h2 style="font-size: 1.1em">Due in the next ${DUE_SOON_DAYS} days</h2>${htmlList(items.soon, "due")}` : "",
     `<p>Each lesson takes about five minutes. <a href="${escapeHtml(learn)}">Open DeskCoach</a></p>`,
     `<p style="color: #555; font-size: 0.9em">You get this email because training is assigned to you on DeskCoach. `,
-    `<a href="${UNSUBSCRIBE_URL}">Stop these reminders</a>.</p>`,
+    `<a href="${UNSUBSCRIBE_URL}">Stop these reminders</a>. You can turn them back on from <a href="${escapeHtml(choices)}">your progress page</a>.</p>`,
     `</body></html>`,
   ].join("");
   return { userId: person.id, to: person.email, kind: staffReminder.kind, localDate: context.today, subject, text, html };

@@ -114,6 +114,8 @@ function plausible(route: ActionRoute): Attempt {
       return { path: "/manage/feedback/items", body: form({ intent: "remove", id: String(ids.feedbackItemId) }), changes: true };
     case "routes/manage.goal":
       return { path: "/manage/goal", body: form({ intent: "goal", goal: "977" }), changes: true };
+    case "routes/manage.reminders":
+      return { path: "/manage/reminders", body: form({ intent: "settings", kind: "staff-reminder", enabled: "on", hour: "5", days: ["6", "7"] }), changes: true };
     case "routes/manage.people.$id":
       return { path: `/manage/people/${ids.users.omar}`, body: form({ intent: "reset-code" }), changes: true };
     case "routes/manage.team":

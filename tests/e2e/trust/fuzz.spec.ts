@@ -77,7 +77,7 @@ async function contextFor(who: Actor): Promise<APIRequestContext> {
 }
 
 /** Every intent a form of the app sends, so that random requests also reach the real branches. */
-const INTENTS = ["add-person", "add-location", "update", "deactivate", "reactivate", "reset-code", "create", "cancel", "assign", "preview", "save", "remove", "commit", "delete", "log", "goal", "rankings", "print", "revoke", "review", "submit", "done", "copy"];
+const INTENTS = ["add-person", "add-location", "update", "deactivate", "reactivate", "reset-code", "create", "cancel", "assign", "preview", "save", "remove", "commit", "delete", "log", "goal", "rankings", "print", "revoke", "review", "submit", "done", "copy", "settings", "retry", "emails"];
 
 /** The names of the form fields a page renders (inputs, selects, textareas, buttons). */
 async function fieldNames(context: APIRequestContext, url: string): Promise<string[]> {

@@ -19,6 +19,8 @@ interface Extra {
   mapleFeedbackId: number;
   /** The module of Maria's certificate link. */
   certificateModule: string;
+  /** Failed messages in the demo's outbox: Omar's (Maple Street) and Tom's (Riverside). */
+  failedMail: { maple: number; riverside: number };
 }
 
 let server: TestServer;
@@ -46,7 +48,10 @@ async function seed(db: DB) {
     .executeTakeFirstOrThrow();
   const mapleFeedback = await db.selectFrom("feedback_item").select("id").where("location_id", "=", ids.locations.maple).executeTakeFirstOrThrow();
   const link = await db.selectFrom("certificate_link").select("module_slug").where("user_id", "=", ids.users.maria as number).executeTakeFirstOrThrow();
-  extra = { outside, mapleAssignmentId: mapleAssignment.id, mapleFeedbackId: mapleFeedback.id, certificateModule: link.module_slug };
+  const failedOf = async (email: string) =>
+    (await db.selectFrom("mail_message").innerJoin("user", "user.id", "mail_message.user_id").select("mail_message.id").where("user.email", "=", email).where("mail_message.status", "=", "failed").executeTakeFirstOrThrow()).id;
+  const failedMail = { maple: await failedOf("omar@demo.test"), riverside: await failedOf("tom@demo.test") };
+  extra = { outside, mapleAssignmentId: mapleAssignment.id, mapleFeedbackId: mapleFeedback.id, certificateModule: link.module_slug, failedMail };
 }
 
 /** Signs in through the real form as any seeded account (James is not one of the matrix's actors). */
@@ -283,4 +288,34 @@ test("studio: another manager's draft does not exist to a Riverside manager, a m
   expect(full.includes(`${draft.slug}.mdx`)).toBe(true);
   expect(zip.includes(`${draft.slug}.mdx`)).toBe(false);
   expect(zip.includes(imageName)).toBe(false);
+});
+
+test("email: a Riverside manager cannot preview, see or retry a Maple Street person's email, nor change the practice's settings; staff reach none of it", async () => {
+  const omar = String(ids.users.omar);
+  const reminders = "/manage/reminders";
+  await expectNoChange(async () => {
+    for (const id of [omar, String(ids.users.maria), MADE_UP]) {
+      for (const path of [`${reminders}?userId=${id}`, data(`${reminders}?userId=${id}`, "routes/manage.reminders")]) expect(await get(as.scoped, path), path).toBe(404);
+    }
+    for (const id of [String(extra.failedMail.maple), MADE_UP]) {
+      expect(await post(as.scoped, reminders, { intent: "retry", id }), id).toBe(404);
+    }
+    expect(await post(as.owner, reminders, { intent: "retry", id: MADE_UP })).toBe(404);
+    // When emails go out is the practice's: a manager of one location only sees it.
+    expect(await post(as.scoped, reminders, { intent: "settings", kind: "staff-reminder", enabled: "on", hour: "5", days: "6" })).toBe(403);
+    // Staff never reach the page, whatever the id.
+    expect(await get(as.maria, `${reminders}?userId=${ids.users.maria}`)).toBe(403);
+    expect(await post(as.maria, reminders, { intent: "retry", id: String(extra.failedMail.maple) })).toBe(403);
+    expect(await post(as.james, reminders, { intent: "retry", id: String(extra.failedMail.riverside) })).toBe(403);
+  });
+  // The outbox a Riverside manager sees holds Riverside's people only.
+  const page = await (await as.scoped.get(reminders)).text();
+  expect(page).toContain("Tom Nguyen");
+  expect(page).not.toContain("Omar Haddad");
+  expect(page).not.toContain("omar@demo.test");
+  expect(await get(as.scoped, `${reminders}?userId=${ids.users.james}`)).toBe(200);
+  // Their own location's failed message is theirs to retry.
+  expect(await post(as.scoped, reminders, { intent: "retry", id: String(extra.failedMail.riverside) })).toBe(302);
+  const retried = await server.db.selectFrom("mail_message").select(["status", "attempts"]).where("id", "=", extra.failedMail.riverside).executeTakeFirstOrThrow();
+  expect(retried).toEqual({ status: "pending", attempts: 0 });
 });

@@ -147,6 +147,10 @@ export const EXPECTED: Record<string, RouteExpectation> = {
   "routes/manage.feedback_.import": { get: managers(200), data: managers(200, true), post: managers(400) },
   "routes/manage.feedback_.items": { get: managers(200), data: managers(200, true), post: managers(400) },
   "routes/manage.goal": { get: managers(200), data: managers(200, true), post: managers(400) },
+  // Email: everyone who manages sees the settings, the preview and the outbox (a manager of one
+  // location, their location's people only); only the owner and managers of the whole practice
+  // change the settings.
+  "routes/manage.reminders": { get: managers(200), data: managers(200, true), post: managers(400) },
   // Maria works at Maple Street: outside the scoped manager's reach, so not there at all for them.
   "routes/manage.people.$id": {
     params: (ids) => ({ id: String(ids.users.maria) }),
