@@ -133,6 +133,13 @@ test("a payroll staff list as an Excel workbook, a sheet to choose; the CSV of t
   await upload(page, "/manage/team/import", "payroll-staff-list.xlsx");
   await expect(page.getByRole("heading", { name: "Which column is which?" })).toBeVisible();
   await expect(page.getByLabel("Sheet")).toHaveValue("Staff");
+  // Another sheet, and back: each is read as its own table.
+  await page.getByLabel("Sheet").selectOption("Notes & totals");
+  await page.getByRole("button", { name: "Show this sheet" }).click();
+  await expect(page.getByLabel("Sheet")).toHaveValue("Notes & totals");
+  await expect(column(page, "Work Email")).toHaveCount(0);
+  await page.getByLabel("Sheet").selectOption("Staff");
+  await page.getByRole("button", { name: "Show this sheet" }).click();
   await expect(column(page, "Work Email")).toHaveValue("email");
   await expect(column(page, "First Name")).toHaveValue("firstName");
   await expect(column(page, "Last Name")).toHaveValue("lastName");
