@@ -285,6 +285,8 @@ export interface Database {
   mail_setting: MailSettingTable;
   mail_choice: MailChoiceTable;
   mail_unsubscribe: MailUnsubscribeTable;
+  import_mapping: ImportMappingTable;
+  import_upload: ImportUploadTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -478,4 +480,27 @@ export interface MailUnsubscribeTable {
   user_id: number;
   kind: string;
   created_at: string;
+}
+
+export interface ImportMappingTable {
+  /** "feedback", "people" or "spend". */
+  kind: string;
+  /** SHA-256 (hex) of the file's headers, normalised. */
+  headers_hash: string;
+  /** JSON: SavedMapping (app/models/import-uploads.server.ts). */
+  mapping: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface ImportUploadTable {
+  /** SHA-256 (hex) of the upload's random id; the id itself is only in its uploader's URL. */
+  id_hash: string;
+  user_id: number;
+  kind: string;
+  file_name: string;
+  /** The file's bytes, base64. */
+  content: string;
+  created_at: string;
+  expires_at: string;
 }

@@ -2,6 +2,7 @@
 // spreadsheet would run as a formula. Imports are UTF-8 only and all-or-nothing by design.
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { MAX_IMPORT_MEGABYTES } from "#app/rules/csv-imports.ts";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -95,7 +96,7 @@ export function* inBatches<T>(rows: readonly T[], size = 500): Generator<T[]> {
 
 export class CsvError extends Error {}
 
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = MAX_IMPORT_MEGABYTES * 1024 * 1024;
 
 /** The refusals every import states the same way, whatever the file's format. */
 export const FILE_EMPTY = "The file is empty.";

@@ -97,6 +97,11 @@ export async function seedFullPractice(db: DB, now = new Date("2026-11-20T15:30:
   await db.insertInto("mail_setting").values({ kind: "staff-reminder", enabled: 1, send_hour: 7, working_days: "1,2,3,4,6", updated_at: at, updated_by: owner.id }).execute();
   await db.insertInto("mail_choice").values({ user_id: staff.id, kind: "staff-reminder", enabled: 0, updated_at: at }).execute();
   await db.insertInto("mail_unsubscribe").values({ token_hash: "f".repeat(64), user_id: staff.id, kind: "staff-reminder", created_at: at }).execute();
+  await db.insertInto("import_mapping").values({ kind: "spend", headers_hash: "e".repeat(64), mapping: JSON.stringify({ columns: { date: 0, description: 1, amount: 2 } }), updated_by: owner.id, updated_at: at }).execute();
+  await db
+    .insertInto("import_upload")
+    .values({ id_hash: "d".repeat(64), user_id: owner.id, kind: "spend", file_name: "statement.csv", content: Buffer.from("Date,Description,Amount\n").toString("base64"), created_at: at, expires_at: at })
+    .execute();
   // A feedback import, if the demo made none.
   const imported = await db.selectFrom("feedback_import").select("id").executeTakeFirst();
   if (!imported) {

@@ -188,7 +188,7 @@ describe("limits, with the messages every import gives", () => {
     expect(refusal(await readImportFile(utf8("\n\n,,\n"), "a.csv"))).toMatch(/empty|could not tell/);
     expect(refusal(await readImportFile(utf8("date,rating\n"), "a.csv"))).toBe(NO_ROWS);
     expect(refusal(await readImportFile(new Uint8Array(MAX_IMPORT_BYTES + 1).fill(0x41), "a.csv"))).toBe(FILE_TOO_LARGE);
-    expect(FILE_TOO_LARGE).toBe("The file is larger than 2 MB.");
+    expect(FILE_TOO_LARGE).toBe("The file is larger than 10 MB.");
   });
 
   it("refuses more rows than the import takes, in a CSV and in a workbook", async () => {

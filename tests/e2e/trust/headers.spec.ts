@@ -235,7 +235,7 @@ test("errors of every kind answer without a stack trace, a file path or an excep
   const same = sameSite(server.url);
   const bigFile = Buffer.concat([
     Buffer.from('--b\r\nContent-Disposition: form-data; name="intent"\r\n\r\npreview\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="team.csv"\r\nContent-Type: text/csv\r\n\r\n'),
-    Buffer.alloc(10 * 1024 * 1024, "a"),
+    Buffer.alloc(10 * 1024 * 1024 + 1, "a"),
     Buffer.from("\r\n--b--\r\n"),
   ]);
   const form = { ...same, cookie, "content-type": "application/x-www-form-urlencoded" };
@@ -255,7 +255,7 @@ test("errors of every kind answer without a stack trace, a file path or an excep
     { what: "a lesson slug climbing out", path: "/lessons/..%2f..%2fpackage.json", headers: { cookie }, status: 404 },
     { what: "a report of no such table", path: "/owner/reports.csv?fy=99999999&table=nope", headers: { cookie }, status: 404 },
     { what: "a 10 MB sign-in form", path: "/login", method: "POST", headers: { ...same, "content-type": "application/x-www-form-urlencoded" }, body: `email=${"a".repeat(10 * 1024 * 1024)}&password=x`, status: 400 },
-    { what: "a 10 MB upload", path: "/manage/team/import", method: "POST", headers: { ...same, cookie, "content-type": "multipart/form-data; boundary=b" }, body: bigFile, status: 413 },
+    { what: "an upload over 10 MB", path: "/manage/team/import", method: "POST", headers: { ...same, cookie, "content-type": "multipart/form-data; boundary=b" }, body: bigFile, status: 413 },
     { what: "a JSON body", path: "/manage/team", method: "POST", headers: { ...form, "content-type": "application/json" }, body: '{"intent":"add-location"', status: 415 },
     { what: "multipart without a boundary", path: "/manage/team", method: "POST", headers: { ...form, "content-type": "multipart/form-data" }, body: "intent=add-location", status: 415 },
     { what: "a text/plain form", path: "/manage/team", method: "POST", headers: { ...form, "content-type": "text/plain" }, body: "intent=add-location", status: 415 },

@@ -319,3 +319,28 @@ test("email: a Riverside manager cannot preview, see or retry a Maple Street per
   const retried = await server.db.selectFrom("mail_message").select(["status", "attempts"]).where("id", "=", extra.failedMail.riverside).executeTakeFirstOrThrow();
   expect(retried).toEqual({ status: "pending", attempts: 0 });
 });
+
+test("an import's upload is its uploader's: another manager's upload id, a made-up one and one of another kind are 404, and mapping it changes nothing", async () => {
+  const uploaded = await as.manager.post("/manage/feedback/import", {
+    multipart: { intent: "preview", file: { name: "survey.csv", mimeType: "text/csv", buffer: Buffer.from("Submitted at,Score,Comments\n3/2/2026 14:05:09,5,Kind words from patient 4711\n") } },
+    headers: sameSite(server.url),
+    maxRedirects: 0,
+  });
+  expect(uploaded.status()).toBe(302);
+  const location = uploaded.headers().location ?? "";
+  const id = new URL(location, server.url).searchParams.get("upload") ?? "";
+  expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  expect(await get(as.manager, `/manage/feedback/import?upload=${id}`)).toBe(200);
+  await expectNoChange(async () => {
+    expect(await get(as.scoped, `/manage/feedback/import?upload=${id}`)).toBe(404);
+    expect(await get(as.owner, `/manage/feedback/import?upload=${id}`)).toBe(404);
+    expect(await get(as.manager, `/manage/team/import?upload=${id}`)).toBe(404);
+    expect(await get(as.manager, `/manage/feedback/import?upload=${"A".repeat(22)}`)).toBe(404);
+    expect(await get(as.manager, "/manage/feedback/import?upload=..%2F..%2Fpackage.json")).toBe(404);
+    expect(await post(as.scoped, "/manage/feedback/import", { intent: "map", upload: id, "column.0": "date", "column.1": "rating", source: "Mallory" })).toBe(404);
+    expect(await post(as.owner, "/owner/spend/import", { intent: "map", upload: id, "column.0": "date", "column.1": "description", "column.2": "amount" })).toBe(404);
+  });
+  const page = await (await as.scoped.get(`/manage/feedback/import?upload=${id}`)).text();
+  expect(page).not.toContain("patient 4711");
+  expect(page).not.toContain("Submitted at");
+});
