@@ -27,6 +27,7 @@ export const managerDigest: MailKind = {
   kind: "manager-digest",
   label: "The weekly digest of your team's training",
   period: "week",
+  audience: "manager",
   // On the week's first working day (Monday for most practices) from the morning hour. Off until
   // the practice turns it on: a practice that set up email for reminders does not start writing
   // to its managers about something new unasked.

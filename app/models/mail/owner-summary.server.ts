@@ -15,6 +15,7 @@ export const ownerSummary: MailKind = {
   kind: "owner-summary",
   label: "The monthly summary of training and its cost",
   period: "month",
+  audience: "owner",
   // Off until the practice turns it on, as the manager digest.
   defaults: { enabled: false, hour: 8, workingDays: [...WEEKDAYS] },
   async *compose(context) {
