@@ -27,6 +27,7 @@ import type { Actor } from "#app/models/sessions.server.ts";
 import { addMonthsToMonth } from "#app/rules/outcomes.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
+import { seedFullPractice } from "#tests/support/full-practice.ts";
 
 const TODAY = "2026-06-15";
 const measure = (key: string) => MEASURES.find((m) => m.key === key) as (typeof MEASURES)[number];
@@ -308,5 +309,35 @@ describe("the report", () => {
     expect(report.months).toEqual(["2026-03", "2026-04", "2026-05", "2026-06"]);
     expect(report.figures.map((f) => f.totals.visits)).toEqual([500, null, null, null]);
     expect(report.training.map((t) => t.spendCents)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe("the demo practice", () => {
+  const testDb = setupTestDb();
+  it("shows a modest change after the phone module, and too little data for stars and complaints", async () => {
+    const db = testDb.db;
+    // At 10 pm in Chicago on December 6: already December 7 in UTC.
+    const now = new Date("2026-12-07T04:00:00Z");
+    await seedFullPractice(db, now);
+    const owner = await db.selectFrom("user").select("id").where("role", "=", "owner").executeTakeFirstOrThrow();
+    const actor: Actor = { id: owner.id, role: "owner", scopeLocationId: null };
+    const report = await outcomeReport(db, actor, { locationId: null, window: 3, today: "2026-12-06", timeZone: "America/Chicago" });
+    expect(report.months).toHaveLength(25);
+    expect(report.months.at(-1)).toBe("2026-12");
+    // The month in progress has no figures yet; late cancellations were counted only from the second year.
+    expect(report.figures.at(-1)?.totals.visits).toBeNull();
+    expect(report.figures[0]?.totals.lateCancellations).toBeNull();
+    expect(report.figures.at(-2)?.totals.lateCancellations).not.toBeNull();
+    const phone = report.rollouts.find((r) => r.moduleSlug === "the-phone");
+    expect(phone?.month).toBe("2026-10");
+    const verdicts = Object.fromEntries(phone?.changes.map((c) => [c.measure.key, c.verdict]) ?? []);
+    expect(verdicts).toEqual({ returnRate: "up", noShowRate: "down", lateCancelRate: "unclear", complaintRate: "unclear", stars: "unclear" });
+    const returnRate = phone?.changes.find((c) => c.measure.key === "returnRate");
+    // Modest: a few points, not a transformation.
+    expect(returnRate?.change?.estimate).toBeGreaterThan(0.01);
+    expect(returnRate?.change?.estimate).toBeLessThan(0.08);
+    const value = returnRate ? valueRange(returnRate, await getOutcomeValues(db)) : null;
+    expect(value?.lowCents).toBeGreaterThan(0);
+    expect(value?.highCents).toBeGreaterThan(value?.lowCents ?? 0);
   });
 });
