@@ -164,7 +164,7 @@ export default function Outcomes() {
           </section>
           <section aria-labelledby="months-heading">
             <h2 id="months-heading">Months kept</h2>
-            <div className="table-wrap" role="region" aria-label="Months kept" tabIndex={0}>
+            <div className="table-wrap" role="region" aria-label="The figures of each month kept" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
