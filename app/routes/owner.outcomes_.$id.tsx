@@ -5,7 +5,7 @@ import { FormError } from "#app/components/field.tsx";
 import { OutcomeFields } from "#app/components/outcome-fields.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
-import { formReply, formValues, invariantResponse, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
+import { formFields, formReply, formValues, invariantResponse, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 import type { SessionUser } from "#app/models/sessions.server.ts";
 import { checkOutcomeFields, deleteOutcomeMonth, findOutcomeMonth, saveOutcomeMonth } from "#app/models/outcomes.server.ts";
 import { listLocations } from "#app/models/team.server.ts";
@@ -39,6 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const row = await rowFor(user, params.id);
   const ctx = await fiscalContext(request);
   const form = await readForm(request);
+  // Checked as sent; only the answer's echo leaves out what is too long to put back.
   const values = formValues(form);
   if (form.get("intent") === "delete") {
     return withFieldErrors(form, {}, async () => {
@@ -47,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
   }
   if (form.get("intent") !== "save") return formReply({ errors: { form: "Unknown action." }, values }, {});
-  const check = checkOutcomeFields(values, ctx.today);
+  const check = checkOutcomeFields(formFields(form), ctx.today);
   if (!check.ok) return formReply({ errors: check.errors, values }, {});
   return withFieldErrors(form, {}, async () => {
     await saveOutcomeMonth(services.db, user, check.input, ctx.now, row.id);

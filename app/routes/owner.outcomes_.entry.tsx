@@ -5,7 +5,7 @@ import { FormError } from "#app/components/field.tsx";
 import { OutcomeFields } from "#app/components/outcome-fields.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
-import { formReply, formValues, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
+import { formFields, formReply, formValues, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
 import { checkOutcomeFields, saveOutcomeMonth } from "#app/models/outcomes.server.ts";
 import { listLocations } from "#app/models/team.server.ts";
 import { addMonthsToMonth, monthLabel } from "#app/rules/outcomes.ts";
@@ -35,8 +35,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireMoneyAccess(request, "see-costs");
   const ctx = await fiscalContext(request);
   const form = await readForm(request);
+  // Checked as sent; only the answer's echo leaves out what is too long to put back.
   const values = formValues(form);
-  const check = checkOutcomeFields(values, ctx.today);
+  const check = checkOutcomeFields(formFields(form), ctx.today);
   if (!check.ok) return formReply({ errors: check.errors, values }, {});
   return withFieldErrors(form, {}, async () => {
     await saveOutcomeMonth(services.db, user, check.input, ctx.now);
