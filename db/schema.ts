@@ -287,6 +287,8 @@ export interface Database {
   mail_unsubscribe: MailUnsubscribeTable;
   import_mapping: ImportMappingTable;
   import_upload: ImportUploadTable;
+  outcome_month: OutcomeMonthTable;
+  outcome_value: OutcomeValueTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -503,4 +505,35 @@ export interface ImportUploadTable {
   content: string;
   created_at: string;
   expires_at: string;
+}
+/** One month of one location's outcome figures (migration 0014). null: not known, never zero. */
+export interface OutcomeMonthTable {
+  id: Generated<number>;
+  /** YYYY-MM, the practice's calendar month. */
+  month: string;
+  location_id: number;
+  visits: number | null;
+  new_patients: number | null;
+  returning_patients: number | null;
+  no_shows: number | null;
+  late_cancellations: number | null;
+  review_count: number | null;
+  /** The month's average online rating in hundredths of a star (4.35 stars = 435). */
+  stars_hundredths: number | null;
+  complaints: number | null;
+  created_by: number;
+  created_at: string;
+  updated_by: number;
+  updated_at: string;
+  /** "form", or "import:<request id>". */
+  source: Generated<string>;
+}
+
+/** The owner's values for the outcome estimate: one row, id 1. */
+export interface OutcomeValueTable {
+  id: number;
+  returning_patient_cents: number | null;
+  no_show_cents: number | null;
+  updated_by: number;
+  updated_at: string;
 }

@@ -16,15 +16,27 @@ export interface Series {
   className: string;
 }
 
+/** A moment marked across the chart (a module's roll-out): a numbered line at its category. */
+export interface Marker {
+  category: string;
+  label: string;
+}
+
 interface Props {
   title: string;
   categories: string[];
   series: Series[];
   format: (n: number) => string;
   id: string;
+  markers?: Marker[];
+  /** The table of the same numbers: for screen readers only (default), or shown under the chart. */
+  table?: "hidden" | "shown";
 }
 
-export function ComboChart({ title, categories, series, format, id }: Props) {
+// Beyond this many, the axis names every second (third…) category: the labels would overlap.
+const MAX_AXIS_LABELS = 12;
+
+export function ComboChart({ title, categories, series, format, id, markers = [], table = "hidden" }: Props) {
   const max = Math.max(1, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const x = scaleBand<string>().domain(categories).range([MARGIN.left, WIDTH - MARGIN.right]).padding(0.25);
   const y = scaleLinear().domain([0, max]).nice(4).range([HEIGHT - MARGIN.bottom, MARGIN.top]);
@@ -48,11 +60,24 @@ export function ComboChart({ title, categories, series, format, id }: Props) {
             </text>
           </g>
         ))}
-        {categories.map((c) => (
-          <text key={c} x={(x(c) ?? 0) + x.bandwidth() / 2} y={HEIGHT - MARGIN.bottom + 18} textAnchor="middle" className="chart-tick">
-            {c}
-          </text>
-        ))}
+        {categories.map((c, i) =>
+          i % Math.ceil(categories.length / MAX_AXIS_LABELS) === 0 ? (
+            <text key={c} x={(x(c) ?? 0) + x.bandwidth() / 2} y={HEIGHT - MARGIN.bottom + 18} textAnchor="middle" className="chart-tick">
+              {c}
+            </text>
+          ) : null,
+        )}
+        {markers.map((m, i) => {
+          const at = (x(m.category) ?? Number.NaN) + x.bandwidth() / 2;
+          return Number.isFinite(at) ? (
+            <g key={`${m.category}-${m.label}`}>
+              <line x1={at} x2={at} y1={MARGIN.top} y2={HEIGHT - MARGIN.bottom} className="chart-marker" />
+              <text x={at + 3} y={MARGIN.top + 10 + (i % 3) * 13} className="chart-marker-label">
+                {i + 1}
+              </text>
+            </g>
+          ) : null;
+        })}
         {bars.map((s, si) =>
           s.values.map((v, i) =>
             v === null ? null : (
@@ -79,20 +104,29 @@ export function ComboChart({ title, categories, series, format, id }: Props) {
             <span className={`legend-swatch ${s.className}`} /> {s.label}
           </li>
         ))}
+        {markers.map((m, i) => (
+          <li key={`${m.category}-${m.label}`}>
+            <span className="legend-swatch chart-marker-swatch" /> {i + 1}: {m.label} ({m.category})
+          </li>
+        ))}
       </ul>
       {/* Hidden in a box of its own: a table cannot be narrower than its content, and a 1 px
-          table would still widen a phone's page to the whole table. */}
-      <div className="visually-hidden">
+          table would still widen a phone's page to the whole table. A shown table scrolls in its own box. */}
+      <div
+        className={table === "shown" ? "table-wrap" : "visually-hidden"}
+        {...(table === "shown" ? { role: "region", "aria-label": `${title}: the figures`, tabIndex: 0 } : {})}
+      >
         <table>
           <caption>{title}</caption>
           <thead>
             <tr>
               <th scope="col">Period</th>
               {series.map((s) => (
-                <th scope="col" key={s.label}>
+                <th scope="col" key={s.label} className="num">
                   {s.label}
                 </th>
               ))}
+              {markers.length > 0 ? <th scope="col">Roll-out</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -100,8 +134,18 @@ export function ComboChart({ title, categories, series, format, id }: Props) {
               <tr key={c}>
                 <th scope="row">{c}</th>
                 {series.map((s) => (
-                  <td key={s.label}>{s.values[i] === null || s.values[i] === undefined ? "—" : format(s.values[i] as number)}</td>
+                  <td key={s.label} className="num">
+                    {s.values[i] === null || s.values[i] === undefined ? "—" : format(s.values[i] as number)}
+                  </td>
                 ))}
+                {markers.length > 0 ? (
+                  <td>
+                    {markers
+                      .filter((m) => m.category === c)
+                      .map((m) => m.label)
+                      .join(", ")}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -62,14 +62,14 @@ export function ImportIntro({ shapes, formats, maxRows, maxMegabytes, children }
 }
 
 /** Step 1: choose a file. Its problem is shown beside it. */
-export function UploadForm({ busy, error, maxRows, maxMegabytes }: { busy: boolean; error?: string | null; maxRows: number; maxMegabytes: number }) {
+export function UploadForm({ busy, error, maxRows, maxMegabytes, excel = true }: { busy: boolean; error?: string | null; maxRows: number; maxMegabytes: number; excel?: boolean }) {
   return (
     <Form method="post" encType="multipart/form-data" className="stack" noValidate>
       <input type="hidden" name="intent" value="preview" />
       <div className="field">
-        <label htmlFor="file">CSV or Excel file</label>
+        <label htmlFor="file">{excel ? "CSV or Excel file" : "CSV file"}</label>
         <p id="file-hint" className="field-hint">
-          .csv, .txt or .xlsx; at most {maxMegabytes} MB and {maxRows.toLocaleString("en-US")} rows.
+          {excel ? ".csv, .txt or .xlsx" : ".csv in UTF-8"}; at most {maxMegabytes} MB and {maxRows.toLocaleString("en-US")} rows.
         </p>
         {error ? (
           <p id="file-error" className="field-error" role="alert">
@@ -81,7 +81,7 @@ export function UploadForm({ busy, error, maxRows, maxMegabytes }: { busy: boole
           id="file"
           name="file"
           type="file"
-          accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          accept={excel ? ".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : ".csv,text/csv"}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "file-hint file-error" : "file-hint"}
         />

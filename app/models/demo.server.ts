@@ -10,6 +10,7 @@ import type { Catalog } from "./catalog.server.ts";
 import type { Quiz } from "./content.server.ts";
 import { seedDemoFeedback } from "./demo-feedback.server.ts";
 import { seedDemoOutbox } from "./mail/demo-outbox.server.ts";
+import { DEMO_PHONE_DAYS_AGO, seedDemoOutcomes } from "./demo-outcomes.server.ts";
 import { hashPassword } from "./passwords.server.ts";
 import { gradeQuiz, type Answers } from "./quizzes.server.ts";
 import { createExpense, type ExpenseInput } from "./spend.server.ts";
@@ -150,6 +151,7 @@ export async function seedDemo(db: DB, catalog: Catalog, now: Date): Promise<voi
   await seedMoney(db, now);
   await seedDemoFeedback(db, catalog, now, random(20261206));
   await seedDemoOutbox(db, catalog, now, TIME_ZONE);
+  await seedDemoOutcomes(db, now, random(20261220));
 }
 
 /** A budget for this fiscal year and last, and a year of realistic spend. */
@@ -195,7 +197,7 @@ async function seedAssignments(db: DB, catalog: Catalog, now: Date): Promise<voi
   const context = (at: Date) => ({ catalog, now: at, timeZone: TIME_ZONE });
   const everyone = { kind: "group" as const, jobTitle: null, locationId: null };
   await createAssignment(db, actor, { item: { kind: "module", slug: "first-impressions" }, target: everyone, due: { kind: "days", days: 30 }, recurMonths: null }, context(ago(95)));
-  await createAssignment(db, actor, { item: { kind: "module", slug: "the-phone" }, target: { kind: "group", jobTitle: "Receptionist", locationId: null }, due: { kind: "days", days: 45 }, recurMonths: null }, context(ago(60)));
+  await createAssignment(db, actor, { item: { kind: "module", slug: "the-phone" }, target: { kind: "group", jobTitle: "Receptionist", locationId: null }, due: { kind: "days", days: 45 }, recurMonths: null }, context(ago(DEMO_PHONE_DAYS_AGO)));
   await createAssignment(db, actor, { item: { kind: "module", slug: "privacy-at-the-desk" }, target: everyone, due: { kind: "days", days: 60 }, recurMonths: 12 }, context(ago(20)));
   await createAssignment(db, actor, { item: { kind: "module", slug: "money-conversations" }, target: { kind: "group", jobTitle: "Billing clerk", locationId: null }, due: { kind: "days", days: 21 }, recurMonths: null }, context(ago(10)));
   await createAssignment(db, actor, { item: { kind: "lesson", slug: "de-escalating-an-angry-patient" }, target: { kind: "group", jobTitle: null, locationId: maple.id }, due: { kind: "days", days: 14 }, recurMonths: null }, context(ago(5)));

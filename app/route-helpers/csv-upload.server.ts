@@ -128,10 +128,9 @@ export async function importActionStep(request: Request, actor: Actor, kind: Imp
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "preview") {
-    const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) return { step: "upload", error: "Choose a CSV or Excel file to upload.", status: 400 };
-    if (file.size > MAX_IMPORT_BYTES) return { step: "upload", error: FILE_TOO_LARGE_UPLOAD, status: 413 };
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const file = await uploadedFile(form, "Choose a CSV or Excel file to upload.");
+    if ("step" in file) return file;
+    const { bytes } = file;
     // DeskCoach's own columns, as UTF-8 CSV: checked as they are, as imports always were.
     if (!("fileError" in readCsvUpload(bytes, OWN_COLUMNS[kind], MAX_IMPORT_ROWS[kind]))) return { step: "check", bytes, requestId: randomUUID(), mapped: null };
     const read = await readTable(bytes, file.name, kind, null);
@@ -154,14 +153,25 @@ export async function importActionStep(request: Request, actor: Actor, kind: Imp
     if (step.step === "check") await rememberMapping(services.db, actor, kind, table.headers, answers.saved, services.clock.now());
     return step;
   }
-  if (intent === "commit") {
-    const csv = form.get("csv");
-    const requestId = readRequestId(form.get("requestId"));
-    if (typeof csv !== "string" || csv === "" || !requestId) return { step: "upload", error: "This form is out of date. Upload the file again.", status: 400 };
-    const upload = form.get("upload");
-    return { step: "commit", bytes: new TextEncoder().encode(csv), requestId, form, upload: typeof upload === "string" && upload !== "" ? upload : null };
-  }
+  if (intent === "commit") return commitStep(form);
   return { step: "upload", error: "Unknown action.", status: 400 };
+}
+
+/** The uploaded file of a preview, or the upload step with what is wrong with it. */
+async function uploadedFile(form: FormData, missing: string): Promise<{ bytes: Uint8Array; name: string } | Extract<ImportStep, { step: "upload" }>> {
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) return { step: "upload", error: missing, status: 400 };
+  if (file.size > MAX_IMPORT_BYTES) return { step: "upload", error: FILE_TOO_LARGE_UPLOAD, status: 413 };
+  return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
+}
+
+/** The confirm form: the checked text it carries, to be checked again and imported. */
+function commitStep(form: FormData): ImportStep {
+  const csv = form.get("csv");
+  const requestId = readRequestId(form.get("requestId"));
+  if (typeof csv !== "string" || csv === "" || !requestId) return { step: "upload", error: "This form is out of date. Upload the file again.", status: 400 };
+  const upload = form.get("upload");
+  return { step: "commit", bytes: new TextEncoder().encode(csv), requestId, form, upload: typeof upload === "string" && upload !== "" ? upload : null };
 }
 
 /** After an import, its upload is not needed any more. */
@@ -231,10 +241,13 @@ export interface ImportSteps<C extends Check<CheckedRow>, Added> {
   adjust?: (csv: string, form: FormData) => string;
 }
 
+/** What checking and adding need, without the mapping step's kind. */
+type CheckSteps<C extends Check<CheckedRow>, Added> = Pick<ImportSteps<C, Added>, "check" | "cells" | "commit" | "adjust">;
+
 const EMPTY = { error: null, mapping: null, rows: [], csv: null, requestId: null, mapped: null, added: null };
 
 /** A step turned into what the page shows: the check runs here for a preview and a commit. */
-async function resultOf<C extends Check<CheckedRow>, Added>(actor: Actor, step: ImportStep, steps: ImportSteps<C, Added>) {
+async function resultOf<C extends Check<CheckedRow>, Added>(actor: Actor, step: ImportStep, steps: CheckSteps<C, Added>) {
   const reply = (result: Partial<ImportResult<Added>>, status = 200) => data<ImportResult<Added>>({ ...EMPTY, ...result }, { status });
   if (step.step === "upload") return reply({ error: step.error }, step.status);
   if (step.step === "mapping") return reply({ mapping: { upload: step.upload, view: step.view, errors: step.errors } }, step.status);
@@ -264,4 +277,23 @@ export async function csvImportPage<C extends Check<CheckedRow>, Added>(request:
 /** A people or spend import page's action: upload, mapping, preview and commit. */
 export async function csvImport<C extends Check<CheckedRow>, Added>(request: Request, actor: Actor, steps: ImportSteps<C, Added>) {
   return resultOf(actor, await importActionStep(request, actor, steps.kind, steps.timeZone), steps);
+}
+
+/**
+ * An import that takes only its own documented columns as UTF-8 CSV (outcome figures, which have
+ * no mapping step yet): upload and preview, then commit, with the same checks and replies.
+ */
+export async function ownColumnsImport<C extends Check<CheckedRow>, Added>(request: Request, actor: Actor, steps: CheckSteps<C, Added>) {
+  const step = await (async (): Promise<ImportStep> => {
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_REQUEST_BYTES) return { step: "upload", error: FILE_TOO_LARGE_UPLOAD, status: 413 };
+    const form = await readForm(request);
+    const intent = form.get("intent");
+    if (intent === "preview") {
+      const file = await uploadedFile(form, "Choose a CSV file to upload.");
+      return "step" in file ? file : { step: "check", bytes: file.bytes, requestId: randomUUID(), mapped: null };
+    }
+    if (intent === "commit") return commitStep(form);
+    return { step: "upload", error: "Unknown action.", status: 400 };
+  })();
+  return resultOf(actor, step, steps);
 }

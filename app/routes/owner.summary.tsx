@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Fragment } from "react";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { getPractice } from "#app/models/practice.server.ts";
+import { outcomeReport } from "#app/models/outcomes.server.ts";
 import { practiceMonthlySummary } from "#app/models/reports.server.ts";
+import { DEFAULT_WINDOW_MONTHS, OUTCOME_FIGURES } from "#app/rules/outcomes.ts";
 import { services } from "#app/services.server.ts";
 import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 
@@ -17,11 +20,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked <= ctx.today.slice(0, 7) ? asked : ctx.today.slice(0, 7);
   const practice = await getPractice(services.db);
   const summary = await practiceMonthlySummary(services.db, user, await currentCatalog(), month, ctx.now);
-  return { practiceName: practice?.name ?? "", summary, latest: ctx.today.slice(0, 7) };
+  const outcomes = await outcomeReport(services.db, user, { locationId: null, window: DEFAULT_WINDOW_MONTHS, today: ctx.today, timeZone: ctx.timeZone });
+  const figures = outcomes.figures.find((f) => f.month === month) ?? null;
+  const latest = outcomes.rollouts.filter((r) => r.month < month).at(-1) ?? null;
+  return {
+    practiceName: practice?.name ?? "",
+    summary,
+    latest: ctx.today.slice(0, 7),
+    outcomes: {
+      figures: figures ? OUTCOME_FIGURES.map((f) => ({ label: f.label, value: figures.totals[f.key] })).filter((f) => f.value !== null) : [],
+      rollout: latest
+        ? { title: latest.moduleTitle, on: latest.on, changes: latest.changes.map((c) => ({ label: c.measure.label, verdict: c.verdict, kind: c.measure.kind, change: c.change })) }
+        : null,
+    },
+  };
+}
+
+function summaryChange(c: { verdict: string; kind: "rate" | "average"; change: { estimate: number; low: number; high: number } | null }): string {
+  if (c.verdict === "no-data") return "no figures to compare yet";
+  if (!c.change || c.verdict === "unclear") return "too little data to tell";
+  const f = (x: number) => (c.kind === "rate" ? `${x < 0 ? "−" : "+"}${Math.abs(x * 100).toFixed(1)} points` : `${x < 0 ? "−" : "+"}${Math.abs(x).toFixed(2)} stars`);
+  return `${f(c.change.estimate)} (95% interval ${f(c.change.low)} to ${f(c.change.high)})`;
 }
 
 export default function MonthlySummaryPage() {
-  const { practiceName, summary: s, latest } = useLoaderData<typeof loader>();
+  const { practiceName, summary: s, latest, outcomes } = useLoaderData<typeof loader>();
   const monthName = new Date(`${s.month}-15T00:00:00Z`).toLocaleString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
   const done = s.completion.onTime + s.completion.late;
   return (
@@ -103,6 +126,36 @@ export default function MonthlySummaryPage() {
                   </li>
                 ))}
               </ul>
+            </>
+          ) : null}
+        </section>
+        <section aria-labelledby="s-outcomes">
+          <h2 id="s-outcomes">Outcomes</h2>
+          {outcomes.figures.length === 0 ? (
+            <p>No outcome figures for this month.</p>
+          ) : (
+            <dl className="summary-list">
+              {outcomes.figures.map((f) => (
+                <Fragment key={f.label}>
+                  <dt>{f.label}</dt>
+                  <dd>{f.value}</dd>
+                </Fragment>
+              ))}
+            </dl>
+          )}
+          {outcomes.rollout ? (
+            <>
+              <h3>
+                Since <bdi>{outcomes.rollout.title}</bdi> ({outcomes.rollout.on})
+              </h3>
+              <ul>
+                {outcomes.rollout.changes.map((c) => (
+                  <li key={c.label}>
+                    {c.label}: {summaryChange(c)}
+                  </li>
+                ))}
+              </ul>
+              <p className="muted">What moved alongside training, not proof that training moved it.</p>
             </>
           ) : null}
         </section>

@@ -29,6 +29,11 @@ export default function OwnerLayout() {
               <NavLink to="/owner/budget">Budget</NavLink>
             </li>
           ) : null}
+          {seeCosts ? (
+            <li>
+              <NavLink to="/owner/outcomes">Outcomes</NavLink>
+            </li>
+          ) : null}
           {recordSpend ? (
             <li>
               <NavLink to="/owner/spend">Spend</NavLink>

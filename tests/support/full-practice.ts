@@ -102,6 +102,19 @@ export async function seedFullPractice(db: DB, now = new Date("2026-11-20T15:30:
     .insertInto("import_upload")
     .values({ id_hash: "d".repeat(64), user_id: owner.id, kind: "spend", file_name: "statement.csv", content: Buffer.from("Date,Description,Amount\n").toString("base64"), created_at: at, expires_at: at })
     .execute();
+  // Outcome figures, if the demo kept none, and the owner's values.
+  const outcome = await db.selectFrom("outcome_month").select("id").executeTakeFirst();
+  if (!outcome) {
+    await db
+      .insertInto("outcome_month")
+      .values({ month: "2026-10", location_id: location.id, visits: 812, new_patients: 97, returning_patients: 588, no_shows: 41, late_cancellations: null, review_count: 23, stars_hundredths: 463, complaints: 2, created_by: owner.id, created_at: at, updated_by: owner.id, updated_at: at })
+      .execute();
+  }
+  await db
+    .insertInto("outcome_value")
+    .values({ id: 1, returning_patient_cents: 185_00, no_show_cents: 120_00, updated_by: owner.id, updated_at: at })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .execute();
   // A feedback import, if the demo made none.
   const imported = await db.selectFrom("feedback_import").select("id").executeTakeFirst();
   if (!imported) {

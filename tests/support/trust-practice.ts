@@ -38,6 +38,8 @@ export interface TrustIds {
   attempts: { maria: number; james: number };
   assignmentId: number;
   expenseId: number;
+  /** A month of outcome figures at each location. */
+  outcomes: { maple: number; riverside: number };
   feedbackItemId: number;
   /** A live certificate link of Maria's. */
   certificateToken: string;
@@ -85,6 +87,8 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     (await db.selectFrom("quiz_attempt").select("id").where("user_id", "=", userId).orderBy("id").executeTakeFirstOrThrow()).id;
   const assignment = await db.selectFrom("assignment").select("id").orderBy("id").executeTakeFirstOrThrow();
   const expense = await db.selectFrom("expense").select("id").orderBy("id").executeTakeFirstOrThrow();
+  const outcome = async (locationId: number) =>
+    (await db.selectFrom("outcome_month").select("id").where("location_id", "=", locationId).orderBy("id").executeTakeFirstOrThrow()).id;
   const feedback = await db.selectFrom("feedback_item").select("id").orderBy("id").executeTakeFirstOrThrow();
   const done = await db
     .selectFrom("completion")
@@ -111,6 +115,7 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     attempts: { maria: await attempt(users.maria as number), james: await attempt(users.james as number) },
     assignmentId: assignment.id,
     expenseId: expense.id,
+    outcomes: { maple: await outcome(maple), riverside: await outcome(riverside) },
     feedbackItemId: feedback.id,
     certificateToken,
     resetCode,

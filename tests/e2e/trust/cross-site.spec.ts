@@ -134,6 +134,18 @@ function plausible(route: ActionRoute): Attempt {
       return { path: "/owner/spend", body: form(expense), changes: true };
     case "routes/owner.spend_.import":
       return { path: "/owner/spend/import", body: form({ intent: "commit", csv: `date,description,amount,category\n${daysAgo(5)},Evil course,5000.00,online-courses\n`, requestId: requestId() }), changes: true };
+    case "routes/owner.outcomes":
+      return { path: "/owner/outcomes", body: form({ intent: "values", returningPatient: "1.00", noShow: "" }), changes: true };
+    case "routes/owner.outcomes_.entry":
+      return { path: "/owner/outcomes/entry", body: form({ month: "2001-01", locationId: String(ids.locations.riverside), visits: "100" }), changes: true };
+    case "routes/owner.outcomes_.$id":
+      return { path: `/owner/outcomes/${ids.outcomes.maple}`, body: form({ intent: "delete" }), changes: true };
+    case "routes/owner.outcomes_.import":
+      return {
+        path: "/owner/outcomes/import",
+        body: form({ intent: "commit", csv: "month,location,visits,new patients,returning patients,no-shows,late cancellations,reviews,average stars,complaints\n2001-02,Riverside,100,,,,,,,\n", requestId: requestId() }),
+        changes: true,
+      };
     case "routes/manage.studio":
       return { path: "/manage/studio", body: form({ intent: "module", title: "Evil module", summary: "Planted from another site.", skills: lib.skills[0]!.id }), changes: true };
     case "routes/manage.studio_.modules.$id":

@@ -224,6 +224,27 @@ interface Import {
   count(): Promise<number>;
 }
 
+test("outcome figures take only counts and stars: every hostile value in every figure is refused beside it, and nothing is kept", async () => {
+  const before = await server.db.selectFrom("outcome_month").select("id").execute();
+  const figures = ["visits", "newPatients", "returningPatients", "noShows", "lateCancellations", "reviewCount", "stars", "complaints"];
+  for (const payload of PAYLOADS) {
+    // Digits alone are a count (a plausible one is kept elsewhere); everything else is not a figure.
+    if (/^\s*\d+(\.\d+)?\s*$/.test(payload.value)) continue;
+    for (const field of figures) {
+      const form = { month: "2001-05", locationId: String(ids.locations.riverside), reviewCount: "3", [field]: payload.value };
+      const response = await post("owner", "/owner/outcomes/entry", form);
+      expect(response.status(), `${payload.id} in ${field}`).toBe(400);
+      const html = await response.text();
+      expect(html, `${payload.id} in ${field}: a message beside the field`).toContain(`id="${field}-error"`);
+    }
+    for (const name of ["month", "locationId"]) {
+      const response = await post("owner", "/owner/outcomes/entry", { month: "2001-05", locationId: String(ids.locations.riverside), visits: "10", [name]: payload.value });
+      expect(response.status(), `${payload.id} in ${name}`).toBe(400);
+    }
+  }
+  expect(await server.db.selectFrom("outcome_month").select("id").execute()).toEqual(before);
+});
+
 const IMPORTS: Record<string, Import> = {
   people: {
     path: "/manage/team/import",
@@ -455,7 +476,7 @@ const SETUP_PRACTICE_NAME = `<img src=x onerror="window.__pwned=1"> ${RLO}Clinic
 const RTL_VALUES = [PAYLOADS.find((p) => p.id === "rtl")!.value, MARIA_NAME, SETUP_PRACTICE_NAME];
 
 const MANAGER_PAGES = ["/manage/team", "/manage/progress", "/manage/completion", "/manage/assignments", "/manage/feedback", "/manage/feedback/items", "/outside-learning", "/learn"];
-const OWNER_PAGES = [...MANAGER_PAGES, "/owner/spend", "/owner/reports", "/owner/summary", "/owner/audit", "/owner/budget", "/owner/planner"];
+const OWNER_PAGES = [...MANAGER_PAGES, "/owner/spend", "/owner/reports", "/owner/summary", "/owner/audit", "/owner/budget", "/owner/planner", "/owner/outcomes", "/owner/outcomes/entry"];
 
 test("the owner sees every hostile value as text on every page and export", async ({ page }) => {
   test.setTimeout(90_000);
@@ -481,6 +502,7 @@ test("the owner sees every hostile value as text on every page and export", asyn
   for (const name of kept.names) expect(people.has(name) || !name, `progress.csv keeps ${JSON.stringify(name.slice(0, 30))}`).toBe(true);
   for (const table of ["module", "location", "month"]) await exportRows(page, `/manage/completion.csv?table=${table}`);
   for (const table of ["budget", "monthly", "employees", "value"]) await exportRows(page, `/owner/reports.csv?table=${table}`);
+  for (const table of ["figures", "training", "before-after"]) await exportRows(page, `/owner/outcomes.csv?table=${table}`);
   for (const person of hostilePeople) {
     const rows = await exportRows(page, `/manage/people/${person.id}/export.csv`);
     expect(rows.slice(1).every((r) => r[0] === person.name), `the record of ${JSON.stringify(person.name.slice(0, 30))} names them exactly`).toBe(true);

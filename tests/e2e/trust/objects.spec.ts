@@ -178,6 +178,38 @@ test("an expense is 404 to anyone without the money settings, whether it exists 
   });
 });
 
+test("outcome figures: a Riverside manager with the money grant has Riverside's alone; Maple Street's rows and id do not exist for them", async () => {
+  await server.db.updateTable("practice").set({ managers_see_costs: 1 }).execute();
+  try {
+    expect(await get(as.scoped, `/owner/outcomes/${ids.outcomes.riverside}`)).toBe(200);
+    const page = await (await as.scoped.get("/owner/outcomes")).text();
+    expect(page).toContain("<bdi>Riverside</bdi>");
+    expect(page).not.toContain("<bdi>Maple Street</bdi>");
+    const riverside = { month: "2001-03", locationId: String(ids.locations.riverside), visits: "5" };
+    const maple = { ...riverside, locationId: String(ids.locations.maple) };
+    await expectNoChange(async () => {
+      for (const id of [String(ids.outcomes.maple), MADE_UP]) {
+        expect(await get(as.scoped, `/owner/outcomes/${id}`), id).toBe(404);
+        expect(await get(as.scoped, data(`/owner/outcomes/${id}`, "routes/owner.outcomes_.$id")), "data").toBe(404);
+        expect(await post(as.scoped, `/owner/outcomes/${id}`, { intent: "delete" }), `delete ${id}`).toBe(404);
+        expect(await post(as.scoped, `/owner/outcomes/${id}`, { intent: "save", ...riverside }), `edit ${id}`).toBe(404);
+      }
+      // Their own month moved to Maple Street, or a new month typed for Maple Street.
+      expect(await post(as.scoped, `/owner/outcomes/${ids.outcomes.riverside}`, { intent: "save", ...maple })).toBe(404);
+      expect(await post(as.scoped, "/owner/outcomes/entry", maple)).toBe(404);
+      for (const location of [String(ids.locations.maple), MADE_UP]) {
+        expect(await get(as.scoped, `/owner/outcomes?location=${location}`), location).toBe(404);
+        expect(await get(as.scoped, `/owner/outcomes.csv?table=figures&location=${location}`), location).toBe(404);
+      }
+    });
+    // The practice-wide manager with the same grant reaches both locations.
+    expect(await get(as.manager, `/owner/outcomes/${ids.outcomes.maple}`)).toBe(200);
+    expect(await get(as.manager, `/owner/outcomes?location=${ids.locations.maple}`)).toBe(200);
+  } finally {
+    await server.db.updateTable("practice").set({ managers_see_costs: 0 }).execute();
+  }
+});
+
 test("feedback items: staff cannot remove one, and a Riverside manager cannot remove Maple Street's", async () => {
   await expectNoChange(async () => {
     expect(await post(as.maria, "/manage/feedback/items", { intent: "remove", id: String(ids.feedbackItemId) })).toBe(403);

@@ -232,6 +232,19 @@ export const EXPECTED: Record<string, RouteExpectation> = {
     data: { ...ownerOnly(200, true), staff: 404, manager: 404, scoped: 404 },
     post: { ...ownerOnly(400), staff: 404, manager: 404, scoped: 404 },
   },
+  // Outcomes: the money pages' access (a manager with the owner's grant to see costs; with the demo's
+  // settings, the owner only). The owner alone sets the values, so the page's post is the owner's.
+  "routes/owner.outcomes": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
+  "routes/owner.outcomes[.]csv": { query: "table=figures", get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },
+  "routes/owner.outcomes_.entry": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
+  "routes/owner.outcomes_.import": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
+  // A month's figures at their own address: as an expense's, not there for anyone without the grant.
+  "routes/owner.outcomes_.$id": {
+    params: (ids) => ({ id: String(ids.outcomes.maple) }),
+    get: { ...ownerOnly(200), staff: 403, manager: 404, scoped: 404 },
+    data: { ...ownerOnly(200, true), staff: 404, manager: 404, scoped: 404 },
+    post: { ...ownerOnly(400), staff: 404, manager: 404, scoped: 404 },
+  },
   // The owner's own: practice settings, the lessons due for an accuracy review, and the audit log.
   "routes/owner.settings": { get: ownerOnly(200), data: ownerOnly(200, true), post: ownerOnly(400) },
   "routes/owner.library": { get: ownerOnly(200), data: ownerOnly(200, true), post: NO_ACTION },

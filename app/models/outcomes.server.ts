@@ -1,0 +1,613 @@
+// Outcomes: the figures a practice keeps about its patients month by month (visits, returning
+// patients, no-shows, reviews, complaints…), checked, kept per location and audited; each measure
+// over time beside the training; and, around each module's roll-out, what moved, with an interval,
+// and what that could be worth. What moved alongside training, never a claim that training moved it.
+import type { DB } from "#db/connection.ts";
+import { serializeOn } from "#db/dialect.ts";
+import type { OutcomeMonthTable } from "#db/schema.ts";
+import {
+  MAX_OUTCOME_COUNT,
+  MAX_OUTCOME_ROWS,
+  OUTCOME_COLUMNS,
+  OUTCOME_FIGURES,
+  addMonthsToMonth,
+  monthsBetween,
+  type OutcomeFigure,
+} from "#app/rules/outcomes.ts";
+import { recordAudit } from "./audit.server.ts";
+import { localDate } from "./clock.server.ts";
+import { readCsvUpload } from "./csv.server.ts";
+import { FieldError } from "./field-error.ts";
+import { excludesZero, meanInterval, newcombeDifference, welchDifference, wilson, type Interval } from "./outcome-stats.ts";
+import type { Actor } from "./sessions.server.ts";
+
+export type Figures = Record<OutcomeFigure, number | null>;
+
+export interface OutcomeInput {
+  month: string;
+  locationId: number;
+  /** Counts as whole numbers; stars as a number with at most two decimals. */
+  figures: Figures;
+}
+
+export type OutcomeCheck = { ok: true; input: OutcomeInput } | { ok: false; errors: Record<string, string> };
+
+const COUNT = /^\d+$/;
+const STARS = /^\d(?:\.\d{1,2})?$/;
+
+/**
+ * The figures as typed (a form's fields or an import's cells), checked on their own: every
+ * problem beside its field. Whether the location may be used and the month is free is for
+ * saveOutcomeMonth, which has the database.
+ */
+export function checkOutcomeFields(raw: Record<string, string | undefined>, today: string): OutcomeCheck {
+  const errors: Record<string, string> = {};
+  const month = (raw.month ?? "").trim();
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) errors.month = "Enter a month like 2026-03.";
+  else if (month > today.slice(0, 7)) errors.month = "That month has not begun yet.";
+  const locationText = (raw.locationId ?? "").trim();
+  const locationId = /^[1-9]\d{0,9}$/.test(locationText) ? Number(locationText) : null;
+  if (locationId === null) errors.locationId = "Choose a location.";
+  const figures = {} as Figures;
+  for (const { key } of OUTCOME_FIGURES) {
+    const text = (raw[key] ?? "").trim().replace(/,(?=\d{3}\b)/g, "");
+    figures[key] = null;
+    if (text === "") continue;
+    if (key === "stars") {
+      if (text.startsWith("-")) errors.stars = "Stars go from 0 to 5.";
+      else if (!STARS.test(text) && !/^\d+(\.\d+)?$/.test(text)) errors.stars = "Enter the average like 4.6.";
+      else if (Number(text) > 5) errors.stars = "Stars go from 0 to 5.";
+      else if (!STARS.test(text)) errors.stars = "Use at most two decimals, like 4.65.";
+      else figures.stars = Number(text);
+      continue;
+    }
+    if (text.startsWith("-")) errors[key] = "Enter a count of zero or more.";
+    else if (!COUNT.test(text)) errors[key] = "Enter a whole number, like 120.";
+    else if (Number(text) > MAX_OUTCOME_COUNT) errors[key] = `That is more than ${MAX_OUTCOME_COUNT.toLocaleString("en-US")}; check the figure.`;
+    else figures[key] = Number(text);
+  }
+  const { visits, newPatients, returningPatients, reviewCount, stars } = figures;
+  if (visits !== null && returningPatients !== null && returningPatients > visits) {
+    errors.returningPatients ??= "Returning patients cannot be more than the visits.";
+  }
+  if (visits !== null && newPatients !== null && newPatients > visits) errors.newPatients ??= "New patients cannot be more than the visits.";
+  if (stars !== null && (reviewCount === null || reviewCount === 0)) {
+    errors.reviewCount ??= "Enter how many reviews the average stars come from.";
+  }
+  if (Object.keys(errors).length === 0 && OUTCOME_FIGURES.every((f) => figures[f.key] === null)) {
+    errors.form = "Enter at least one figure. Leave blank what the practice does not have.";
+  }
+  if (Object.keys(errors).length > 0 || locationId === null) return { ok: false, errors };
+  return { ok: true, input: { month, locationId, figures } };
+}
+
+type Columns = Pick<
+  OutcomeMonthTable,
+  "visits" | "new_patients" | "returning_patients" | "no_shows" | "late_cancellations" | "review_count" | "stars_hundredths" | "complaints"
+>;
+
+function toColumns(f: Figures): Columns {
+  return {
+    visits: f.visits,
+    new_patients: f.newPatients,
+    returning_patients: f.returningPatients,
+    no_shows: f.noShows,
+    late_cancellations: f.lateCancellations,
+    review_count: f.reviewCount,
+    stars_hundredths: f.stars === null ? null : Math.round(f.stars * 100),
+    complaints: f.complaints,
+  };
+}
+
+function fromColumns(c: Columns): Figures {
+  return {
+    visits: c.visits,
+    newPatients: c.new_patients,
+    returningPatients: c.returning_patients,
+    noShows: c.no_shows,
+    lateCancellations: c.late_cancellations,
+    reviewCount: c.review_count,
+    stars: c.stars_hundredths === null ? null : c.stars_hundredths / 100,
+    complaints: c.complaints,
+  };
+}
+
+const FIGURE_COLUMNS = ["visits", "new_patients", "returning_patients", "no_shows", "late_cancellations", "review_count", "stars_hundredths", "complaints"] as const;
+
+export interface OutcomeRow {
+  id: number;
+  month: string;
+  locationId: number;
+  locationName: string;
+  figures: Figures;
+}
+
+function rowsQuery(db: DB, actor: Actor) {
+  let query = db
+    .selectFrom("outcome_month")
+    .innerJoin("location", "location.id", "outcome_month.location_id")
+    .select(["outcome_month.id", "outcome_month.month", "outcome_month.location_id", "location.name as location_name", ...FIGURE_COLUMNS.map((c) => `outcome_month.${c}` as const)]);
+  if (actor.scopeLocationId) query = query.where("outcome_month.location_id", "=", actor.scopeLocationId);
+  return query;
+}
+
+type RowOf = Awaited<ReturnType<ReturnType<typeof rowsQuery>["executeTakeFirstOrThrow"]>>;
+const toRow = (r: RowOf): OutcomeRow => ({ id: r.id, month: r.month, locationId: r.location_id, locationName: r.location_name, figures: fromColumns(r) });
+
+/** The months kept, newest first, for the locations the actor sees (one location when `locationId` is given). */
+export async function listOutcomeMonths(db: DB, actor: Actor, filter: { locationId: number | null; from?: string; to?: string }): Promise<OutcomeRow[]> {
+  let query = rowsQuery(db, actor);
+  if (filter.locationId !== null) query = query.where("outcome_month.location_id", "=", filter.locationId);
+  if (filter.from) query = query.where("outcome_month.month", ">=", filter.from);
+  if (filter.to) query = query.where("outcome_month.month", "<=", filter.to);
+  const rows = await query.orderBy("outcome_month.month", "desc").orderBy("location.name").orderBy("outcome_month.id").execute();
+  return rows.map(toRow);
+}
+
+/** One month's row, if the actor may see its location; otherwise it does not exist for them. */
+export async function findOutcomeMonth(db: DB, actor: Actor, id: number): Promise<OutcomeRow | undefined> {
+  const row = await rowsQuery(db, actor).where("outcome_month.id", "=", id).executeTakeFirst();
+  return row ? toRow(row) : undefined;
+}
+
+/** A location the actor may keep figures for; a location out of their scope does not exist for them (404). */
+async function checkLocation(db: DB, actor: Actor, locationId: number, field = "locationId"): Promise<string> {
+  const location = await db.selectFrom("location").select(["id", "name"]).where("id", "=", locationId).executeTakeFirst();
+  if (!location) throw new FieldError(field, "Choose a location.");
+  if (actor.scopeLocationId && actor.scopeLocationId !== locationId) throw new FieldError(field, "Not found", 404);
+  return location.name;
+}
+
+/**
+ * Adds a month's figures (no `id`) or changes them, in one transaction with its audit event. A
+ * month a location has figures for already is refused: edit that month instead.
+ */
+export async function saveOutcomeMonth(db: DB, actor: Actor, input: OutcomeInput, now: Date, id: number | null = null): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await serializeOn(trx, [`outcome:${input.month}:${input.locationId}`]);
+    const before = id === null ? null : await findOutcomeMonth(trx, actor, id);
+    if (id !== null && !before) throw new FieldError("form", "Not found", 404);
+    const locationName = await checkLocation(trx, actor, input.locationId);
+    const clash = await trx
+      .selectFrom("outcome_month")
+      .select("id")
+      .where("month", "=", input.month)
+      .where("location_id", "=", input.locationId)
+      .executeTakeFirst();
+    if (clash && clash.id !== id) {
+      throw new FieldError("month", `${locationName} has figures for ${input.month} already. Edit that month instead.`);
+    }
+    const at = now.toISOString();
+    const values = { month: input.month, location_id: input.locationId, ...toColumns(input.figures), updated_by: actor.id, updated_at: at };
+    let savedId: number;
+    if (id === null) {
+      const row = await trx.insertInto("outcome_month").values({ ...values, created_by: actor.id, created_at: at }).returning("id").executeTakeFirstOrThrow();
+      savedId = row.id;
+    } else {
+      await trx.updateTable("outcome_month").set(values).where("id", "=", id).execute();
+      savedId = id;
+    }
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: id === null ? "outcome.add" : "outcome.edit",
+      subject: `outcome:${savedId}`,
+      details: {
+        month: input.month,
+        location: locationName,
+        figures: input.figures,
+        ...(before ? { before: { month: before.month, location: before.locationName, figures: before.figures } } : {}),
+      },
+      at: now,
+    });
+    return savedId;
+  });
+}
+
+export async function deleteOutcomeMonth(db: DB, actor: Actor, id: number, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await findOutcomeMonth(trx, actor, id);
+    if (!row) throw new FieldError("form", "Not found", 404);
+    await trx.deleteFrom("outcome_month").where("id", "=", id).execute();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      action: "outcome.delete",
+      subject: `outcome:${id}`,
+      details: { month: row.month, location: row.locationName, figures: row.figures },
+      at: now,
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The owner's values
+
+export interface OutcomeValues {
+  returningPatientCents: number | null;
+  noShowCents: number | null;
+}
+
+export async function getOutcomeValues(db: DB): Promise<OutcomeValues> {
+  const row = await db.selectFrom("outcome_value").select(["returning_patient_cents", "no_show_cents"]).where("id", "=", 1).executeTakeFirst();
+  return { returningPatientCents: row?.returning_patient_cents ?? null, noShowCents: row?.no_show_cents ?? null };
+}
+
+export async function saveOutcomeValues(db: DB, actor: Actor, values: OutcomeValues, now: Date): Promise<void> {
+  if (actor.role !== "owner") throw new FieldError("form", "Only the owner sets what a patient is worth.", 403);
+  await db.transaction().execute(async (trx) => {
+    const at = now.toISOString();
+    const row = { returning_patient_cents: values.returningPatientCents, no_show_cents: values.noShowCents, updated_by: actor.id, updated_at: at };
+    await trx
+      .insertInto("outcome_value")
+      .values({ id: 1, ...row })
+      .onConflict((oc) => oc.column("id").doUpdateSet(row))
+      .execute();
+    await recordAudit(trx, { actorId: actor.id, action: "outcome.values", subject: "practice", details: { ...values }, at: now });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures: the figures of the months kept, added up over the locations shown
+
+export type MeasureKey = "returnRate" | "noShowRate" | "lateCancelRate" | "complaintRate" | "stars";
+
+export interface MeasureInfo {
+  key: MeasureKey;
+  label: string;
+  kind: "rate" | "average";
+  /** Which way is better, for the words beside a change. */
+  better: "up" | "down";
+  /** What the rate counts, out of what, for the table's sample sizes. */
+  of?: string;
+}
+
+export const MEASURES: MeasureInfo[] = [
+  { key: "returnRate", label: "Return rate (returning patients ÷ visits)", kind: "rate", better: "up", of: "visits" },
+  { key: "noShowRate", label: "No-show rate (no-shows ÷ booked visits)", kind: "rate", better: "down", of: "booked visits" },
+  { key: "lateCancelRate", label: "Late cancellation rate (÷ booked visits)", kind: "rate", better: "down", of: "booked visits" },
+  { key: "complaintRate", label: "Complaints per visit", kind: "rate", better: "down", of: "visits" },
+  { key: "stars", label: "Average online stars", kind: "average", better: "up" },
+];
+
+/** A rate's parts for one month, or null when a part is not known. */
+function rateParts(key: Exclude<MeasureKey, "stars">, f: Figures): { hits: number; n: number } | null {
+  const { visits, returningPatients, noShows, lateCancellations, complaints } = f;
+  if (visits === null) return null;
+  switch (key) {
+    case "returnRate":
+      return returningPatients === null ? null : { hits: returningPatients, n: visits };
+    case "noShowRate":
+      return noShows === null ? null : { hits: noShows, n: visits + noShows };
+    case "lateCancelRate":
+      return lateCancellations === null || noShows === null ? null : { hits: lateCancellations, n: visits + noShows + lateCancellations };
+    case "complaintRate":
+      return complaints === null ? null : { hits: Math.min(complaints, visits), n: visits };
+  }
+}
+
+export interface MonthFigures {
+  month: string;
+  /** Each figure added up over the locations that have it; null when none has. */
+  totals: Figures;
+  rates: Record<Exclude<MeasureKey, "stars">, { hits: number; n: number } | null>;
+  /** The month's stars, weighted by each location's review count. */
+  stars: { average: number; reviews: number } | null;
+}
+
+/** The kept rows of each month, added up. */
+export function monthFigures(rows: OutcomeRow[], months: string[]): MonthFigures[] {
+  return months.map((month) => {
+    const of = rows.filter((r) => r.month === month);
+    const totals = {} as Figures;
+    for (const { key } of OUTCOME_FIGURES) {
+      if (key === "stars") continue;
+      const known = of.map((r) => r.figures[key]).filter((v): v is number => v !== null);
+      totals[key] = known.length === 0 ? null : known.reduce((s, v) => s + v, 0);
+    }
+    const starred = of.filter((r) => r.figures.stars !== null && (r.figures.reviewCount ?? 0) > 0);
+    const reviews = starred.reduce((s, r) => s + (r.figures.reviewCount ?? 0), 0);
+    const stars = reviews === 0 ? null : { average: starred.reduce((s, r) => s + (r.figures.stars ?? 0) * (r.figures.reviewCount ?? 0), 0) / reviews, reviews };
+    totals.stars = stars === null ? null : Math.round(stars.average * 100) / 100;
+    const rates = {} as MonthFigures["rates"];
+    for (const key of ["returnRate", "noShowRate", "lateCancelRate", "complaintRate"] as const) {
+      const parts = of.map((r) => rateParts(key, r.figures)).filter((p): p is { hits: number; n: number } => p !== null && p.n > 0);
+      rates[key] = parts.length === 0 ? null : { hits: parts.reduce((s, p) => s + p.hits, 0), n: parts.reduce((s, p) => s + p.n, 0) };
+    }
+    return { month, totals, rates, stars };
+  });
+}
+
+/** A measure's value in a month: a rate as a share (0–1), stars as stars; null when not known. */
+export function measureValue(m: MonthFigures, key: MeasureKey): number | null {
+  if (key === "stars") return m.stars?.average ?? null;
+  const r = m.rates[key];
+  return r === null ? null : r.hits / r.n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Before and after each roll-out
+
+export interface Rollout {
+  moduleSlug: string;
+  moduleTitle: string;
+  /** The practice's date of the module's first assignment reaching the locations shown. */
+  on: string;
+  month: string;
+}
+
+/**
+ * A module's roll-out: its first assignment (to a person, a job title, a location or everyone)
+ * that gave it to someone at the locations shown. Retaken and later assignments do not move it.
+ */
+export async function listRollouts(db: DB, actor: Actor, locationId: number | null, timeZone: string): Promise<Rollout[]> {
+  let query = db
+    .selectFrom("assignment")
+    .innerJoin("assignment_person", "assignment_person.assignment_id", "assignment.id")
+    .innerJoin("user", "user.id", "assignment_person.user_id")
+    .leftJoin("module", "module.slug", "assignment.module_slug")
+    .select((eb) => ["assignment.module_slug", "module.title", eb.fn.min("assignment.created_at").as("first_at")])
+    .where("assignment.module_slug", "is not", null)
+    .groupBy(["assignment.module_slug", "module.title"]);
+  const place = locationId ?? actor.scopeLocationId;
+  if (place) query = query.where("user.location_id", "=", place);
+  const rows = await query.execute();
+  return rows
+    .map((r) => {
+      const on = localDate(r.first_at, timeZone);
+      return { moduleSlug: r.module_slug as string, moduleTitle: r.title ?? (r.module_slug as string), on, month: on.slice(0, 7) };
+    })
+    .sort((a, b) => a.on.localeCompare(b.on) || a.moduleTitle.localeCompare(b.moduleTitle));
+}
+
+export type Verdict = "up" | "down" | "unclear" | "no-data";
+
+export interface PeriodFigure {
+  from: string;
+  to: string;
+  /** Months in the period with the measure's figures. */
+  months: number;
+  /** Rates: the count out of n; averages: the mean of the months' values. */
+  hits: number | null;
+  n: number | null;
+  estimate: number | null;
+  interval: Interval | null;
+}
+
+export interface MeasureChange {
+  measure: MeasureInfo;
+  before: PeriodFigure;
+  after: PeriodFigure;
+  change: ({ estimate: number } & Interval) | null;
+  verdict: Verdict;
+  /** The after period is not over yet (or runs past the months kept). */
+  afterIncomplete: boolean;
+}
+
+/**
+ * One measure in the `window` months before a roll-out's month and the `window` months after it
+ * (the roll-out's own month, half before and half after, counts in neither). A change is called
+ * one only when its 95% interval leaves out zero; otherwise there is too little data to tell.
+ */
+export function beforeAfter(figures: MonthFigures[], measure: MeasureInfo, rolloutMonth: string, window: number, currentMonth: string): MeasureChange {
+  const beforeFrom = addMonthsToMonth(rolloutMonth, -window);
+  const beforeTo = addMonthsToMonth(rolloutMonth, -1);
+  const afterFrom = addMonthsToMonth(rolloutMonth, 1);
+  const afterTo = addMonthsToMonth(rolloutMonth, window);
+  const inRange = (from: string, to: string) => figures.filter((m) => m.month >= from && m.month <= to);
+  const period = (from: string, to: string): PeriodFigure & { values: number[] } => {
+    const months = inRange(from, to);
+    if (measure.key === "stars") {
+      const values = months.map((m) => m.stars?.average).filter((v): v is number => v !== undefined);
+      const mean = meanInterval(values);
+      return {
+        from,
+        to,
+        months: values.length,
+        hits: null,
+        n: values.length,
+        estimate: values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length,
+        interval: mean ? { low: mean.low, high: mean.high } : null,
+        values,
+      };
+    }
+    const key = measure.key;
+    const parts = months.map((m) => m.rates[key]).filter((p): p is { hits: number; n: number } => p !== null);
+    const hits = parts.reduce((s, p) => s + p.hits, 0);
+    const n = parts.reduce((s, p) => s + p.n, 0);
+    const w = n > 0 ? wilson(hits, n) : null;
+    return { from, to, months: parts.length, hits, n, estimate: w?.estimate ?? null, interval: w ? { low: w.low, high: w.high } : null, values: [] };
+  };
+  const before = period(beforeFrom, beforeTo);
+  const after = period(afterFrom, afterTo);
+  let change: MeasureChange["change"] = null;
+  if (measure.key === "stars") {
+    const b = meanInterval(before.values);
+    const a = meanInterval(after.values);
+    if (a && b) change = welchDifference(b, a);
+  } else if (before.n && after.n) {
+    change = newcombeDifference(wilson(before.hits ?? 0, before.n), wilson(after.hits ?? 0, after.n));
+  }
+  const verdict: Verdict = before.months === 0 || after.months === 0 ? "no-data" : change && excludesZero(change) ? (change.estimate > 0 ? "up" : "down") : "unclear";
+  const strip = ({ values: _values, ...rest }: PeriodFigure & { values: number[] }): PeriodFigure => rest;
+  return { measure, before: strip(before), after: strip(after), change, verdict, afterIncomplete: afterTo >= currentMonth || after.months < window };
+}
+
+export interface ValueRange {
+  /** Per year, in cents: the low and high ends of the change's interval, turned into money. */
+  lowCents: number;
+  highCents: number;
+  /** The yearly count the change is applied to (visits, or booked visits). */
+  perYear: number;
+}
+
+/**
+ * What a change in the return rate (or the no-show rate) would be worth in a year: its interval's
+ * ends × the visits (booked visits) of a year at the after period's pace × the owner's value per
+ * returning patient (cost per no-show; fewer no-shows is the gain). Null without a value or figures.
+ */
+export function valueRange(change: MeasureChange, values: OutcomeValues): ValueRange | null {
+  if (!change.change || change.after.n === null || change.after.months === 0) return null;
+  const perYear = Math.round((change.after.n / change.after.months) * 12);
+  let cents: number | null = null;
+  let sign = 1;
+  if (change.measure.key === "returnRate") cents = values.returningPatientCents;
+  if (change.measure.key === "noShowRate") {
+    cents = values.noShowCents;
+    sign = -1;
+  }
+  if (cents === null) return null;
+  const ends = [change.change.low, change.change.high].map((d) => Math.round(sign * d * perYear * cents));
+  return { lowCents: Math.min(...ends), highCents: Math.max(...ends), perYear };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training on the same time axis
+
+export interface TrainingMonth {
+  month: string;
+  /** Spend recorded in the month (the practice's, not split by location). */
+  spendCents: number;
+  /** Lessons completed in the month by people at the locations shown. */
+  lessonsCompleted: number;
+}
+
+export async function trainingByMonth(db: DB, actor: Actor, locationId: number | null, months: string[], timeZone: string): Promise<TrainingMonth[]> {
+  if (months.length === 0) return [];
+  const from = `${months[0]}-01`;
+  const last = months[months.length - 1] as string;
+  const to = `${last}-31`;
+  const expenses = await db.selectFrom("expense").select(["spent_on", "amount_cents"]).where("spent_on", ">=", from).where("spent_on", "<=", to).execute();
+  // A day either side in UTC, then each completion placed on the practice's own calendar.
+  let completions = db
+    .selectFrom("completion")
+    .innerJoin("user", "user.id", "completion.user_id")
+    .select("completion.completed_at")
+    .where("completion.completed_at", ">=", new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString())
+    .where("completion.completed_at", "<", new Date(Date.parse(`${addMonthsToMonth(last, 1)}-01T00:00:00Z`) + 86_400_000).toISOString());
+  const place = locationId ?? actor.scopeLocationId;
+  if (place) completions = completions.where("user.location_id", "=", place);
+  const done = await completions.execute();
+  const spend = new Map<string, number>();
+  for (const e of expenses) spend.set(e.spent_on.slice(0, 7), (spend.get(e.spent_on.slice(0, 7)) ?? 0) + e.amount_cents);
+  const lessons = new Map<string, number>();
+  for (const c of done) {
+    const month = localDate(c.completed_at, timeZone).slice(0, 7);
+    lessons.set(month, (lessons.get(month) ?? 0) + 1);
+  }
+  return months.map((month) => ({ month, spendCents: spend.get(month) ?? 0, lessonsCompleted: lessons.get(month) ?? 0 }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole page's figures
+
+export interface OutcomeReport {
+  months: string[];
+  rows: OutcomeRow[];
+  figures: MonthFigures[];
+  training: TrainingMonth[];
+  rollouts: (Rollout & { changes: MeasureChange[] })[];
+  window: number;
+}
+
+/** The months shown: from the first kept (at most `span` months back) to this month. */
+export async function outcomeReport(
+  db: DB,
+  actor: Actor,
+  options: { locationId: number | null; window: number; today: string; timeZone: string; span?: number },
+): Promise<OutcomeReport> {
+  const current = options.today.slice(0, 7);
+  const earliest = addMonthsToMonth(current, -((options.span ?? 36) - 1));
+  const rows = await listOutcomeMonths(db, actor, { locationId: options.locationId, from: earliest, to: current });
+  const first = rows.reduce((m, r) => (r.month < m ? r.month : m), current);
+  const months = rows.length === 0 ? [] : monthsBetween(first, current);
+  const figures = monthFigures(rows, months);
+  const [training, rollouts] = await Promise.all([
+    trainingByMonth(db, actor, options.locationId, months, options.timeZone),
+    listRollouts(db, actor, options.locationId, options.timeZone),
+  ]);
+  return {
+    months,
+    rows,
+    figures,
+    training,
+    window: options.window,
+    rollouts: rollouts
+      .filter((r) => r.month >= first && r.month <= current)
+      .map((r) => ({ ...r, changes: MEASURES.map((m) => beforeAfter(figures, m, r.month, options.window, current)) })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import: a documented column layout
+
+export interface OutcomeImportRow {
+  line: number;
+  cells: Record<string, string>;
+  errors: string[];
+}
+
+export type OutcomeImportCheck = { ok: true; rows: OutcomeImportRow[]; inputs: OutcomeInput[] } | { ok: false; fileError: string | null; rows: OutcomeImportRow[] };
+
+/**
+ * A CSV whose first row names OUTCOME_COLUMNS, checked row by row as the form checks one month;
+ * a location by its name, among those the actor sees; a month a location has figures for already,
+ * or twice in the file, refused on its row.
+ */
+export async function checkOutcomeCsv(db: DB, actor: Actor, bytes: Uint8Array, today: string): Promise<OutcomeImportCheck> {
+  const file = readCsvUpload(bytes, OUTCOME_COLUMNS, MAX_OUTCOME_ROWS);
+  if ("fileError" in file) return { ok: false, fileError: file.fileError, rows: [] };
+  let locations = db.selectFrom("location").select(["id", "name"]);
+  if (actor.scopeLocationId) locations = locations.where("id", "=", actor.scopeLocationId);
+  const byName = new Map((await locations.execute()).map((l) => [l.name.trim().toLowerCase(), l.id]));
+  const kept = new Set((await listOutcomeMonths(db, actor, { locationId: null })).map((r) => `${r.month}|${r.locationId}`));
+  const seen = new Set<string>();
+  const rows: OutcomeImportRow[] = [];
+  const inputs: OutcomeInput[] = [];
+  file.records.forEach((record, i) => {
+    const cells = Object.fromEntries(OUTCOME_COLUMNS.map((c) => [c, record[c] ?? ""]));
+    const row: OutcomeImportRow = { line: i + 2, cells, errors: [] };
+    const locationName = (cells.location ?? "").trim();
+    const locationId = byName.get(locationName.toLowerCase()) ?? null;
+    const raw: Record<string, string> = { month: cells.month ?? "", locationId: locationId === null ? "" : String(locationId) };
+    for (const f of OUTCOME_FIGURES) raw[f.key] = cells[f.column] ?? "";
+    const check = checkOutcomeFields(raw, today);
+    if (!check.ok) {
+      for (const [field, message] of Object.entries(check.errors)) {
+        if (field === "locationId") row.errors.push(locationName === "" ? "The location is empty." : `No location is called "${locationName}".`);
+        else {
+          const label = field === "form" ? null : (OUTCOME_FIGURES.find((f) => f.key === field)?.column ?? field);
+          row.errors.push(label ? `${label}: ${message}` : message);
+        }
+      }
+    } else {
+      const key = `${check.input.month}|${check.input.locationId}`;
+      if (kept.has(key)) row.errors.push(`${locationName} has figures for ${check.input.month} already. Edit that month instead.`);
+      else if (seen.has(key)) row.errors.push(`${locationName} ${check.input.month} is in the file twice.`);
+      else inputs.push(check.input);
+      seen.add(key);
+    }
+    rows.push(row);
+  });
+  return rows.some((r) => r.errors.length > 0) ? { ok: false, fileError: null, rows } : { ok: true, rows, inputs };
+}
+
+/** Adds every checked row in one transaction: all or nothing, and once per request id. */
+export async function importOutcomes(db: DB, actor: Actor, inputs: OutcomeInput[], now: Date, requestId: string): Promise<number> {
+  const source = `import:${requestId}`;
+  return db.transaction().execute(async (trx) => {
+    await serializeOn(trx, [`outcome-import:${requestId}`]);
+    const done = await trx.selectFrom("outcome_month").select((eb) => eb.fn.countAll<number>().as("n")).where("source", "=", source).executeTakeFirstOrThrow();
+    if (Number(done.n) > 0) return Number(done.n);
+    const at = now.toISOString();
+    for (const input of inputs) {
+      const name = await checkLocation(trx, actor, input.locationId, "form");
+      const clash = await trx.selectFrom("outcome_month").select("id").where("month", "=", input.month).where("location_id", "=", input.locationId).executeTakeFirst();
+      if (clash) throw new FieldError("form", `${name} has figures for ${input.month} already; nothing was added.`);
+      await trx
+        .insertInto("outcome_month")
+        .values({ month: input.month, location_id: input.locationId, ...toColumns(input.figures), created_by: actor.id, created_at: at, updated_by: actor.id, updated_at: at, source })
+        .execute();
+    }
+    await recordAudit(trx, { actorId: actor.id, action: "outcome.import", subject: "practice", details: { rows: inputs.length, requestId }, at: now });
+    return inputs.length;
+  });
+}
