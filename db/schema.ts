@@ -285,6 +285,9 @@ export interface Database {
   mail_setting: MailSettingTable;
   mail_choice: MailChoiceTable;
   mail_unsubscribe: MailUnsubscribeTable;
+
+  // Account emails (migration 0012).
+  account_mail: AccountMailTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -478,4 +481,25 @@ export interface MailUnsubscribeTable {
   user_id: number;
   kind: string;
   created_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account emails (migration 0012)
+
+export type AccountMailPurpose = "password-reset" | "setup-code";
+
+/** One account email: who it is for and, for a reset link, the hash of its token once sent. */
+export interface AccountMailTable {
+  /** The outbox row that carries it. */
+  message_id: number;
+  user_id: number;
+  purpose: AccountMailPurpose;
+  /** The manager who asked for a setup code to be emailed; null for a person's own reset request. */
+  requested_by: number | null;
+  created_at: string;
+  /** SHA-256 (hex) of the reset link's token, written when the message is sent. */
+  token_hash: string | null;
+  expires_at: string | null;
+  /** Spent, or ended by a newer request. */
+  used_at: string | null;
 }

@@ -18,6 +18,7 @@ import * as m0008 from "./0008-sign-in-protection.ts";
 import * as m0009 from "./0009-completion-time-index.ts";
 import * as m0010 from "./0010-write-version.ts";
 import * as m0011 from "./0011-mail.ts";
+import * as m0012 from "./0012-account-mail.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "0009-completion-time-index": m0009,
   "0010-write-version": m0010,
   "0011-mail": m0011,
+  "0012-account-mail": m0012,
 };
 
 export const migrationProvider: MigrationProvider = {
