@@ -168,3 +168,21 @@ test("a manager emails a setup code, and the new person chooses a password with 
   await page.getByRole("button", { name: "Set password and sign in" }).click();
   await expect(page).toHaveURL(/\/learn$/);
 });
+
+test("hostile addresses on the forgot-password form are refused beside the field, and nothing is written or sent", async ({ request }) => {
+  const before = await server.db.selectFrom("mail_message").select("id").execute();
+  const failures = await server.db.selectFrom("login_failure").select("id").execute();
+  const sent = smtp.received.length;
+  for (const email of [`${"a".repeat(300)}@practice.test`, `${PEOPLE.owner.email}\r\nBcc: x@evil.example`, `${PEOPLE.owner.email}\nSubject: hi`, `"x@evil.example"@practice.test, y@evil.example`]) {
+    const response = await request.post(`${server.url}/login/forgot`, {
+      form: { email },
+      headers: { origin: server.url, "sec-fetch-site": "same-origin" },
+      maxRedirects: 0,
+    });
+    expect(response.status(), JSON.stringify(email)).toBe(400);
+    expect(await response.text()).toMatch(/class="field-error"/);
+  }
+  expect(await server.db.selectFrom("mail_message").select("id").execute()).toEqual(before);
+  expect(await server.db.selectFrom("login_failure").select("id").execute()).toEqual(failures);
+  expect(smtp.received.length).toBe(sent);
+});
