@@ -11,8 +11,7 @@ import { recordAudit } from "../audit.server.ts";
 import { admitLimited } from "../login-throttle.server.ts";
 import { endUserSessions, hashToken } from "../sessions.server.ts";
 import { normalizeEmail } from "../users.server.ts";
-import { enqueue } from "./outbox.server.ts";
-import { escapeHtml } from "./staff-reminder.server.ts";
+import { enqueue, escapeHtml } from "./outbox.server.ts";
 
 /** Where the reset link goes, in the stored bodies; the sender puts the real link there. */
 export const RESET_URL = "{{reset-url}}";
