@@ -289,6 +289,9 @@ export interface Database {
   import_upload: ImportUploadTable;
   outcome_month: OutcomeMonthTable;
   outcome_value: OutcomeValueTable;
+
+  // Account emails (migration 0012).
+  account_mail: AccountMailTable;
 }
 
 export type Practice = Selectable<PracticeTable>;
@@ -536,4 +539,25 @@ export interface OutcomeValueTable {
   no_show_cents: number | null;
   updated_by: number;
   updated_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account emails (migration 0012)
+
+export type AccountMailPurpose = "password-reset" | "setup-code";
+
+/** One account email: who it is for and, for a reset link, the hash of its token once sent. */
+export interface AccountMailTable {
+  /** The outbox row that carries it. */
+  message_id: number;
+  user_id: number;
+  purpose: AccountMailPurpose;
+  /** The manager who asked for a setup code to be emailed; null for a person's own reset request. */
+  requested_by: number | null;
+  created_at: string;
+  /** SHA-256 (hex) of the reset link's token, written when the message is sent. */
+  token_hash: string | null;
+  expires_at: string | null;
+  /** Spent, or ended by a newer request. */
+  used_at: string | null;
 }

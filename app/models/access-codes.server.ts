@@ -1,5 +1,6 @@
-// One-time codes: a new person's setup code and a manager-issued password reset. There is no
-// email: a manager reads the code to the person. Stored hashed, valid 24 hours, used once.
+// One-time codes: a new person's setup code and a manager-issued password reset. A manager reads
+// the code to the person, or has it emailed (mail/account-mail.server.ts makes it as the message
+// goes). Stored hashed, valid 24 hours, used once.
 import { createHash, randomInt } from "node:crypto";
 import type { DB } from "#db/connection.ts";
 import type { Role } from "#db/schema.ts";
@@ -35,7 +36,7 @@ export async function issueCode(
 ): Promise<string> {
   const code = generateCode();
   const at = input.now.toISOString();
-  await db.updateTable("access_code").set({ used_at: at }).where("user_id", "=", input.userId).where("used_at", "is", null).execute();
+  await revokeCodes(db, input.userId, input.now);
   await db
     .insertInto("access_code")
     .values({
@@ -48,6 +49,11 @@ export async function issueCode(
     })
     .execute();
   return code;
+}
+
+/** Every unused code of the user stops working (a new one is on its way by email). */
+export async function revokeCodes(db: DB, userId: number, now: Date): Promise<void> {
+  await db.updateTable("access_code").set({ used_at: now.toISOString() }).where("user_id", "=", userId).where("used_at", "is", null).execute();
 }
 
 export class CodeError extends Error {}

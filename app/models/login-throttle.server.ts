@@ -34,8 +34,8 @@ export interface Lockout {
   minutes: number;
 }
 
-/** The lockout that lasts longest among `keys`, or null. */
-export async function lockoutFor(db: DB, keys: string[], now: Date): Promise<Lockout | null> {
+/** Each key's count in the window, and the minutes until its oldest ages out. */
+async function countsInWindow(db: DB, keys: string[], now: Date): Promise<{ key: string; count: number; minutes: number }[]> {
   const since = new Date(now.getTime() - WINDOW_MINUTES * 60_000).toISOString();
   const rows = await db
     .selectFrom("login_failure")
@@ -44,12 +44,19 @@ export async function lockoutFor(db: DB, keys: string[], now: Date): Promise<Loc
     .where("at", ">", since)
     .groupBy("key")
     .execute();
+  return rows.map((row) => {
+    const freeAt = new Date(row.oldest ?? now).getTime() + WINDOW_MINUTES * 60_000;
+    return { key: row.key, count: Number(row.failures), minutes: Math.max(1, Math.ceil((freeAt - now.getTime()) / 60_000)) };
+  });
+}
+
+/** The lockout that lasts longest among `keys`, or null. */
+export async function lockoutFor(db: DB, keys: string[], now: Date): Promise<Lockout | null> {
   let lockout: Lockout | null = null;
-  for (const row of rows) {
+  for (const row of await countsInWindow(db, keys, now)) {
     const reason = reasonOf(row.key);
-    if (Number(row.failures) >= LIMITS[reason] && row.oldest) {
-      const freeAt = new Date(row.oldest).getTime() + WINDOW_MINUTES * 60_000;
-      const minutes = Math.max(1, Math.ceil((freeAt - now.getTime()) / 60_000));
+    if (row.count >= LIMITS[reason]) {
+      const { minutes } = row;
       // On a tie the email's own lockout is named: it is the one a person can do least about.
       if (!lockout || minutes > lockout.minutes || (minutes === lockout.minutes && reason === "account")) lockout = { reason, minutes };
     }
@@ -78,6 +85,23 @@ async function insertFailures(trx: DB, keys: string[], now: Date): Promise<numbe
 
 export async function recordFailure(db: DB, keys: string[], now: Date): Promise<void> {
   await db.transaction().execute((trx) => insertFailures(trx, keys, now));
+}
+
+/**
+ * A request that is not a sign-in but must not come too often, such as asking for a password-reset
+ * email: counted in the same table and window as sign-in failures, under its own keys, each with
+ * its own limit (`{ key: limit }`). Every admitted request counts; a refused one does not.
+ * Returns 0 when admitted, otherwise the whole minutes until the longest-waiting key frees up.
+ */
+export async function admitLimited(db: DB, limits: Record<string, number>, now: Date): Promise<number> {
+  const keys = Object.keys(limits);
+  return db.transaction().execute(async (trx) => {
+    await serializeOn(trx, keys.map((key) => `limited:${key}`));
+    const over = (await countsInWindow(trx, keys, now)).filter((row) => row.count >= (limits[row.key] ?? Infinity));
+    if (over.length > 0) return Math.max(...over.map((row) => row.minutes));
+    await insertFailures(trx, keys, now);
+    return 0;
+  });
 }
 
 /** A successful sign-in clears the account's failures (not the address's). */

@@ -6,6 +6,7 @@ import { caseless, likeCaseless, lowerAll } from "#db/dialect.ts";
 import type { Role, UserStatus } from "#db/schema.ts";
 import { PEOPLE_PAGE_SIZE, pageWindow, type PageWindow } from "#app/rules/paging.ts";
 import { issueCode } from "./access-codes.server.ts";
+import { queueSetupCode } from "./mail/account-mail.server.ts";
 import { applyGroupAssignments } from "./assignments.server.ts";
 import { recordAudit } from "./audit.server.ts";
 import { tablesVersion } from "./learning-changes.server.ts";
@@ -295,20 +296,55 @@ export interface AddedPerson {
   code: string;
 }
 
-/** Adds people (one, or a whole CSV) in one transaction, each with a one-time setup code. */
+/** Adds people (one, or a whole CSV) in one transaction, each with a one-time setup code shown once. */
 export async function addPeople(
   db: DB,
   actor: Actor,
   people: PersonInput[],
   context: { now: Date; timeZone: string; via: "form" | "csv" },
 ): Promise<AddedPerson[]> {
+  return insertPeople(db, actor, people, context, async (trx, person) => ({
+    code: await issueCode(trx, { userId: person.id, purpose: "setup", createdBy: actor.id, now: context.now }),
+  }));
+}
+
+/**
+ * Adds one person whose setup code goes to them by email instead of being shown: the code is made
+ * as the message is sent (mail/account-mail.server.ts), so neither the manager nor the outbox sees it.
+ */
+export async function addPersonEmailingCode(
+  db: DB,
+  actor: Actor,
+  person: PersonInput,
+  context: { now: Date; timeZone: string; origin: string },
+): Promise<{ id: number; name: string; email: string }> {
+  const [added] = await insertPeople(db, actor, [person], { ...context, via: "form" }, async (trx, row) => {
+    await queueSetupCode(trx, { person: row, manager: await managerOf(trx, actor), now: context.now, origin: context.origin });
+    return { code: null };
+  });
+  if (!added) throw new Error("The person was not added");
+  return { id: added.id, name: added.name, email: added.email };
+}
+
+async function managerOf(trx: DB, actor: Actor): Promise<{ id: number; name: string }> {
+  const row = await trx.selectFrom("user").select(["id", "name"]).where("id", "=", actor.id).executeTakeFirstOrThrow();
+  return row;
+}
+
+async function insertPeople<C extends string | null>(
+  db: DB,
+  actor: Actor,
+  people: PersonInput[],
+  context: { now: Date; timeZone: string; via: "form" | "csv" },
+  giveCode: (trx: DB, person: { id: number; name: string; email: string }) => Promise<{ code: C }>,
+): Promise<{ id: number; name: string; email: string; code: C }[]> {
   for (const person of people) {
     await checkPlacement(db, actor, person);
     if (await emailTaken(db, person.email)) throw new FieldError("email", `${person.email} already has an account.`);
   }
   const at = context.now.toISOString();
   return db.transaction().execute(async (trx) => {
-    const added: AddedPerson[] = [];
+    const added: { id: number; name: string; email: string; code: C }[] = [];
     for (const person of people) {
       const row = await trx
         .insertInto("user")
@@ -328,12 +364,12 @@ export async function addPeople(
         .returning("id")
         .executeTakeFirstOrThrow();
       await applyGroupAssignments(trx, row.id, context.now, context.timeZone);
-      const code = await issueCode(trx, { userId: row.id, purpose: "setup", createdBy: actor.id, now: context.now });
+      const { code } = await giveCode(trx, { id: row.id, name: person.name, email: normalizeEmail(person.email) });
       await recordAudit(trx, {
         actorId: actor.id,
         action: "person.add",
         subject: `user:${row.id}`,
-        details: { name: person.name, role: person.role, via: context.via },
+        details: { name: person.name, role: person.role, via: context.via, ...(code === null ? { setupCode: "emailed" } : {}) },
         at: context.now,
       });
       added.push({ id: row.id, name: person.name, email: normalizeEmail(person.email), code });
@@ -421,10 +457,27 @@ export async function setStatus(
   });
 }
 
-/** A new one-time code for the person to choose a password; the manager never sees a password. */
-export async function issueResetCode(db: DB, actor: Actor, person: Person, now: Date): Promise<string> {
+function checkCanIssueCode(actor: Actor, person: Person): void {
   checkCanChange(actor, person, "Only the owner can reset a manager's or an owner's password.");
   if (person.status !== "active") throw new FieldError("form", "Reactivate this person before issuing a code.");
+}
+
+/**
+ * A new one-time code sent to the person by email, made as the message goes: earlier codes stop
+ * working now. Returns the address it goes to.
+ */
+export async function emailResetCode(db: DB, actor: Actor, person: Person, context: { now: Date; origin: string }): Promise<string> {
+  checkCanIssueCode(actor, person);
+  await db.transaction().execute(async (trx) => {
+    await queueSetupCode(trx, { person, manager: await managerOf(trx, actor), now: context.now, origin: context.origin });
+    await recordAudit(trx, { actorId: actor.id, action: "person.reset_code", subject: `user:${person.id}`, details: { via: "email", to: person.email }, at: context.now });
+  });
+  return person.email;
+}
+
+/** A new one-time code for the person to choose a password; the manager never sees a password. */
+export async function issueResetCode(db: DB, actor: Actor, person: Person, now: Date): Promise<string> {
+  checkCanIssueCode(actor, person);
   return db.transaction().execute(async (trx) => {
     const code = await issueCode(trx, { userId: person.id, purpose: person.hasPassword ? "reset" : "setup", createdBy: actor.id, now });
     await recordAudit(trx, { actorId: actor.id, action: "person.reset_code", subject: `user:${person.id}`, at: now });

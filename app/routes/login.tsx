@@ -10,6 +10,7 @@ import { verifyPassword } from "#app/models/passwords.server.ts";
 import { isSetupOpen } from "#app/models/practice.server.ts";
 import { findUserForSignIn } from "#app/models/users.server.ts";
 import { safeRedirect } from "#app/route-helpers/safe-redirect.ts";
+import { mailOrigin } from "#app/route-helpers/account-mail.server.ts";
 import { services } from "#app/services.server.ts";
 import { formReply, parseForm, readForm } from "#app/route-helpers/validation.ts";
 
@@ -32,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? DEMO_PEOPLE.map((p) => ({ email: p.email, who: `${p.name}, ${p.jobTitle.toLowerCase()}` }))
       : null,
     demoPassword: services.env.DEMO_MODE ? DEMO_PASSWORD : null,
+    resetByEmail: mailOrigin() !== null,
   };
 }
 
@@ -53,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { demoAccounts, demoPassword } = useLoaderData<typeof loader>();
+  const { demoAccounts, demoPassword, resetByEmail } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
@@ -61,6 +63,11 @@ export default function Login() {
   return (
     <section className="narrow">
       <h1>Sign in</h1>
+      {params.get("password") === "reset" && !result ? (
+        <p className="notice" role="status">
+          Your new password is set. Sign in with it.
+        </p>
+      ) : null}
       <Form method="post" noValidate className="stack">
         <FormError error={errors.form} />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
@@ -81,7 +88,13 @@ export default function Login() {
       <p>
         New here, or given a reset code? <Link to="/login/code">I have a code</Link>
       </p>
-      <p className="muted">Forgot your password? Ask your office manager for a reset code.</p>
+      {resetByEmail ? (
+        <p>
+          <Link to="/login/forgot">Forgot your password?</Link>
+        </p>
+      ) : (
+        <p className="muted">Forgot your password? Ask your office manager for a reset code.</p>
+      )}
       {demoAccounts ? (
         <aside className="demo-accounts" aria-labelledby="demo-heading">
           <h2 id="demo-heading">Demo accounts</h2>

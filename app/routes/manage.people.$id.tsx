@@ -16,6 +16,7 @@ import type { SessionUser } from "#app/models/sessions.server.ts";
 import { assignedItems, mostMissedQuestions } from "#app/models/team-progress.server.ts";
 import {
   canChange,
+  emailResetCode,
   findPerson,
   issueResetCode,
   jobTitles,
@@ -24,6 +25,8 @@ import {
   updatePerson,
 } from "#app/models/team.server.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
+import { mailOrigin, sendAccountMailSoon } from "#app/route-helpers/account-mail.server.ts";
+import { EmailCodeChoice } from "#app/components/email-code-choice.tsx";
 import { formatRetention, RETENTION_DAYS } from "#app/rules/review.ts";
 import { services } from "#app/services.server.ts";
 import { formReply, invariantResponse, parseForm, readForm, readId, withFieldErrors } from "#app/route-helpers/validation.ts";
@@ -72,6 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isOwner: actor.role === "owner",
     scopeLocationId: actor.scopeLocationId,
     confirm: CONFIRMABLE.find((c) => c === confirm) ?? null,
+    emailSetUp: mailOrigin() !== null,
   };
 }
 
@@ -79,6 +83,8 @@ interface Result {
   errors: Record<string, string>;
   values: Record<string, string>;
   code: string | null;
+  /** Where a new code was emailed instead of shown. */
+  emailedTo: string | null;
 }
 const reply = (result: Result, status = 200) => data(result, { status });
 
@@ -88,11 +94,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await practiceContext();
   const form = await readForm(request);
   const intent = form.get("intent");
-  return withFieldErrors(form, { code: null }, async () => {
+  return withFieldErrors(form, { code: null, emailedTo: null }, async () => {
     switch (intent) {
       case "update": {
         const parsed = parseForm(form, personSchema);
-        if (!parsed.ok) return formReply(parsed, { code: null });
+        if (!parsed.ok) return formReply(parsed, { code: null, emailedTo: null });
         await updatePerson(services.db, actor, person, personInput(parsed.data), ctx);
         throw redirect(`/manage/people/${person.id}`);
       }
@@ -101,16 +107,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await setStatus(services.db, actor, person, intent === "deactivate" ? "deactivated" : "active", ctx);
         throw redirect(`/manage/people/${person.id}`);
       case "reset-code": {
+        if (form.get("emailCode") === "on") {
+          const origin = mailOrigin();
+          if (!origin) return formReply({ errors: { form: "Email is not set up: issue a code to give the person instead." }, values: {} }, { code: null, emailedTo: null });
+          const emailedTo = await emailResetCode(services.db, actor, person, { now: ctx.now, origin });
+          sendAccountMailSoon();
+          return reply({ errors: {}, values: {}, code: null, emailedTo });
+        }
         const code = await issueResetCode(services.db, actor, person, ctx.now);
-        return reply({ errors: {}, values: {}, code });
+        return reply({ errors: {}, values: {}, code, emailedTo: null });
       }
       default:
-        return formReply({ errors: { form: "Unknown action." }, values: {} }, { code: null });
+        return formReply({ errors: { form: "Unknown action." }, values: {} }, { code: null, emailedTo: null });
     }
   });
 }
 
-function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; name: string }) {
+function ConfirmPanel({ intent, name, offerEmail }: { intent: (typeof CONFIRMABLE)[number]; name: string; offerEmail: boolean }) {
   const text = {
     deactivate: [`Deactivate ${name}?`, `${name} is signed out at once and cannot sign in. Their records stay. You can reactivate them later.`, "Deactivate"],
     reactivate: [`Reactivate ${name}?`, `${name} can sign in again and gets the group assignments that match them.`, "Reactivate"],
@@ -122,6 +135,7 @@ function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; 
       <p id="confirm-text">{text[1]}</p>
       <Form method="post" className="actions" replace>
         <input type="hidden" name="intent" value={intent} />
+        {intent === "reset-code" && offerEmail ? <EmailCodeChoice /> : null}
         <button type="submit" className="button primary">
           {text[2]}
         </button>
@@ -134,7 +148,7 @@ function ConfirmPanel({ intent, name }: { intent: (typeof CONFIRMABLE)[number]; 
 }
 
 export default function PersonPage() {
-  const { person, items, record, missed, retention, locations, jobTitles, canChange, isOwner, scopeLocationId, confirm } = useLoaderData<typeof loader>();
+  const { person, items, record, missed, retention, locations, jobTitles, canChange, isOwner, scopeLocationId, confirm, emailSetUp } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const errors: Record<string, string> = result?.errors ?? {};
@@ -163,7 +177,12 @@ export default function PersonPage() {
         {person.status === "deactivated" ? " · Deactivated" : ""} · Last active {person.lastActive ?? "never"}
       </p>
       {result?.code ? <CodesTable people={[{ name: person.name, email: person.email, code: result.code }]} /> : null}
-      {confirm && canChange ? <ConfirmPanel intent={confirm} name={person.name} /> : null}
+      {result?.emailedTo ? (
+        <p className="notice" role="status">
+          A setup code was sent to <bdi>{result.emailedTo}</bdi>. It works once, for 24 hours; any earlier code no longer works.
+        </p>
+      ) : null}
+      {confirm && canChange && !result?.emailedTo ? <ConfirmPanel intent={confirm} name={person.name} offerEmail={emailSetUp} /> : null}
       <FormError error={errors.form} />
 
       <LearnerStats record={record}>

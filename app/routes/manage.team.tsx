@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireRole } from "#app/route-helpers/auth.server.ts";
 import { CodesTable } from "#app/components/codes-table.tsx";
 import { Pager } from "#app/components/pager.tsx";
+import { EmailCodeChoice } from "#app/components/email-code-choice.tsx";
 import { FormError, TextField } from "#app/components/field.tsx";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { useIsPending } from "#app/components/use-is-pending.ts";
@@ -11,11 +12,12 @@ import { personInput } from "#app/route-helpers/forms.ts";
 import { personSchema, plainText } from "#app/rules/fields.ts";
 import { localDate } from "#app/models/clock.server.ts";
 import { FieldError } from "#app/models/field-error.ts";
-import { addLocation, addPeople, jobTitles, listLocations, peoplePage } from "#app/models/team.server.ts";
+import { addLocation, addPeople, addPersonEmailingCode, jobTitles, listLocations, peoplePage } from "#app/models/team.server.ts";
+import { mailOrigin, sendAccountMailSoon } from "#app/route-helpers/account-mail.server.ts";
 import { MAX_SEARCH_LENGTH, pageHref, requestedPage, searchText } from "#app/rules/paging.ts";
 import { practiceContext } from "#app/route-helpers/practice-context.server.ts";
 import { services } from "#app/services.server.ts";
-import { formReply, parseForm, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
+import { formReply, formValues, parseForm, readForm, withFieldErrors } from "#app/route-helpers/validation.ts";
 
 export const meta: MetaFunction = () => [{ title: "Team · DeskCoach" }];
 
@@ -46,6 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     jobTitles: titles,
     isOwner: actor.role === "owner",
     scopeLocationId: actor.scopeLocationId,
+    emailSetUp: mailOrigin() !== null,
   };
 }
 
@@ -56,6 +59,8 @@ interface Result {
   errors: Record<string, string>;
   values: Record<string, string>;
   added: { name: string; email: string; code: string }[] | null;
+  /** Where a setup code was emailed instead of shown. */
+  emailedTo: string | null;
 }
 
 const reply = (result: Result, status = 200) => data(result, { status });
@@ -65,20 +70,27 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const ctx = await practiceContext();
-  const refused = { intent, added: null };
+  const refused = { intent, added: null, emailedTo: null };
   return withFieldErrors(form, refused, async () => {
     if (intent === "add-location") {
       if (actor.scopeLocationId) throw new FieldError("locationName", "Only a manager of the whole practice can add locations.", 403);
       const parsed = parseForm(form, locationSchema);
       if (!parsed.ok) return formReply(parsed, refused);
       await addLocation(services.db, actor, parsed.data.locationName, ctx.now);
-      return reply({ intent, errors: {}, values: {}, added: null });
+      return reply({ intent, errors: {}, values: {}, added: null, emailedTo: null });
     }
     if (intent === "add-person") {
       const parsed = parseForm(form, personSchema);
       if (!parsed.ok) return formReply(parsed, refused);
+      if (form.get("emailCode") === "on") {
+        const origin = mailOrigin();
+        if (!origin) return formReply({ errors: { emailCode: "Email is not set up: leave this off and give the person the code shown." }, values: formValues(form) }, refused);
+        const person = await addPersonEmailingCode(services.db, actor, personInput(parsed.data), { ...ctx, origin });
+        sendAccountMailSoon();
+        return reply({ intent, errors: {}, values: {}, added: null, emailedTo: person.email });
+      }
       const added = await addPeople(services.db, actor, [personInput(parsed.data)], { ...ctx, via: "form" });
-      return reply({ intent, errors: {}, values: {}, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })) });
+      return reply({ intent, errors: {}, values: {}, added: added.map((a) => ({ name: a.name, email: a.email, code: a.code })), emailedTo: null });
     }
     return formReply({ errors: { form: "Unknown action." }, values: {} }, refused);
   });
@@ -87,7 +99,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const ROLE = { owner: "Owner", manager: "Manager", staff: "Staff" } as const;
 
 export default function Team() {
-  const { people, search, window, locations, jobTitles, isOwner, scopeLocationId } = useLoaderData<typeof loader>();
+  const { people, search, window, locations, jobTitles, isOwner, scopeLocationId, emailSetUp } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useIsPending();
   const personErrors: Record<string, string> = result?.intent === "add-person" ? result.errors : {};
@@ -97,6 +109,12 @@ export default function Team() {
       <h1>Team</h1>
       {result && result.intent !== "add-person" && result.intent !== "add-location" ? <FormError error={result.errors.form} /> : null}
       {result?.added ? <CodesTable people={result.added} /> : null}
+      {result?.emailedTo ? (
+        <p className="notice" role="status">
+          A setup code was sent to <bdi>{result.emailedTo}</bdi>. It works once, for 24 hours; the email says where to use it. The outbox
+          shows the message.
+        </p>
+      ) : null}
       {window.total === 0 && !search ? (
         <p>No one has been added yet. Add your first person below.</p>
       ) : (
@@ -157,7 +175,7 @@ export default function Team() {
         <p className="muted">
           Adding many at once? <Link to="/manage/team/import">Import a CSV file</Link>.
         </p>
-        <Form method="post" noValidate className="stack" key={result?.added?.[0]?.email ?? "form"}>
+        <Form method="post" noValidate className="stack" key={result?.added?.[0]?.email ?? result?.emailedTo ?? "form"}>
           <input type="hidden" name="intent" value="add-person" />
           <FormError error={personErrors.form} />
           <PersonFields
@@ -168,6 +186,7 @@ export default function Team() {
             canSetRole={isOwner}
             fixedLocationId={scopeLocationId}
           />
+          {emailSetUp ? <EmailCodeChoice error={personErrors.emailCode} checked={result?.intent === "add-person" && result.values.emailCode === "on"} /> : null}
           <button type="submit" className="button primary" disabled={busy}>
             Add person
           </button>

@@ -18,6 +18,7 @@ import * as m0008 from "./0008-sign-in-protection.ts";
 import * as m0009 from "./0009-completion-time-index.ts";
 import * as m0010 from "./0010-write-version.ts";
 import * as m0011 from "./0011-mail.ts";
+import * as m0012 from "./0012-account-mail.ts";
 import * as m0013 from "./0013-import-mappings.ts";
 import * as m0014 from "./0014-outcomes.ts";
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   "0009-completion-time-index": m0009,
   "0010-write-version": m0010,
   "0011-mail": m0011,
+  "0012-account-mail": m0012,
   "0013-import-mappings": m0013,
   "0014-outcomes": m0014,
 };

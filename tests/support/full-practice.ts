@@ -93,6 +93,30 @@ export async function seedFullPractice(db: DB, now = new Date("2026-11-20T15:30:
       sent_at: null,
     })
     .execute();
+  // An account email: a reset link sent, kept only as its token's hash.
+  const reset = await db
+    .insertInto("mail_message")
+    .values({
+      user_id: staff.id,
+      to_address: "jose@example.test",
+      kind: "password-reset",
+      local_date: at,
+      subject: "Reset your DeskCoach password",
+      text_body: "Hello José,\n\n{{reset-url}}\n",
+      html_body: "<p><a href=\"{{reset-url}}\">Choose a new password</a></p>",
+      headers: "{}",
+      status: "sent",
+      next_attempt_at: at,
+      last_error: null,
+      created_at: at,
+      sent_at: at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("account_mail")
+    .values({ message_id: reset.id, user_id: staff.id, purpose: "password-reset", requested_by: null, created_at: at, token_hash: "e".repeat(64), expires_at: at, used_at: null })
+    .execute();
   await db.insertInto("mail_lease").values({ name: "sender", holder: "process-1", expires_at: at }).execute();
   await db.insertInto("mail_setting").values({ kind: "staff-reminder", enabled: 1, send_hour: 7, working_days: "1,2,3,4,6", updated_at: at, updated_by: owner.id }).execute();
   await db.insertInto("mail_choice").values({ user_id: staff.id, kind: "staff-reminder", enabled: 0, updated_at: at }).execute();

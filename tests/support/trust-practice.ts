@@ -6,6 +6,7 @@ import type { APIRequestContext } from "@playwright/test";
 import type { DB } from "#db/connection.ts";
 import { issueCode } from "#app/models/access-codes.server.ts";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
+import { accountSecrets, requestPasswordReset } from "#app/models/mail/account-mail.server.ts";
 import { issueUnsubscribeToken } from "#app/models/mail/tokens.server.ts";
 import { issueCertificateLink } from "#app/models/certificates.server.ts";
 import { loadContent } from "#app/models/content.server.ts";
@@ -47,6 +48,8 @@ export interface TrustIds {
   resetCode: string;
   /** The unsubscribe link token of a staff reminder sent to Maria. */
   unsubscribeToken: string;
+  /** A live password-reset link token of Omar's (Maple Street). */
+  passwordResetToken: string;
   /** A studio module, and a draft lesson in it with a picture, written by the practice-wide manager. */
   studio: { moduleId: number; lessonId: number; imageName: string };
 }
@@ -108,6 +111,7 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
   });
   const resetCode = await issueCode(db, { userId: users.omar as number, purpose: "reset", createdBy: users.manager as number, now });
   const unsubscribeToken = await issueUnsubscribeToken(db, users.maria as number, "staff-reminder", now);
+  const passwordResetToken = await liveResetToken(db, "omar@demo.test", now);
   const studio = await seedStudio(db, lib, { id: users.manager as number, role: "manager", scopeLocationId: null }, now);
   return {
     users,
@@ -120,8 +124,22 @@ export async function seedTrustPractice(db: DB, now = new Date()): Promise<Trust
     certificateToken,
     resetCode,
     unsubscribeToken,
+    passwordResetToken,
     studio,
   };
+}
+
+/**
+ * A reset link as the sender makes it, without sending: asked for, then its token made. Dated a
+ * day ahead, so that it still works at the end of the longest run (links last 30 minutes).
+ */
+async function liveResetToken(db: DB, email: string, now: Date): Promise<string> {
+  const origin = "http://deskcoach.test";
+  if (!(await requestPasswordReset(db, { email, now, origin }))) throw new Error(`No active account for ${email}`);
+  const message = await db.selectFrom("mail_message").select(["id", "to_address"]).where("kind", "=", "password-reset").orderBy("id", "desc").executeTakeFirstOrThrow();
+  const secrets = await accountSecrets(db, message, new Date(now.getTime() + 86_400_000), origin);
+  if (!("replacements" in secrets)) throw new Error(secrets.refused);
+  return Object.values(secrets.replacements)[0]!.split("/").at(-1)!;
 }
 
 /** A module of the practice's own with one draft lesson and a picture: objects the studio's routes aim at. */

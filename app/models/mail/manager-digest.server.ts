@@ -16,8 +16,7 @@ import { scopeOf, type Actor } from "../sessions.server.ts";
 import { listLocations } from "../team.server.ts";
 import { finishedInPeriodBy, overdueNow, type FinishedByPerson } from "../team-progress.server.ts";
 import { periodStart, WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
-import { UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
-import { escapeHtml } from "./staff-reminder.server.ts";
+import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
 
 /** How many people each list names; the rest are counted, and the pages show them all. */
 const OVERDUE_NAMED = 10;

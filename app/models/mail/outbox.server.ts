@@ -10,6 +10,11 @@ import type { MailStatus } from "#db/schema.ts";
  */
 export const UNSUBSCRIBE_URL = "{{unsubscribe-url}}";
 
+/** Text made safe to put in a message's HTML part. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
 export interface OutgoingMessage {
   userId: number;
   to: string;

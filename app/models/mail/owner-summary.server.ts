@@ -8,8 +8,7 @@ import { addMonthsTo } from "#app/rules/dates.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { practiceMonthlySummary, type MonthlySummary } from "../reports.server.ts";
 import { periodStart, WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
-import { UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
-import { escapeHtml } from "./staff-reminder.server.ts";
+import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
 
 export const ownerSummary: MailKind = {
   kind: "owner-summary",

@@ -8,8 +8,7 @@ import type { DB } from "#db/connection.ts";
 import type { Catalog } from "../catalog.server.ts";
 import { dailyReview, type ReviewQuestionView } from "../review.server.ts";
 import { periodStart, WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
-import { UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
-import { escapeHtml } from "./staff-reminder.server.ts";
+import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
 
 /** People composed for together: one query for their addresses and choices per batch. */
 const BATCH = 500;

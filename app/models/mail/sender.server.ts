@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import type { DB } from "#db/connection.ts";
+import { accountSecrets, ACCOUNT_KINDS, emailSetUp, isAccountKind, type MailEnv } from "./account-mail.server.ts";
 import { UNSUBSCRIBE_URL } from "./outbox.server.ts";
 import { issueUnsubscribeToken } from "./tokens.server.ts";
 
@@ -124,6 +125,8 @@ export async function sendDue(db: DB, options: SenderOptions): Promise<SendResul
         .select("id")
         .where("status", "=", "pending")
         .where("next_attempt_at", "<=", now.toISOString())
+        // A person waiting for a reset link or a setup code goes before the day's reminders.
+        .orderBy((eb) => eb.case().when("kind", "in", [...ACCOUNT_KINDS]).then(0).else(1).end())
         .orderBy("next_attempt_at")
         .orderBy("id")
         .limit(Math.min(100, limit - done))
@@ -149,31 +152,45 @@ export async function sendDue(db: DB, options: SenderOptions): Promise<SendResul
   }
 }
 
+function fillIn(body: string, replacements: Record<string, string>): string {
+  let out = body;
+  for (const [placeholder, value] of Object.entries(replacements)) out = out.split(placeholder).join(value);
+  return out;
+}
+
 async function sendOne(db: DB, id: number, holder: string, options: SenderOptions): Promise<"sent" | "retrying" | "unreachable" | "failed" | "gone" | "lost-lease"> {
-  // Renew the lease, check the message still waits and record its new unsubscribe token, together.
+  // Renew the lease, check the message still waits and make its secrets (a new unsubscribe token,
+  // or an account email's link or code), together: the outbox holds only placeholders.
   const message = await db.transaction().execute(async (trx) => {
     const now = options.clock.now();
     if (!(await takeLease(trx, SENDER_LEASE, holder, now))) return "lost-lease" as const;
     const row = await trx.selectFrom("mail_message").selectAll().where("id", "=", id).where("status", "=", "pending").executeTakeFirst();
     if (!row) return "gone" as const;
+    const extra = JSON.parse(row.headers) as Record<string, string>;
+    if (isAccountKind(row.kind)) {
+      // Transactional: no List-Unsubscribe, and no token but its own.
+      const secrets = await accountSecrets(trx, row, now, options.origin);
+      if ("refused" in secrets) {
+        await trx.updateTable("mail_message").set({ status: "failed", last_error: secrets.refused }).where("id", "=", id).execute();
+        return "refused" as const;
+      }
+      return { ...row, replacements: secrets.replacements, headers: extra };
+    }
     const token = await issueUnsubscribeToken(trx, row.user_id, row.kind, now);
-    return { ...row, unsubscribe: `${options.origin}/unsubscribe/${token}` };
+    const unsubscribe = `${options.origin}/unsubscribe/${token}`;
+    const headers = { ...extra, "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+    return { ...row, replacements: { [UNSUBSCRIBE_URL]: unsubscribe }, headers };
   });
+  if (message === "refused") return "failed";
   if (typeof message === "string") return message;
-  const { unsubscribe } = message;
-  const headers = {
-    ...(JSON.parse(message.headers) as Record<string, string>),
-    "List-Unsubscribe": `<${unsubscribe}>`,
-    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-  };
   try {
     await options.transport.sendMail({
       from: options.from,
       to: message.to_address,
       subject: message.subject,
-      text: message.text_body.split(UNSUBSCRIBE_URL).join(unsubscribe),
-      html: message.html_body.split(UNSUBSCRIBE_URL).join(unsubscribe),
-      headers,
+      text: fillIn(message.text_body, message.replacements),
+      html: fillIn(message.html_body, message.replacements),
+      headers: message.headers,
     });
   } catch (error) {
     const attempts = message.attempts + 1;
@@ -199,4 +216,26 @@ async function sendOne(db: DB, id: number, holder: string, options: SenderOption
     .where("id", "=", id)
     .execute();
   return "sent";
+}
+
+/**
+ * Sends what is waiting now rather than at the next minute's round, in the background: a person
+ * who asked for a reset link is looking at their inbox. The lease keeps it to one sender; when
+ * another holds it, that sender is already sending and is asked again a few times, in case it was
+ * just finishing. Never throws: whatever is left waits in the outbox for the next round.
+ */
+export async function sendSoon(db: DB, env: MailEnv, clock: { now(): Date }, log: (line: string) => void = console.error): Promise<void> {
+  if (!emailSetUp(env)) return;
+  const transport = createMailTransport(env.SMTP_URL);
+  try {
+    for (let tries = 0; tries < 5; tries++) {
+      const result = await sendDue(db, { transport, from: env.MAIL_FROM, origin: env.APP_ORIGIN, clock, holder: randomUUID() });
+      if (!result.busy) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  } catch (error) {
+    log(`Sending mail failed (the next round tries again): ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    transport.close();
+  }
 }

@@ -5,7 +5,7 @@ import { addDaysTo } from "#app/rules/dates.ts";
 import { isDone } from "#app/rules/item-states.ts";
 import { itemInfo } from "../assignments.server.ts";
 import { cellsOf, standings } from "../team-progress.server.ts";
-import { UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
+import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
 import { WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
 
 /** Items due within this many days from today are "coming up". */
@@ -59,10 +59,6 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 function shortDate(date: string): string {
   const [, m, d] = date.split("-").map(Number) as [number, number, number];
   return `${MONTHS[m - 1]} ${d}`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 function reminderFor(person: Recipient, items: { overdue: DueItem[]; soon: DueItem[] }, context: ComposeContext): OutgoingMessage {

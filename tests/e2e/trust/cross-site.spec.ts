@@ -100,6 +100,10 @@ function plausible(route: ActionRoute): Attempt {
       return { path: "/login", body: form({ email: ACTORS.owner, password: PASSWORD }), changes: false };
     case "routes/login_.code":
       return { path: "/login/code", body: form({ email: "omar@demo.test", code: ids.resetCode, password: "a-new-password-1", confirmPassword: "a-new-password-1" }), changes: false };
+    case "routes/login_.forgot":
+      return { path: "/login/forgot", body: form({ email: ACTORS.staff }), changes: false };
+    case "routes/login_.reset.$token":
+      return { path: `/login/reset/${ids.passwordResetToken}`, body: form({ password: "a-new-password-1", confirmPassword: "a-new-password-1" }), changes: false };
     case "routes/setup":
       return { path: "/setup", body: form({ practiceName: "Evil Clinic", timeZone: "UTC", fiscalYearStartMonth: "1", ownerName: "Mallory", ownerEmail: "mallory@evil.example", password: "mallory-password-1", confirmPassword: "mallory-password-1" }), changes: false };
     case "routes/logout":

@@ -53,7 +53,7 @@ function actionRoutes(): { id: string; path: string }[] {
 
 /** Who may use each action: the owner reaches everything but the learner's own pages. */
 function actorFor(routeId: string): Actor {
-  if (["routes/login", "routes/login_.code", "routes/setup"].includes(routeId)) return "anonymous";
+  if (["routes/login", "routes/login_.code", "routes/login_.forgot", "routes/login_.reset.$token", "routes/setup"].includes(routeId)) return "anonymous";
   if (["routes/lessons.$slug", "routes/lessons.$slug.time", "routes/outside-learning", "routes/learn", "routes/progress"].includes(routeId)) return "staff";
   return "owner";
 }
@@ -61,6 +61,7 @@ function actorFor(routeId: string): Actor {
 function concretePath(template: string): string {
   return template
     .replace(":slug", "the-first-ten-seconds")
+    .replace("/reset/:token", `/reset/${ids.passwordResetToken}`)
     // Omar: a staff member nobody else in the suite signs in as (deactivating him ends no session we use).
     .replace("/people/:id", `/people/${ids.users.omar}`)
     .replace("/spend/:id", `/spend/${ids.expenseId}`);

@@ -100,6 +100,20 @@ export const EXPECTED: Record<string, RouteExpectation> = {
     data: { ...everyone("202 /"), anonymous: 200, deactivated: 200 },
     post: { ...everyone("302 /"), anonymous: 400, deactivated: 400 },
   },
+  // Asking for a reset link by email: for signed-out people, like the other sign-in forms.
+  "routes/login_.forgot": {
+    get: { ...everyone("302 /"), anonymous: 200, deactivated: 200 },
+    data: { ...everyone("202 /"), anonymous: 200, deactivated: 200 },
+    post: { ...everyone("302 /"), anonymous: 400, deactivated: 400 },
+  },
+  // Public by design: the link in a reset email is the key; opening it changes nothing, and an
+  // empty form is refused (400) without spending it.
+  "routes/login_.reset.$token": {
+    params: (ids) => ({ token: ids.passwordResetToken }),
+    get: { ...everyone("302 /"), anonymous: 200, deactivated: 200 },
+    data: { ...everyone("202 /"), anonymous: 200, deactivated: 200 },
+    post: { ...everyone("302 /"), anonymous: 400, deactivated: 400 },
+  },
   // Sign-out is a post; a GET changes nothing. The post runs last (it ends the session).
   "routes/logout": { get: everyone("302 /"), data: everyone("202 /"), post: everyone("302 /login") },
   // Answers 404 once the practice exists, to everyone.
