@@ -114,7 +114,7 @@ describe("the preview", () => {
 
   it("says when nothing is due, and a person outside a manager's location is not there", async () => {
     const ben = await previewFor(testDb.db, scoped, practice.ben.id, context());
-    expect(ben.previews.map((p) => [p.kind, p.message])).toEqual([["staff-reminder", null]]);
+    expect(ben.previews.map((p) => [p.kind, p.message])).toEqual([["staff-reminder", null], ["question-a-day", null]]);
     expect((await refusal(previewFor(testDb.db, scoped, practice.ana.id, context()))).status).toBe(404);
     expect((await refusal(previewFor(testDb.db, manager, 999_999, context()))).status).toBe(404);
   });
