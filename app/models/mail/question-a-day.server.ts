@@ -7,6 +7,7 @@
 import type { DB } from "#db/connection.ts";
 import type { Catalog } from "../catalog.server.ts";
 import { dailyReview, type ReviewQuestionView } from "../review.server.ts";
+import { yieldToRequests } from "../yield.server.ts";
 import { periodStart, WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
 import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
 
@@ -27,7 +28,9 @@ export const questionADay: MailKind = {
     const ids = (await db.selectFrom("quiz_attempt").select("user_id").distinct().orderBy("user_id").execute()).map((r) => r.user_id).filter((id) => !quiet.has(id));
     for (let i = 0; i < ids.length; i += BATCH) {
       const messages: OutgoingMessage[] = [];
-      for (const person of await context.recipients(ids.slice(i, i + BATCH))) {
+      for (const [n, person] of (await context.recipients(ids.slice(i, i + BATCH))).entries()) {
+        // A review is a few queries a person: the server answers what waits every 25 people.
+        if (n > 0 && n % 25 === 0) await yieldToRequests();
         const review = await dailyReview(db, person.id, catalog, { now: context.now, timeZone: context.timeZone });
         const [question] = review.questions;
         if (question) messages.push(questionFor(person, question, review.questions.length, context));
