@@ -6,6 +6,7 @@ import type { DB } from "#db/connection.ts";
 import { serializeOn } from "#db/dialect.ts";
 import type { OutcomeMonthTable } from "#db/schema.ts";
 import {
+  DEFAULT_WINDOW_MONTHS,
   MAX_OUTCOME_COUNT,
   MAX_OUTCOME_ROWS,
   OUTCOME_COLUMNS,
@@ -611,3 +612,35 @@ export async function importOutcomes(db: DB, actor: Actor, inputs: OutcomeInput[
     return inputs.length;
   });
 }
+
+/** A month's outcome figures and the latest roll-out's before and after, as the monthly summary shows them. */
+export interface SummaryOutcomes {
+  figures: { label: string; value: number }[];
+  rollout: { title: string; on: string; changes: { label: string; text: string }[] } | null;
+}
+
+/**
+ * What the printable monthly summary (/owner/summary) and the owner's monthly email say of
+ * outcomes for `month`: its figures (only those the practice has) and, for the latest roll-out
+ * before that month, each measure's change with its interval, or why there is none.
+ */
+export async function summaryOutcomes(db: DB, actor: Actor, month: string, context: { today: string; timeZone: string }): Promise<SummaryOutcomes> {
+  const report = await outcomeReport(db, actor, { locationId: null, window: DEFAULT_WINDOW_MONTHS, today: context.today, timeZone: context.timeZone });
+  const figures = report.figures.find((f) => f.month === month) ?? null;
+  const latest = report.rollouts.filter((r) => r.month < month).at(-1) ?? null;
+  return {
+    figures: figures ? OUTCOME_FIGURES.flatMap((f) => (figures.totals[f.key] === null ? [] : [{ label: f.label, value: figures.totals[f.key] as number }])) : [],
+    rollout: latest
+      ? { title: latest.moduleTitle, on: latest.on, changes: latest.changes.map((c) => ({ label: c.measure.label, text: describeChange({ verdict: c.verdict, kind: c.measure.kind, change: c.change }) })) }
+      : null,
+  };
+}
+
+/** A before-and-after change in words, with its interval: "+2.1 points (95% interval +0.4 to +3.8 points)". */
+export function describeChange(c: { verdict: string; kind: "rate" | "average"; change: { estimate: number; low: number; high: number } | null }): string {
+  if (c.verdict === "no-data") return "no figures to compare yet";
+  if (!c.change || c.verdict === "unclear") return "too little data to tell";
+  const f = (x: number) => (c.kind === "rate" ? `${x < 0 ? "−" : "+"}${Math.abs(x * 100).toFixed(1)} points` : `${x < 0 ? "−" : "+"}${Math.abs(x).toFixed(2)} stars`);
+  return `${f(c.change.estimate)} (95% interval ${f(c.change.low)} to ${f(c.change.high)})`;
+}
+

@@ -5,9 +5,8 @@ import { requireMoneyAccess } from "#app/route-helpers/auth.server.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { getPractice } from "#app/models/practice.server.ts";
-import { outcomeReport } from "#app/models/outcomes.server.ts";
+import { summaryOutcomes } from "#app/models/outcomes.server.ts";
 import { practiceMonthlySummary } from "#app/models/reports.server.ts";
-import { DEFAULT_WINDOW_MONTHS, OUTCOME_FIGURES } from "#app/rules/outcomes.ts";
 import { services } from "#app/services.server.ts";
 import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 
@@ -20,27 +19,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked <= ctx.today.slice(0, 7) ? asked : ctx.today.slice(0, 7);
   const practice = await getPractice(services.db);
   const summary = await practiceMonthlySummary(services.db, user, await currentCatalog(), month, ctx.now);
-  const outcomes = await outcomeReport(services.db, user, { locationId: null, window: DEFAULT_WINDOW_MONTHS, today: ctx.today, timeZone: ctx.timeZone });
-  const figures = outcomes.figures.find((f) => f.month === month) ?? null;
-  const latest = outcomes.rollouts.filter((r) => r.month < month).at(-1) ?? null;
-  return {
-    practiceName: practice?.name ?? "",
-    summary,
-    latest: ctx.today.slice(0, 7),
-    outcomes: {
-      figures: figures ? OUTCOME_FIGURES.map((f) => ({ label: f.label, value: figures.totals[f.key] })).filter((f) => f.value !== null) : [],
-      rollout: latest
-        ? { title: latest.moduleTitle, on: latest.on, changes: latest.changes.map((c) => ({ label: c.measure.label, verdict: c.verdict, kind: c.measure.kind, change: c.change })) }
-        : null,
-    },
-  };
-}
-
-function summaryChange(c: { verdict: string; kind: "rate" | "average"; change: { estimate: number; low: number; high: number } | null }): string {
-  if (c.verdict === "no-data") return "no figures to compare yet";
-  if (!c.change || c.verdict === "unclear") return "too little data to tell";
-  const f = (x: number) => (c.kind === "rate" ? `${x < 0 ? "−" : "+"}${Math.abs(x * 100).toFixed(1)} points` : `${x < 0 ? "−" : "+"}${Math.abs(x).toFixed(2)} stars`);
-  return `${f(c.change.estimate)} (95% interval ${f(c.change.low)} to ${f(c.change.high)})`;
+  const outcomes = await summaryOutcomes(services.db, user, month, ctx);
+  return { practiceName: practice?.name ?? "", summary, latest: ctx.today.slice(0, 7), outcomes };
 }
 
 export default function MonthlySummaryPage() {
@@ -151,7 +131,7 @@ export default function MonthlySummaryPage() {
               <ul>
                 {outcomes.rollout.changes.map((c) => (
                   <li key={c.label}>
-                    {c.label}: {summaryChange(c)}
+                    {c.label}: {c.text}
                   </li>
                 ))}
               </ul>

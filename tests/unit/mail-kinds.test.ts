@@ -7,6 +7,7 @@ import { setKindSettings } from "#app/models/mail/kinds.server.ts";
 import { summaryFigures } from "#app/models/mail/owner-summary.server.ts";
 import { runMailRound } from "#app/models/mail/scheduler.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
+import { summaryOutcomes } from "#app/models/outcomes.server.ts";
 import { practiceMonthlySummary } from "#app/models/reports.server.ts";
 import { dailyReview } from "#app/models/review.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
@@ -270,6 +271,12 @@ describe("the owner summary", () => {
       ])
       .execute();
     await testDb.db.insertInto("completion").values({ user_id: practice.ana.id, lesson_slug: "reading-only", completed_at: "2026-03-04T17:00:00Z", attempt_id: null, content_hash: "x" }).execute();
+    // March's outcome figures, as the owner typed them: visits and no-shows, nothing else.
+    const locationId = await createLocation(testDb.db, "Lakeside");
+    await testDb.db
+      .insertInto("outcome_month")
+      .values({ month: "2026-03", location_id: locationId, visits: 812, new_patients: null, returning_patients: null, no_shows: 41, late_cancellations: null, review_count: null, stars_hundredths: null, complaints: null, created_by: practice.owner.id, created_at: at, updated_by: practice.owner.id, updated_at: at })
+      .execute();
   }
 
   it("goes to owners on the month's first working day with the figures /owner/summary shows for the month just ended, once a month", async () => {
@@ -300,6 +307,15 @@ describe("the owner summary", () => {
     expect(mail.text).toContain("Lessons completed: 1 by 1 people");
     expect(mail.text).toContain("- Online courses: $250.00");
     expect(mail.text).toContain(`${ORIGIN}/owner/summary?month=2026-03`);
+    // The outcome figures the page shows for March, and only those the practice has.
+    const outcomes = await summaryOutcomes(testDb.db, practice.owner, "2026-03", { today: "2026-04-01", timeZone: "America/Chicago" });
+    expect(outcomes.figures).toEqual([
+      { label: "Visits", value: 812 },
+      { label: "No-shows", value: 41 },
+    ]);
+    expect(mail.text).toContain("Outcomes\nVisits: 812\nNo-shows: 41\n");
+    expect(mail.text).not.toContain("Returning patients:");
+    expect(mail.html).toContain("<td style=\"padding: 2px 0\">812</td>");
 
     // Later working days of April: nothing more. May: May's summary of April.
     for (const day of ["02", "03", "06", "30"]) await round(`2026-04-${day}T14:00:00Z`);

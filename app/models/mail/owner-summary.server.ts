@@ -1,11 +1,13 @@
 // The owner summary, monthly: the figures of /owner/summary for the month just ended (spend
-// against plan, completion, who is furthest behind), as plain text and HTML. They come from
-// practiceMonthlySummary, the call the page makes, so the email and the page say the same thing;
+// against plan, completion, who is furthest behind, the outcome figures and the latest roll-out's
+// before and after), as plain text and HTML. They come from practiceMonthlySummary and
+// summaryOutcomes, the calls the page makes, so the email and the page say the same thing;
 // the values are written as the page writes them. Sent to owners, on the month's first working
 // day from the morning hour. Aggregates and the few names the page lists: nothing an owner does
 // not see on the page, and no patient information.
 import { addMonthsTo } from "#app/rules/dates.ts";
 import { formatCents } from "#app/rules/money.ts";
+import { summaryOutcomes, type SummaryOutcomes } from "../outcomes.server.ts";
 import { practiceMonthlySummary, type MonthlySummary } from "../reports.server.ts";
 import { periodStart, WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
 import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
@@ -23,8 +25,10 @@ export const ownerSummary: MailKind = {
     const month = summaryMonth(context.today);
     const messages: OutgoingMessage[] = [];
     for (const person of await context.recipients(owners.map((o) => o.id))) {
-      const summary = await practiceMonthlySummary(context.db, { id: person.id, role: "owner", scopeLocationId: null }, context.catalog, month, context.now);
-      messages.push(summaryFor(person, summary, context));
+      const owner = { id: person.id, role: "owner" as const, scopeLocationId: null };
+      const summary = await practiceMonthlySummary(context.db, owner, context.catalog, month, context.now);
+      const outcomes = await summaryOutcomes(context.db, owner, month, { today: context.today, timeZone: context.timeZone });
+      messages.push(summaryFor(person, summary, outcomes, context));
     }
     yield messages;
   },
@@ -62,11 +66,23 @@ function monthName(month: string): string {
   return new Date(`${month}-15T00:00:00Z`).toLocaleString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
 }
 
-function summaryFor(person: Recipient, summary: MonthlySummary, context: ComposeContext): OutgoingMessage {
+/** The outcome figures and the latest before and after, as /owner/summary shows them. */
+function outcomeLines(o: SummaryOutcomes): { figures: [string, string][]; since: string | null; changes: string[] } {
+  return {
+    figures: o.figures.map((f) => [f.label, String(f.value)]),
+    since: o.rollout ? `Since ${o.rollout.title} (${o.rollout.on})` : null,
+    changes: o.rollout ? o.rollout.changes.map((c) => `${c.label}: ${c.text}`) : [],
+  };
+}
+
+const CAVEAT = "What moved alongside training, not proof that training moved it.";
+
+function summaryFor(person: Recipient, summary: MonthlySummary, outcomes: SummaryOutcomes, context: ComposeContext): OutgoingMessage {
   const firstName = person.name.split(/\s+/)[0] || person.name;
   const name = monthName(summary.month);
   const page = `${context.origin}/owner/summary?month=${summary.month}`;
   const f = summaryFigures(summary);
+  const o = outcomeLines(outcomes);
   const pairs = (list: [string, string][]) => list.map(([label, value]) => `${label}: ${value}`);
   const text = [
     `Hello ${firstName},`,
@@ -80,6 +96,10 @@ function summaryFor(person: Recipient, summary: MonthlySummary, context: Compose
     "Learning",
     ...pairs(f.learning),
     ...(f.behind.length > 0 ? ["Furthest behind:", ...f.behind.map((b) => `- ${b}`)] : []),
+    "",
+    "Outcomes",
+    ...(o.figures.length > 0 ? pairs(o.figures) : ["No outcome figures for this month."]),
+    ...(o.since ? [`${o.since}:`, ...o.changes.map((c) => `- ${c}`), CAVEAT] : []),
     "",
     `The summary on DeskCoach, to print: ${page}`,
     "",
@@ -101,6 +121,9 @@ function summaryFor(person: Recipient, summary: MonthlySummary, context: Compose
     h2("Learning"),
     table("Learning", f.learning),
     f.behind.length > 0 ? `<p>Furthest behind:</p><ul>${f.behind.map((b) => `<li>${escapeHtml(b)}</li>`).join("")}</ul>` : "",
+    h2("Outcomes"),
+    o.figures.length > 0 ? table("Outcomes", o.figures) : `<p>No outcome figures for this month.</p>`,
+    o.since ? `<p>${escapeHtml(o.since)}:</p><ul>${o.changes.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul><p>${escapeHtml(CAVEAT)}</p>` : "",
     `<p><a href="${escapeHtml(page)}">The summary on DeskCoach, to print</a></p>`,
     `<p style="color: #555; font-size: 0.9em">You get this email because you own this practice's DeskCoach. `,
     `<a href="${UNSUBSCRIBE_URL}">Stop this monthly summary</a>.</p>`,
