@@ -55,12 +55,30 @@ export interface QueueEntry {
 
 const keyOf = (lessonSlug: string, questionId: string) => `${lessonSlug}/${questionId}`;
 
+interface AttemptRow {
+  lesson_slug: string;
+  answers: string;
+  submitted_at: string;
+}
+
+interface AnswerRow {
+  lesson_slug: string;
+  question_id: string;
+  correct: number;
+  answered_at: string;
+}
+
 /** Everything in a person's review queue, soonest due first, then in library order. */
 export async function reviewQueue(db: DB, userId: number, catalog: Catalog, timeZone: string): Promise<QueueEntry[]> {
   const [attempts, answers] = await Promise.all([
     db.selectFrom("quiz_attempt").select(["lesson_slug", "answers", "submitted_at"]).where("user_id", "=", userId).execute(),
     db.selectFrom("review_answer").select(["lesson_slug", "question_id", "correct", "answered_at"]).where("user_id", "=", userId).execute(),
   ]);
+  return queueOf(attempts, answers, catalog, timeZone);
+}
+
+/** A person's queue from their quiz attempts and review answers. */
+function queueOf(attempts: readonly AttemptRow[], answers: readonly AnswerRow[], catalog: Catalog, timeZone: string): QueueEntry[] {
   const events = new Map<string, ReviewEvent[]>();
   const add = (key: string, event: ReviewEvent) => events.set(key, [...(events.get(key) ?? []), event]);
   for (const attempt of attempts) {
@@ -117,7 +135,40 @@ export async function dailyReview(db: DB, userId: number, catalog: Catalog, cont
     reviewQueue(db, userId, catalog, context.timeZone),
     db.selectFrom("review_answer").select("answered_at").where("user_id", "=", userId).where("answered_at", ">=", addDaysTo(today, -2)).execute(),
   ]);
-  const answeredToday = answered.filter((a) => localDate(a.answered_at, context.timeZone) === today).length;
+  return reviewOf(userId, queue, answered, today, context.timeZone);
+}
+
+/**
+ * The daily reviews of many people at once (the question a day for a whole practice): two queries
+ * for all of them instead of three a person, each review as dailyReview gives it.
+ */
+export async function dailyReviews(db: DB, userIds: readonly number[], catalog: Catalog, context: { now: Date; timeZone: string }): Promise<Map<number, DailyReview>> {
+  const reviews = new Map<number, DailyReview>();
+  if (userIds.length === 0) return reviews;
+  const today = localDate(context.now, context.timeZone);
+  const [attempts, answers] = await Promise.all([
+    db.selectFrom("quiz_attempt").select(["user_id", "lesson_slug", "answers", "submitted_at"]).where("user_id", "in", [...userIds]).execute(),
+    db.selectFrom("review_answer").select(["user_id", "lesson_slug", "question_id", "correct", "answered_at"]).where("user_id", "in", [...userIds]).execute(),
+  ]);
+  const recent = addDaysTo(today, -2);
+  const byUser = <T extends { user_id: number }>(rows: readonly T[]) => {
+    const grouped = new Map<number, T[]>();
+    for (const row of rows) grouped.set(row.user_id, [...(grouped.get(row.user_id) ?? []), row]);
+    return grouped;
+  };
+  const attemptsOf = byUser(attempts);
+  const answersOf = byUser(answers);
+  for (const userId of userIds) {
+    const mine = answersOf.get(userId) ?? [];
+    const queue = queueOf(attemptsOf.get(userId) ?? [], mine, catalog, context.timeZone);
+    reviews.set(userId, reviewOf(userId, queue, mine.filter((a) => a.answered_at >= recent), today, context.timeZone));
+  }
+  return reviews;
+}
+
+/** What is due today from a person's queue and their recent review answers. */
+function reviewOf(userId: number, queue: QueueEntry[], answered: readonly { answered_at: string }[], today: string, timeZone: string): DailyReview {
+  const answeredToday = answered.filter((a) => localDate(a.answered_at, timeZone) === today).length;
   const slots = Math.max(0, DAILY_REVIEW_LIMIT - answeredToday);
   const due = queue.filter((e) => e.dueOn <= today).slice(0, slots);
   const later = queue.filter((e) => !due.includes(e)).map((e) => (e.dueOn > today ? e.dueOn : addDaysTo(today, 1)));

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { buildCatalog, syncCatalog, type Catalog } from "#app/models/catalog.server.ts";
 import {
   dailyReview,
+  dailyReviews,
   retentionByPerson,
   reviewDueOn,
   reviewQueue,
@@ -135,6 +136,25 @@ describe("the daily review", () => {
     expect(results).toMatchObject([{ prompt: "Which belong in a phone greeting? Choose all that apply.", correct: true, nextInDays: 3 }]);
     expect((await dailyReview(testDb.db, userId, catalog, context("05"))).questions).toEqual([]);
     expect((await dailyReview(testDb.db, userId, catalog, context("06"))).questions.map((q) => q.key)).toEqual(["one/greet-words"]);
+  });
+
+  it("works out many people's reviews at once exactly as one at a time", async () => {
+    // This person: six missed, two reviewed today. Another: one missed. A third: nothing.
+    await miss("one", allWrong, "02");
+    await miss("two", allWrong, "02");
+    const first = await dailyReview(testDb.db, userId, catalog, context("03"));
+    await submitReview(testDb.db, userId, catalog, { ...form(first.questions.slice(0, 2), wrongFor, "44444444-4444-4444-8444-444444444444"), ...context("03") });
+    const me = userId;
+    const other = (await createUser(testDb.db)).id;
+    userId = other;
+    await miss("two", { ...allWrong, "greet-first": ["a"], "greet-words": ["a", "b"] }, "01");
+    const quiet = (await createUser(testDb.db)).id;
+    for (const when of [{ now: at("03", 20), timeZone: TZ }, context("05")]) {
+      const many = await dailyReviews(testDb.db, [me, other, quiet], catalog, when);
+      for (const id of [me, other, quiet]) expect(many.get(id), String(id)).toEqual(await dailyReview(testDb.db, id, catalog, when));
+      expect(many.get(me)?.answeredToday).toBe(when.now.getUTCDate() === 3 ? 2 : 0);
+    }
+    expect((await dailyReviews(testDb.db, [me], catalog, context("03"))).get(me)?.questions.length).toBe(3);
   });
 
   it("brings a question answered wrong back the next day", async () => {

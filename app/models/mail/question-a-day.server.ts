@@ -1,18 +1,21 @@
 // A question a day: the first question of the person's daily review on /learn (a question they
 // missed before, come back by spaced review), with a link that opens the review. The selection is
-// dailyReview's (review.server.ts) and nothing else: the email shows the same question the page
-// does. The email only shows it; answering happens on the site, so opening the link changes
-// nothing. Nothing is sent when nothing is due for review. Prompt and choices only: never the
-// answer key, no patient information, nobody else's results.
+// dailyReview's (review.server.ts; dailyReviews works out many people's at once) and nothing
+// else: the email shows the same question the page does. The email only shows it; answering
+// happens on the site, so opening the link changes nothing. Nothing is sent when nothing is due
+// for review. Prompt and choices only: never the answer key, no patient information, nobody
+// else's results.
 import type { DB } from "#db/connection.ts";
 import type { Catalog } from "../catalog.server.ts";
-import { dailyReview, type ReviewQuestionView } from "../review.server.ts";
+import { dailyReviews, type ReviewQuestionView } from "../review.server.ts";
 import { yieldToRequests } from "../yield.server.ts";
 import { periodStart, WEEKDAYS, type ComposeContext, type MailKind, type Recipient } from "./kinds.server.ts";
 import { escapeHtml, UNSUBSCRIBE_URL, type OutgoingMessage } from "./outbox.server.ts";
 
 /** People composed for together: one query for their addresses and choices per batch. */
 const BATCH = 500;
+/** Reviews worked out together: two queries for the group (dailyReviews). */
+const REVIEWS_AT_ONCE = 50;
 
 export const questionADay: MailKind = {
   kind: "question-a-day",
@@ -28,13 +31,18 @@ export const questionADay: MailKind = {
     const ids = (await db.selectFrom("quiz_attempt").select("user_id").distinct().orderBy("user_id").execute()).map((r) => r.user_id).filter((id) => !quiet.has(id));
     for (let i = 0; i < ids.length; i += BATCH) {
       const messages: OutgoingMessage[] = [];
-      for (const [n, person] of (await context.recipients(ids.slice(i, i + BATCH))).entries()) {
-        // A review is a few queries a person: the server answers what waits every 25 people.
-        if (n > 0 && n % 25 === 0) await yieldToRequests();
-        const review = await dailyReview(db, person.id, catalog, { now: context.now, timeZone: context.timeZone });
-        const [question] = review.questions;
-        if (question) messages.push(questionFor(person, question, review.questions.length, context));
-        else quiet.add(person.id);
+      const recipients = await context.recipients(ids.slice(i, i + BATCH));
+      for (let j = 0; j < recipients.length; j += REVIEWS_AT_ONCE) {
+        // The server answers what waits between each group's reviews.
+        if (j > 0) await yieldToRequests();
+        const group = recipients.slice(j, j + REVIEWS_AT_ONCE);
+        const reviews = await dailyReviews(db, group.map((p) => p.id), catalog, { now: context.now, timeZone: context.timeZone });
+        for (const person of group) {
+          const review = reviews.get(person.id);
+          const [question] = review?.questions ?? [];
+          if (review && question) messages.push(questionFor(person, question, review.questions.length, context));
+          else quiet.add(person.id);
+        }
       }
       yield messages;
     }
