@@ -504,7 +504,7 @@ export interface ImportUploadTable {
   user_id: number;
   kind: string;
   file_name: string;
-  /** The file's bytes, base64. */
+  /** The file, encrypted with a key from the upload id (which is not stored): iv, tag and ciphertext, base64. */
   content: string;
   created_at: string;
   expires_at: string;

@@ -4,10 +4,14 @@
 // stored) that only its uploader reaches, for UPLOAD_LIFETIME_MINUTES; the same person's next
 // upload of the same kind replaces it, an import removes it, and every upload clears the expired
 // ones. The page carries only the id: no path or name a browser sends is ever used to find a file.
+// The file is kept encrypted (AES-256-GCM) with a key derived from that id, which the database
+// never holds: an uploaded feedback export still has its patients' names and numbers in it (they
+// are scrubbed at the preview), and the database, its backups and its copies must not. Only the
+// uploader's own next request, carrying the id, can read it back.
 //
 // A confirmed mapping is remembered per import kind and header set, so the same export next month
 // goes straight to the preview.
-import { createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { DB } from "#db/connection.ts";
 import type { ImportKind } from "#app/rules/csv-imports.ts";
@@ -21,6 +25,32 @@ export const UPLOAD_LIFETIME_MINUTES = 60;
 const UPLOAD_ID = /^[A-Za-z0-9_-]{22}$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** The file's key: from the upload id (never stored), for this kind of import only. */
+function keyOf(id: string, kind: ImportKind): Buffer {
+  return Buffer.from(hkdfSync("sha256", Buffer.from(id, "base64url"), "deskcoach import upload", kind, 32));
+}
+
+/** iv (12 bytes) ‖ tag (16) ‖ ciphertext, base64. */
+function seal(bytes: Uint8Array, id: string, kind: ImportKind): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", keyOf(id, kind), iv);
+  const body = Buffer.concat([cipher.update(bytes), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+}
+
+/** The file back, or null when the stored text was not sealed with this id and kind. */
+function open(content: string, id: string, kind: ImportKind): Uint8Array | null {
+  const sealed = Buffer.from(content, "base64");
+  if (sealed.length < 28) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", keyOf(id, kind), sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return new Uint8Array(Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]));
+  } catch {
+    return null;
+  }
+}
 
 export interface StoredUpload {
   fileName: string;
@@ -41,7 +71,7 @@ export async function keepUpload(db: DB, actor: Actor, kind: ImportKind, fileNam
         user_id: actor.id,
         kind,
         file_name: fileName.slice(0, 200),
-        content: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+        content: seal(bytes, id, kind),
         created_at: at,
         expires_at: new Date(now.getTime() + UPLOAD_LIFETIME_MINUTES * 60_000).toISOString(),
       })
@@ -61,7 +91,8 @@ export async function findUpload(db: DB, actor: Actor, kind: ImportKind, id: str
     .where("kind", "=", kind)
     .where("expires_at", ">", now.toISOString())
     .executeTakeFirst();
-  return row ? { fileName: row.file_name, bytes: new Uint8Array(Buffer.from(row.content, "base64")) } : null;
+  const bytes = row ? open(row.content, id, kind) : null;
+  return row && bytes ? { fileName: row.file_name, bytes } : null;
 }
 
 /** An import is done with its upload. */

@@ -1,6 +1,7 @@
 // The steps between an upload and an import: the kept upload (its uploader's only, for a while),
 // the remembered mapping (per kind and header set), the mapping page's answers read back, and
 // the hostile corpus through the mapping step into the existing checks.
+import { createHash } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
 import { beforeEach, describe, expect, it } from "vitest";
 import { checkFeedbackCsv } from "#app/models/feedback.server.ts";
@@ -47,6 +48,23 @@ describe("a kept upload", () => {
     expect(await findUpload(testDb.db, alma, "feedback", "../../etc/passwd", NOW)).toBeNull();
     const stored = await testDb.db.selectFrom("import_upload").select("id_hash").execute();
     expect(stored.map((r) => r.id_hash)).not.toContain(id);
+  });
+
+  it("is kept unreadable without its id: a patient's name and number in the file are nowhere in the database", async () => {
+    const file = "Date,Rating,Comment\n3/2/2026,2,Maria Lopez called from 555-201-7788 and waited an hour\n";
+    const id = await keepUpload(testDb.db, alma, "feedback", "survey.csv", utf8(file), NOW);
+    const [row] = await testDb.db.selectFrom("import_upload").selectAll().execute();
+    const stored = JSON.stringify(row);
+    const decoded = Buffer.from(row?.content ?? "", "base64").toString("latin1");
+    for (const secret of ["Maria Lopez", "555-201-7788", "waited an hour"]) {
+      expect(stored).not.toContain(secret);
+      expect(decoded).not.toContain(secret);
+    }
+    expect(new TextDecoder().decode((await findUpload(testDb.db, alma, "feedback", id, NOW))?.bytes)).toBe(file);
+    // Another id of the right shape opens nothing, even with the row's hash swapped in.
+    const other = "B".repeat(22);
+    await testDb.db.updateTable("import_upload").set({ id_hash: createHash("sha256").update(other).digest("hex") }).execute();
+    expect(await findUpload(testDb.db, alma, "feedback", other, NOW)).toBeNull();
   });
 
   it("is replaced by the same person's next upload of the kind, cleared once expired, and dropped by its uploader only", async () => {
