@@ -127,7 +127,7 @@ test.beforeAll(async () => {
   server = await startServer({ seed: seedPractice, env: { DESKCOACH_NOW: NOW } });
   await seedMail(server.db);
   const output = await mailRound(NOW);
-  expect(output).toMatch(/Sent \d+, 0 to retry, 0 failed/);
+  expect(output).toMatch(/sent \d+, 0 to retry, 0 failed/);
 });
 test.afterAll(async () => {
   await server?.stop();
