@@ -26,11 +26,12 @@ const NOT_SET_UP = "Email is not set up for this practice. Ask your office manag
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
+  // Without email there is no field to show a problem beside: the page says why, whatever was sent.
+  const origin = mailOrigin();
+  if (!origin) return formReply({ errors: { form: NOT_SET_UP }, values: {} }, { sentTo: null });
   const form = parseForm(await readForm(request), schema);
   if (!form.ok) return formReply(form, { sentTo: null });
   const { email } = form.data;
-  const origin = mailOrigin();
-  if (!origin) return formReply({ errors: { form: NOT_SET_UP }, values: { email } }, { sentTo: null });
   const { address, now } = signInAttempt(request, context, email);
   // Counted per typed email whether or not an account has it, so a refusal tells nothing either.
   const wait = await admitResetRequest(services.db, { email, address, now });

@@ -50,7 +50,7 @@ test.afterAll(async () => {
 });
 
 async function typeMonth(page: Page, figures: { month: string; visits: string; returning: string; noShows?: string; reviews?: string; stars?: string }) {
-  await page.getByLabel("Month").fill(figures.month);
+  await page.getByLabel("Month", { exact: true }).fill(figures.month);
   await page.getByLabel("Location").selectOption({ label: "North" });
   await page.getByLabel("Visits").fill(figures.visits);
   await page.getByLabel("Returning patients").fill(figures.returning);
@@ -66,6 +66,8 @@ test("the owner types six months, imports twelve, and reads the before and after
   await page.goto(`${server.url}/owner/outcomes`);
   await expect(page.getByText("what moved alongside training, not proof that training moved it")).toBeVisible();
   await page.getByRole("link", { name: "Enter a month's figures" }).first().click();
+  // The entry page, not the outcomes page still showing while the link is followed.
+  await expect(page).toHaveURL(/\/owner\/outcomes\/entry/);
 
   // Returning above visits, and a month not begun: each refused beside its field, nothing kept.
   await typeMonth(page, { month: addMonthsToMonth(current, 1), visits: "100", returning: "120" });

@@ -49,9 +49,11 @@ test("a manager sets when reminders go out, previews a person's email, reads the
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page).toHaveURL(new RegExp(`userId=${ids.users.omar}`));
   const preview = page.getByRole("region", { name: "Preview", exact: true });
-  await expect(preview.getByText("To omar@demo.test")).toBeVisible();
-  await expect(preview.getByText(/Subject: Training overdue/)).toBeVisible();
-  await expect(preview.locator("pre").first()).toContainText("Hello Omar,");
+  // Each kind meant for the person has its card; the reminder's is the one under test.
+  const reminder = preview.locator(".card").filter({ has: page.getByRole("heading", { name: "Reminders of training that is due", level: 3 }) });
+  await expect(reminder.getByText("To omar@demo.test")).toBeVisible();
+  await expect(reminder.getByText(/Subject: Training overdue/)).toBeVisible();
+  await expect(reminder.locator("pre").first()).toContainText("Hello Omar,");
   // axe runs in the page, so only where JavaScript does.
   if (testInfo.project.use.javaScriptEnabled !== false) {
     const { violations } = await new AxeBuilder({ page }).analyze();
@@ -59,7 +61,7 @@ test("a manager sets when reminders go out, previews a person's email, reads the
   }
   await page.getByLabel("Person").selectOption({ label: "Maria Lopez" });
   await page.getByRole("button", { name: "Preview" }).click();
-  await expect(preview.getByText("Maria Lopez would get nothing today: nothing is due.")).toBeVisible();
+  await expect(reminder.getByText("Maria Lopez would get nothing today: nothing is due.")).toBeVisible();
 
   // The outbox: Omar's address was refused by the mail server; retrying puts it back in line.
   const outbox = page.getByRole("region", { name: "Outbox", exact: true });
