@@ -165,7 +165,7 @@ export default function Outcomes() {
           <section aria-labelledby="months-heading">
             <h2 id="months-heading">Months kept</h2>
             <div className="table-wrap" role="region" aria-label="The figures of each month kept" tabIndex={0}>
-              <table>
+              <table className="dense">
                 <thead>
                   <tr>
                     <th scope="col">Month</th>

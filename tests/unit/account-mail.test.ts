@@ -87,7 +87,7 @@ describe("Forgot your password? by email", () => {
     const messages = await testDb.db.selectFrom("mail_message").select(["user_id", "kind", "status"]).execute();
     expect(messages).toEqual([{ user_id: practice.ana.id, kind: "password-reset", status: "sent" }]);
     const audit = await testDb.db.selectFrom("audit_event").select(["action", "subject"]).where("action", "like", "person.password%").execute();
-    expect(audit).toEqual([{ action: "person.password_reset_requested", subject: `user:${practice.ana.id}` }]);
+    expect(audit).toEqual([{ action: "person.reset_requested", subject: `user:${practice.ana.id}` }]);
   });
 
   it("keeps only the token's hash: the link in the email is in no table, and the outbox holds a placeholder", async () => {

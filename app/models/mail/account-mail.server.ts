@@ -162,7 +162,7 @@ export async function requestPasswordReset(db: DB, input: { email: string; now: 
     await endResetLinks(trx, person.id, input.now);
     const id = await enqueueAccountMail(trx, { person, purpose: "password-reset", requestedBy: null, ...message, now: input.now });
     if (id === null) return false;
-    await recordAudit(trx, { actorId: null, action: "person.password_reset_requested", subject: `user:${person.id}`, details: { via: "email" }, at: input.now });
+    await recordAudit(trx, { actorId: null, action: "person.reset_requested", subject: `user:${person.id}`, details: { via: "email" }, at: input.now });
     return true;
   });
 }
