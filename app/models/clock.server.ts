@@ -14,9 +14,44 @@ export function createClock(nodeEnv: string, override?: string): Clock {
 
 /** The calendar date (YYYY-MM-DD) of an instant in the practice's time zone. */
 export function localDate(instant: Date | string, timeZone: string): string {
-  const parts = dateFormat(timeZone).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
-  return `${part("year")}-${part("month")}-${part("day")}`;
+  const ms = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`Not an instant: ${String(instant)}`);
+  // The zone's offset from UTC is kept per hour: a practice's largest reads ask this of a million
+  // instants, and formatting each through Intl was a tenth of the time. An hour's offset is kept
+  // only when it is the same at its first and last moments (no clock change inside it); an hour
+  // with a change is worked out instant by instant.
+  const hour = Math.floor(ms / HOUR_MS);
+  let kept = offsets.get(timeZone);
+  if (!kept) offsets.set(timeZone, (kept = new Map()));
+  let offset = kept.get(hour);
+  if (offset === undefined) {
+    const first = offsetAt(hour * HOUR_MS, timeZone);
+    if (first !== offsetAt((hour + 1) * HOUR_MS - 1, timeZone)) return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 10);
+    if (kept.size >= 100_000) kept.clear();
+    kept.set(hour, (offset = first));
+  }
+  return new Date(ms + offset).toISOString().slice(0, 10);
+}
+const HOUR_MS = 3_600_000;
+const offsets = new Map<string, Map<number, number>>();
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = wallClockFormat(timeZone).formatToParts(new Date(ms));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+// One formatter per time zone: making one costs far more than using it.
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = wallClockFormats.get(timeZone);
+  if (!f) {
+    const options = { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" } as const;
+    f = new Intl.DateTimeFormat("en-US", { ...options, hourCycle: "h23", calendar: "gregory", numberingSystem: "latn" });
+    wallClockFormats.set(timeZone, f);
+  }
+  return f;
 }
 
 /** The practice's wall clock at an instant: its date, hour (0–23) and ISO weekday (1 = Monday). */
@@ -51,18 +86,6 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
     else before = middle;
   }
   return new Date(from);
-}
-
-// One formatter per time zone: making one costs far more than using it, and pages call
-// localDate once per row.
-const formats = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
-    formats.set(timeZone, f);
-  }
-  return f;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

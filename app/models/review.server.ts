@@ -77,32 +77,53 @@ export async function reviewQueue(db: DB, userId: number, catalog: Catalog, time
   return queueOf(attempts, answers, catalog, timeZone);
 }
 
+/**
+ * The questions of a lesson's quiz that stored answers missed, as keys. Kept per version of the
+ * lesson and answers given: a practice's attempts repeat the same few answers many times over,
+ * and the question a day grades every attempt of everyone.
+ */
+const missedKept = new WeakMap<CatalogLesson, Map<string, string[]>>();
+function missedIn(lesson: CatalogLesson, quiz: NonNullable<CatalogLesson["quiz"]>, answersJson: string): string[] {
+  let kept = missedKept.get(lesson);
+  if (!kept) missedKept.set(lesson, (kept = new Map()));
+  let missed = kept.get(answersJson);
+  if (!missed) {
+    const given = parseStoredAnswers(answersJson);
+    // A question added after this attempt was not missed in it.
+    missed = gradeQuiz(quiz, given).questions.filter((q) => q.id in given && !q.correct).map((q) => keyOf(lesson.slug, q.id));
+    if (kept.size >= 10_000) kept.clear();
+    kept.set(answersJson, missed);
+  }
+  return missed;
+}
+
 /** A person's queue from their quiz attempts and review answers. */
 function queueOf(attempts: readonly AttemptRow[], answers: readonly AnswerRow[], catalog: Catalog, timeZone: string): QueueEntry[] {
   const events = new Map<string, ReviewEvent[]>();
-  const add = (key: string, event: ReviewEvent) => events.set(key, [...(events.get(key) ?? []), event]);
+  const add = (key: string, event: ReviewEvent) => {
+    const list = events.get(key);
+    if (list) list.push(event);
+    else events.set(key, [event]);
+  };
   for (const attempt of attempts) {
     const lesson = catalog.lesson(attempt.lesson_slug);
     if (!lesson?.quiz) continue;
-    const given = parseStoredAnswers(attempt.answers);
-    for (const q of gradeQuiz(lesson.quiz, given).questions) {
-      // A question added after this attempt was not missed in it.
-      if (q.id in given && !q.correct) add(keyOf(lesson.slug, q.id), { at: attempt.submitted_at, kind: "missed" });
-    }
+    for (const key of missedIn(lesson, lesson.quiz, attempt.answers)) add(key, { at: attempt.submitted_at, kind: "missed" });
   }
   for (const a of answers) add(keyOf(a.lesson_slug, a.question_id), { at: a.answered_at, kind: "review", correct: a.correct === 1 });
 
   const order = lessonOrder(catalog);
-  const queue: QueueEntry[] = [];
+  const queue: (QueueEntry & { position: number })[] = [];
   for (const [key, list] of events) {
     const [lessonSlug = "", questionId = ""] = key.split("/");
     const lesson = catalog.lesson(lessonSlug);
-    if (!lesson?.quiz?.questions.some((q) => q.id === questionId)) continue; // retired content
+    const index = lesson?.quiz?.questions.findIndex((q) => q.id === questionId) ?? -1;
+    if (!lesson || index < 0) continue; // retired content
     const state = reviewState(list);
-    if (state) queue.push({ key, lesson, questionId, step: state.step, dueOn: reviewDueOn(state, timeZone) });
+    if (state) queue.push({ key, lesson, questionId, step: state.step, dueOn: reviewDueOn(state, timeZone), position: (order.get(lesson.slug) ?? 0) * 100 + index });
   }
-  const position = (e: QueueEntry) => (order.get(e.lesson.slug) ?? 0) * 100 + (e.lesson.quiz?.questions.findIndex((q) => q.id === e.questionId) ?? 0);
-  return queue.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || position(a) - position(b));
+  queue.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.position - b.position));
+  return queue.map(({ position: _, ...entry }) => entry);
 }
 
 /** A review question as the browser may see it: prompt and choices, never the key. */
@@ -153,7 +174,11 @@ export async function dailyReviews(db: DB, userIds: readonly number[], catalog: 
   const recent = addDaysTo(today, -2);
   const byUser = <T extends { user_id: number }>(rows: readonly T[]) => {
     const grouped = new Map<number, T[]>();
-    for (const row of rows) grouped.set(row.user_id, [...(grouped.get(row.user_id) ?? []), row]);
+    for (const row of rows) {
+      const list = grouped.get(row.user_id);
+      if (list) list.push(row);
+      else grouped.set(row.user_id, [row]);
+    }
     return grouped;
   };
   const attemptsOf = byUser(attempts);
@@ -170,8 +195,12 @@ export async function dailyReviews(db: DB, userIds: readonly number[], catalog: 
 function reviewOf(userId: number, queue: QueueEntry[], answered: readonly { answered_at: string }[], today: string, timeZone: string): DailyReview {
   const answeredToday = answered.filter((a) => localDate(a.answered_at, timeZone) === today).length;
   const slots = Math.max(0, DAILY_REVIEW_LIMIT - answeredToday);
-  const due = queue.filter((e) => e.dueOn <= today).slice(0, slots);
-  const later = queue.filter((e) => !due.includes(e)).map((e) => (e.dueOn > today ? e.dueOn : addDaysTo(today, 1)));
+  // The queue is in due order, so what is due by today is at its head.
+  const firstLater = queue.findIndex((e) => e.dueOn > today);
+  const dueByToday = firstLater < 0 ? queue.length : firstLater;
+  const due = queue.slice(0, Math.min(slots, dueByToday));
+  // The rest waits for its day; what today's slots had no room for comes back tomorrow.
+  const nextDueOn = due.length === queue.length ? null : due.length < dueByToday ? addDaysTo(today, 1) : (queue[due.length]?.dueOn ?? null);
   return {
     questions: due.flatMap((e) => {
       const question = e.lesson.questions?.find((q) => q.id === e.questionId);
@@ -192,7 +221,7 @@ function reviewOf(userId: number, queue: QueueEntry[], answered: readonly { answ
     }),
     answeredToday,
     inQueue: queue.length,
-    nextDueOn: later.length > 0 ? later.sort()[0] ?? null : null,
+    nextDueOn,
   };
 }
 

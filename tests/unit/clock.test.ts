@@ -16,6 +16,23 @@ describe("localDate", () => {
     expect(localDate("2026-12-01T05:59:00Z", "America/Chicago")).toBe("2026-11-30");
     expect(localDate("2026-12-01T06:00:00Z", "America/Chicago")).toBe("2026-12-01");
   });
+  test("agrees with the zone's own calendar at every instant, in zones off by half and quarter hours, with clock changes at odd hours and offsets in seconds", () => {
+    // localDate keeps a zone's offset per hour; the hours that hold a change must not be kept.
+    const zones = ["America/Chicago", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns", "America/Santiago", "Africa/Monrovia", "Europe/Amsterdam", "Pacific/Kiritimati"];
+    const wrong: string[] = [];
+    for (const timeZone of zones) {
+      const calendar = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+      // Every 47 minutes 13 seconds (so every hour, the hours of a change included) over sample years, each
+      // instant asked twice (worked out, then kept).
+      for (const year of [1930, 1986, 2026]) {
+        for (let ms = Date.UTC(year, 0, 1); ms < Date.UTC(year + 1, 0, 1); ms += 2_833_000) {
+          const want = calendar.format(new Date(ms));
+          for (let ask = 0; ask < 2; ask++) if (localDate(new Date(ms), timeZone) !== want) wrong.push(`${timeZone} ${new Date(ms).toISOString()}`);
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
 });
 
 describe("startOfLocalDay", () => {
