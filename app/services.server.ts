@@ -8,7 +8,6 @@ import { createClock, type Clock } from "#app/models/clock.server.ts";
 import { type Problem } from "#app/models/content.server.ts";
 import { builtCheckerIdentity, loadCheckedContent } from "#app/models/content-cache.server.ts";
 import { compileLessons } from "#app/models/lesson-compiler.server.ts";
-import { startMailRounds } from "#app/models/mail/scheduler.server.ts";
 import { createSessions, type Sessions } from "#app/models/sessions.server.ts";
 import { readEnv, type Env } from "./env.server.ts";
 import { renderLessonHtml } from "./lesson-html.server.tsx";
@@ -51,12 +50,6 @@ async function start(): Promise<Services> {
   });
   await sessions.deleteExpired();
   const clock = createClock(env.NODE_ENV, env.DESKCOACH_NOW);
-  // Email reminders, once a minute (docs/decisions/0019-email-outbox.md). Off under NODE_ENV=test
-  // unless MAIL_SCHEDULER=1, so that end-to-end tests see only the mail they ask for; off with
-  // MAIL_SCHEDULER=0 where cron runs `npm run reminders -- --once` instead.
-  if (env.MAIL_SCHEDULER ?? env.NODE_ENV !== "test") {
-    startMailRounds({ db: connection.db, clock, env, catalog: () => library.current(connection.db) });
-  }
   return {
     env,
     connection,

@@ -7,7 +7,7 @@
 // memory (static-assets.ts); or a refusal before any route (refusals.ts); or a turn in the
 // admission queue (admission.ts), then Remix, its answer written in one piece
 // (send-response.ts); and one line in the request log (request-log.ts). Importing the build
-// starts the services (app/services.server.ts), the once-a-minute mail round among them.
+// starts the services (app/services.server.ts); then the mail thread starts (mail-thread.ts).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -20,6 +20,7 @@ import { STORAGE_NOTICES } from "#app/rules/storage-full.ts";
 import { createAdmission, MAX_IN_PROGRESS, MAX_WAITING } from "./admission.ts";
 import { clientAddress } from "./client-address.ts";
 import { isOneClickUnsubscribe, refusalBeforeRoutes } from "./refusals.ts";
+import { startMailThread } from "./mail-thread.ts";
 import { createLog } from "./request-log.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { answerPlain, sendResponse, toRequest } from "./send-response.ts";
@@ -29,7 +30,7 @@ import { answerStorageFailures, STORAGE_FAILURE_HEADERS } from "./storage-failur
 process.env.NODE_ENV ??= "production";
 
 async function main(): Promise<void> {
-  const env = readEnvFor(["DESKCOACH_BUILD_DIR", "PORT", "HOST", "APP_ORIGIN", "LOG_REQUESTS", "TRUST_PROXY"]);
+  const env = readEnvFor(["NODE_ENV", "DESKCOACH_BUILD_DIR", "PORT", "HOST", "APP_ORIGIN", "LOG_REQUESTS", "TRUST_PROXY", "MAIL_SCHEDULER"]);
   const BUILD_DIR = path.resolve(env.DESKCOACH_BUILD_DIR);
   const { PORT, HOST, APP_ORIGIN } = env;
   const serverBuildFile = path.join(BUILD_DIR, "server", "index.js");
@@ -42,6 +43,10 @@ async function main(): Promise<void> {
   const build = answerStorageFailures((await import(pathToFileURL(serverBuildFile).href)) as ServerBuild);
   // Always production mode: other modes put stack traces into error responses. NODE_ENV=test
   // only unlocks test-only settings such as DESKCOACH_NOW.
+  // Email, composed and sent once a minute on a thread of its own (docs/decisions/0019). Off
+  // under NODE_ENV=test unless MAIL_SCHEDULER=1, so that end-to-end tests see only the mail they
+  // ask for; off with MAIL_SCHEDULER=0 where cron runs `npm run reminders -- --once` instead.
+  const mailThread = (env.MAIL_SCHEDULER ?? env.NODE_ENV !== "test") ? startMailThread(new URL("./mail-worker.js", import.meta.url)) : null;
   const handle = createRequestHandler(build, "production");
   const assets = indexStatic(path.join(BUILD_DIR, "client"));
   const log = createLog(!env.LOG_REQUESTS);
@@ -123,6 +128,7 @@ async function main(): Promise<void> {
       log.flush();
       process.exit(0);
     };
+    void mailThread?.stop();
     server.close(exit);
     server.closeIdleConnections();
     // Whatever has not finished within 1.5 s is cut off, so we are gone within 2 s.

@@ -8,7 +8,7 @@ import path from "node:path";
 
 /** What a build is made from: a change to any of these makes the bench build stale. */
 const SOURCES = ["app", "content", "db", "public", "package.json", "package-lock.json", "vite.config.ts", "remix.config.js"];
-const OUTPUTS = ["start.js", "server/index.js", "client"];
+const OUTPUTS = ["start.js", "mail-worker.js", "server/index.js", "client"];
 
 function newestMtime(target: string): number {
   if (!fs.existsSync(target)) return 0;
@@ -33,11 +33,11 @@ export function buildIsCurrent(root: string, buildDir: string): boolean {
 export function buildCommand(root: string, buildDir: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
   const script = pkg.scripts.build;
-  const outfile = "--outfile=build/start.js";
-  if (!script?.includes(outfile)) {
-    throw new Error(`package.json's build script no longer contains "${outfile}": update bench/lib/build.ts`);
+  const outdir = "--outdir=build ";
+  if (!script?.includes(outdir)) {
+    throw new Error(`package.json's build script no longer contains "${outdir}": update bench/lib/build.ts`);
   }
-  return script.replace(outfile, `--outfile=${JSON.stringify(path.join(buildDir, "start.js"))}`);
+  return script.replace(outdir, `--outdir=${JSON.stringify(buildDir)} `);
 }
 
 export function buildIfNeeded(root: string, buildDir: string, log: (line: string) => void): void {

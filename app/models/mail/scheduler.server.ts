@@ -122,9 +122,10 @@ export function describeRound(result: RoundResult, seconds: number): string {
 export const ROUND_SECONDS = 60;
 
 /**
- * Runs a round now and then once a minute, in the background, until stopped. A round that is
- * still running when the next is due is not doubled; a failed round is logged in one line and the
- * next one tries again (whatever it left is still in the outbox).
+ * Runs a round now and then once a minute until stopped (on the server's mail thread:
+ * app/server/mail-worker.ts). A round that is still running when the next is due is not doubled; a
+ * failed round is logged in one line and the next one tries again (whatever it left is still in
+ * the outbox).
  */
 export function startMailRounds(services: MailServices, log: (line: string) => void = console.error): { stop(): void } {
   let timer: NodeJS.Timeout | null = null;
@@ -139,9 +140,9 @@ export function startMailRounds(services: MailServices, log: (line: string) => v
     } catch (error) {
       log(`Mail round failed (it runs again in a minute): ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!stopped) timer = setTimeout(() => void tick(), ROUND_SECONDS * 1000).unref();
+    if (!stopped) timer = setTimeout(() => void tick(), ROUND_SECONDS * 1000);
   };
-  timer = setTimeout(() => void tick(), 0).unref();
+  timer = setTimeout(() => void tick(), 0);
   return {
     stop() {
       stopped = true;
