@@ -136,9 +136,10 @@ export function sampleMemory(pid: number, intervalMs = 100): MemorySampler {
 }
 
 /** CPU time (user + system) a process has used so far, in milliseconds. */
-export function cpuMs(pid: number): number {
+/** A process's CPU time so far, all its threads; or one thread's, given its id (the main thread's is the pid). */
+export function cpuMs(pid: number, thread?: number): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = fs.readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8");
     // The command name (field 2) may hold spaces; the fields after it are space-separated.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
