@@ -1,8 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { seedCrowd } from "#tests/support/crowd-practice.ts";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { answerQuiz, expect, FIRST_LESSON, PEOPLE, quizKey, seedPractice, signIn, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -12,50 +11,46 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-async function expectNoViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 test("axe finds nothing on the sign-in, learner and manager pages", async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(`${server.url}/login`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await signIn(page, server.url, PEOPLE.maria);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.goto(`${server.url}/lessons/${FIRST_LESSON.slug}`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Check my answers" }).click();
   await expect(page.getByText("Some questions need an answer.")).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await answerQuiz(page, quizKey(FIRST_LESSON.quizFile));
   await page.getByRole("button", { name: "Check my answers" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("You passed");
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.goto(`${server.url}/progress`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.goto(`${server.url}/outside-learning`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.goto(`${server.url}/manage`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.context().clearCookies();
   await signIn(page, server.url, PEOPLE.rosa);
   for (const path of ["/manage/progress", "/manage/assignments", "/manage/team", "/manage/team/import"]) {
     await page.goto(`${server.url}${path}`);
-    await expectNoViolations(page);
+    await expectNoAxeViolations(page);
   }
   await page.goto(`${server.url}/manage/team`);
   await page.getByRole("link", { name: PEOPLE.maria.name }).click();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.goto(`${page.url()}?confirm=deactivate`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.context().clearCookies();
   await page.goto(`${server.url}/login/code`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await signIn(page, server.url, PEOPLE.owner);
   for (const path of ["/owner/audit", "/owner/sign-ins", "/owner/library", "/owner/reports", "/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/summary", "/owner/planner?headcount=3&online-courses=3", "/owner/settings", "/manage/completion"]) {
     await page.goto(`${server.url}${path}`);
-    await expectNoViolations(page);
+    await expectNoAxeViolations(page);
   }
 });
 
@@ -73,13 +68,13 @@ test.describe("lists larger than a page", () => {
     await signIn(page, crowd.url, PEOPLE.rosa);
     for (const path of ["/manage/progress", "/manage/progress?page=2&sort=name", "/manage/progress?page=3", "/manage/progress?q=quispe", "/manage/progress?q=nobody", "/manage/team?page=2", "/manage/team?q=quispe", "/manage/team?q=nobody", "/manage/assignments", "/manage/assignments?find=quispe", "/manage/assignments?find=staff", "/manage/assignments?find=nobody", "/outside-learning", "/outside-learning?find=quispe"]) {
       await page.goto(`${crowd.url}${path}`);
-      await expectNoViolations(page);
+      await expectNoAxeViolations(page);
     }
     await page.context().clearCookies();
     await signIn(page, crowd.url, PEOPLE.owner);
     for (const path of ["/owner/reports?page=2", "/owner/reports?page=3", "/owner/spend", "/owner/spend?find=quispe&belongsTo=equal"]) {
       await page.goto(`${crowd.url}${path}`);
-      await expectNoViolations(page);
+      await expectNoAxeViolations(page);
     }
   });
 });

@@ -5,12 +5,12 @@
 // Links in emails point at APP_ORIGIN, which must be the server's own address: the test picks a
 // free port first and starts the server on it with APP_ORIGIN set to that address.
 import net from "node:net";
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from "#tests/support/smtp.ts";
 import { createUser } from "#tests/support/factories.ts";
 import { expect, PEOPLE, seedPractice, signIn, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 let server: TestServer;
 let smtp: TestSmtp;
@@ -56,11 +56,6 @@ async function nthMailTo(address: string, n: number): Promise<ReceivedMail> {
   return mailTo(address)[n - 1]!;
 }
 
-async function expectNoAxeViolations(page: Page, javaScriptEnabled: boolean) {
-  // axe runs as JavaScript in the page, so it checks the page in the run that has JavaScript.
-  if (javaScriptEnabled) expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-}
-
 /** Asks for a reset link for `email`; the answer's status and its words, with the address itself taken out. */
 async function askForReset(page: Page, email: string): Promise<{ status: number; text: string }> {
   await page.goto(`${server.url}/login/forgot`);
@@ -73,12 +68,12 @@ async function askForReset(page: Page, email: string): Promise<{ status: number;
   return { status, text };
 }
 
-test("Forgot your password? by email: the same answer for every address, and a link that sets a new password once @core", async ({ page, javaScriptEnabled }) => {
+test("Forgot your password? by email: the same answer for every address, and a link that sets a new password once @core", async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto(`${server.url}/login`);
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
-  await expectNoAxeViolations(page, javaScriptEnabled);
+  await expectNoAxeViolations(page);
 
   // A wrong address format is a form error, beside the field.
   await page.getByLabel("Email").fill("maria@practice.test\r\nBcc: x@evil.example");
@@ -89,7 +84,7 @@ test("Forgot your password? by email: the same answer for every address, and a l
   const unknown = await askForReset(page, "nobody@practice.test");
   const deactivated = await askForReset(page, "gone@practice.test");
   const real = await askForReset(page, PEOPLE.maria.email);
-  await expectNoAxeViolations(page, javaScriptEnabled);
+  await expectNoAxeViolations(page);
   expect(unknown).toEqual(real);
   expect(deactivated).toEqual(real);
   expect(real.status).toBe(200);
@@ -106,7 +101,7 @@ test("Forgot your password? by email: the same answer for every address, and a l
 
   await page.goto(link!);
   await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
-  await expectNoAxeViolations(page, javaScriptEnabled);
+  await expectNoAxeViolations(page);
   await page.getByLabel("New password", { exact: true }).fill("a-new-password-for-maria");
   await page.getByLabel("New password again").fill("not the same");
   await page.getByRole("button", { name: "Set new password" }).click();
@@ -130,12 +125,12 @@ test("Forgot your password? by email: the same answer for every address, and a l
   const again = await page.goto(link!);
   expect(again?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "This link has expired" })).toBeVisible();
-  await expectNoAxeViolations(page, javaScriptEnabled);
+  await expectNoAxeViolations(page);
   await page.getByRole("link", { name: "Ask for a new link" }).click();
   await expect(page).toHaveURL(/\/login\/forgot$/);
 });
 
-test("a manager emails a setup code, and the new person chooses a password with the code from the email @core", async ({ page, javaScriptEnabled }) => {
+test("a manager emails a setup code, and the new person chooses a password with the code from the email @core", async ({ page }) => {
   test.setTimeout(90_000);
   const jo = { email: "jo@practice.test", password: "jo-chooses-a-password" };
   await signIn(page, server.url, PEOPLE.rosa);
@@ -147,7 +142,7 @@ test("a manager emails a setup code, and the new person chooses a password with 
   await page.getByRole("button", { name: "Add person" }).click();
   await expect(page.getByText(`A setup code was sent to ${jo.email}.`)).toBeVisible();
   await expect(page.locator(".one-time-code")).toHaveCount(0);
-  await expectNoAxeViolations(page, javaScriptEnabled);
+  await expectNoAxeViolations(page);
 
   const mail = await nthMailTo(jo.email, 1);
   expect(mail.text).toContain("Rosa Delgado asked DeskCoach to send you a one-time code");

@@ -1,8 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { createLocation, createUser, placeUser } from "#tests/support/factories.ts";
 import { answerQuiz, expect, PEOPLE, quizKey, seedPractice, signIn, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 const SAM = { email: "sam@practice.test", password: "sam-password-12" };
 const LESSON = { slug: "tell-them-before-they-ask", title: "Tell them before they ask", quizFile: "content/waiting-and-delays/tell-them-before-they-ask.quiz.yaml" };
@@ -36,12 +36,6 @@ async function upload(page: Page, name: string, csv: string) {
   await page.getByRole("button", { name: "Check the file" }).click();
 }
 
-/** axe runs in the page, so it needs JavaScript: the no-JS run skips it (the JS run covers the same pages). */
-async function expectNoViolations(page: Page) {
-  if (test.info().project.use.javaScriptEnabled === false) return;
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 const EXPORT = [
   "date,source,rating,comment,location",
@@ -75,7 +69,7 @@ test("a manager imports feedback, sees waits on top, assigns the training in one
   await expect(page.locator("body")).not.toContainText("Alvarez");
   await expect(page.locator("body")).not.toContainText("3344");
   expect(await server.db.selectFrom("feedback_item").select("id").execute()).toEqual([]);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
 
   await page.getByRole("button", { name: "Import 9 items" }).click();
   await expect(page.getByText("Imported: 9 items.")).toBeVisible();
@@ -89,7 +83,7 @@ test("a manager imports feedback, sees waits on top, assigns the training in one
   const waits = page.locator("section.card", { has: page.getByRole("heading", { name: "Waits and delays", level: 3 }) });
   await expect(waits).toContainText("5 low-rated items of 5 that mention it");
   await expect(waits).toContainText("Waiting and delays");
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await waits.getByLabel("Assign Waiting and delays to").selectOption({ label: "Everyone at Maple" });
   await waits.getByRole("button", { name: "Assign, due in 14 days" }).first().click();
   await expect(page.getByText("Assigned Waiting and delays to everyone at Maple (1 person)")).toBeVisible();
@@ -122,7 +116,7 @@ test("a manager imports feedback, sees waits on top, assigns the training in one
   await page.goto(`${server.url}/learn`);
   await expect(page.locator("section#review")).toContainText("1 question you missed before");
   await expect(page.locator("section#review")).toContainText(`From “${LESSON.title}”`);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   const right = missed.choices.filter((c) => c.correct).map((c) => c.id);
   for (const id of right) await page.locator(`section#review input[value="${id}"]`).check();
   await page.locator("section#review").getByRole("button", { name: "Check my answers" }).click();
@@ -190,7 +184,7 @@ test("one item typed in is scrubbed, previewed, then saved once @core", async ({
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.locator(".kept-comment")).toHaveText("Dear [name], I was on hold for 30 minutes. My number is [phone].");
   await expect(page.getByText("Redacted: 1 name, 1 phone number.")).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   const before = (await server.db.selectFrom("feedback_item").select("id").execute()).length;
   await page.getByRole("button", { name: "Save this item" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();

@@ -3,11 +3,11 @@
 // previewed and imported; the second file of the same shape goes straight to the preview. Every
 // test is @core: it runs again without JavaScript, where each step is a plain form.
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { createLocation } from "#tests/support/factories.ts";
 import { expect, PEOPLE, seedPractice, signIn, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/imports");
 
@@ -37,11 +37,6 @@ async function upload(page: Page, route: string, fixture: string) {
 /** The select beside a column of the file. */
 const column = (page: Page, header: string) => page.getByRole("combobox", { name: `Imported as: ${header}`, exact: true });
 
-async function expectNoViolations(page: Page) {
-  if (test.info().project.use.javaScriptEnabled === false) return;
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 const feedbackCount = async () => (await server.db.selectFrom("feedback_item").select("id").execute()).length;
 
@@ -56,7 +51,7 @@ test("Google Forms responses: the guess shown with samples and the rating rule, 
   await expect(column(page, "Which office did you visit?")).toHaveValue("location");
   await expect(page.getByRole("region", { name: "Columns in the file" })).toContainText("3/2/2026 14:05:09");
   await expect(page.getByText("Ratings from 1 to 5, kept as they are.")).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
 
   // Without a source column or a typed source, the form comes back with the message beside the field.
   await page.getByRole("button", { name: "Check the rows" }).click();
@@ -67,7 +62,7 @@ test("Google Forms responses: the guess shown with samples and the rating rule, 
   const table = page.getByRole("region", { name: "Items to import" });
   await expect(table).toContainText("Nobody answered when I called [phone] to reschedule");
   await expect(page.locator("body")).not.toContainText("201-7788");
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Import 5 items" }).click();
   await expect(page.getByRole("status")).toContainText("Imported: 5 items");
   expect(await feedbackCount()).toBe(before + 5);
@@ -144,7 +139,7 @@ test("a payroll staff list as an Excel workbook, a sheet to choose; the CSV of t
   await expect(column(page, "First Name")).toHaveValue("firstName");
   await expect(column(page, "Last Name")).toHaveValue("lastName");
   await expect(column(page, "Department")).toHaveValue("location");
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Check the rows" }).click();
   await expect(page.getByRole("heading", { name: "Ready to add 4 people" })).toBeVisible();
   await page.getByRole("button", { name: "Add 4 people" }).click();
@@ -179,14 +174,14 @@ test("a bank statement with signed amounts: money in left out, categories guesse
   await expect(column(page, "Amount")).toHaveValue("amount");
   await expect(column(page, "Running Bal.")).toHaveValue("");
   await expect(page.getByText(/Negative amounts are money going out/).first()).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Check the rows" }).click();
   await expect(page.getByRole("heading", { name: "Ready to add 4 expenses" })).toBeVisible();
   await expect(page.getByText(/Left out: 1 row of money coming in \(line 3\)/)).toBeVisible();
   await expect(page.getByRole("combobox", { name: "category, line 2 (guessed)" })).toHaveValue("online-courses");
   await expect(page.getByRole("combobox", { name: "category, line 6 (guessed)" })).toHaveValue("conferences-and-workshops");
   await page.getByRole("combobox", { name: "category, line 5 (guessed)" }).selectOption("training-materials");
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Add 4 expenses" }).click();
   await expect(page.getByRole("status")).toContainText("Added 4 expenses");
   const added = await expenses(server.db).where("vendor", "in", ["COURSERA INC 855-555-0100 CA", "HEALTHSTREAM INC NASHVILLE TN", "OFFICE DEPOT #1123", "MGMA CONFERENCE REGISTRATION"]).execute();

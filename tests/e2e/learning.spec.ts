@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { expect, PEOPLE, seedPractice, signIn, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -19,11 +18,6 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-async function expectNoViolations(page: Page) {
-  if (test.info().project.use.javaScriptEnabled === false) return;
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 test("a learner prints a module certificate whose link shows name, module and date to anyone, until she turns it off @core", async ({ page, browser }) => {
   test.setTimeout(60_000);
@@ -32,7 +26,7 @@ test("a learner prints a module certificate whose link shows name, module and da
   const certificates = page.getByRole("table", { name: "Your certificates" });
   const row = certificates.getByRole("row", { name: /The phone/ });
   await expect(row).toContainText("0");
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await row.getByRole("button", { name: "Print certificate for The phone" }).click();
   await expect(page).toHaveURL(/\/certificates\/[A-Za-z0-9_-]{43}$/);
   const address = page.url();
@@ -42,7 +36,7 @@ test("a learner prints a module certificate whose link shows name, module and da
   await expect(certificate).toContainText("The phone");
   await expect(certificate).toContainText(/on (January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}/);
   await expect(certificate.locator(".certificate-address")).toHaveText(address);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   // Printed, it is one page without the site's navigation.
   await page.emulateMedia({ media: "print" });
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
@@ -92,7 +86,7 @@ test("the office sets a monthly goal that staff see on /learn; only the owner tu
   await expect(page.getByText("Saved.")).toBeVisible();
   await expect(page.getByText("The office's goal is 40 lessons a month.")).toBeVisible();
   await expect(page.getByText("Only the owner can turn rankings on or off.")).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   const asManager = await page.request.post(`${server.url}/manage/goal`, { headers: { Origin: server.url }, form: { intent: "rankings", rankings: "on" }, maxRedirects: 0 });
   expect(asManager.status()).toBe(403);
 
@@ -115,7 +109,7 @@ test("the office sets a monthly goal that staff see on /learn; only the owner tu
   await page.goto(`${server.url}/learn`);
   await expect(page.getByRole("heading", { name: "Most lessons this month" })).toBeVisible();
   await expect(page.getByRole("listitem").filter({ hasText: `Maria Lopez: ${done} lessons` })).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   const audit = await server.db.selectFrom("audit_event").select("action").execute();
   expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["team_goal.set", "rankings.on"]));
 });

@@ -2,13 +2,13 @@
 // reminders go out, previews a person's email, reads the outbox and retries a failed message; a
 // receptionist turns reminders off for herself, and the scheduler then composes none for her.
 // With and without JavaScript (@core).
-import AxeBuilder from "@axe-core/playwright";
 import { setKindSettings, kindSettings } from "#app/models/mail/kinds.server.ts";
 import { composeDue } from "#app/models/mail/scheduler.server.ts";
 import { staffReminder } from "#app/models/mail/staff-reminder.server.ts";
 import type { TestServer } from "#tests/support/server.ts";
 import { ACTORS, PASSWORD, realCatalog, startTrustServer, type TrustIds } from "#tests/support/trust-practice.ts";
 import { expect, signIn, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 let server: TestServer;
 let ids: TrustIds;
@@ -56,8 +56,7 @@ test("a manager sets when reminders go out, previews a person's email, reads the
   await expect(reminder.locator("pre").first()).toContainText("Hello Omar,");
   // axe runs in the page, so only where JavaScript does.
   if (testInfo.project.use.javaScriptEnabled !== false) {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(violations.map((v) => v.id)).toEqual([]);
+    await expectNoAxeViolations(page);
   }
   await page.getByLabel("Person").selectOption({ label: "Maria Lopez" });
   await page.getByRole("button", { name: "Preview" }).click();

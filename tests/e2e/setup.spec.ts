@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { expect, test } from "./fixtures.ts";
+import { expectNoAxeViolations } from "./axe.ts";
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -10,11 +10,10 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-test("the first run sets up the practice and its owner once @core", async ({ page, javaScriptEnabled }) => {
+test("the first run sets up the practice and its owner once @core", async ({ page }) => {
   await page.goto(server.url);
   await expect(page).toHaveURL(/\/setup$/);
-  // axe runs as JavaScript in the page, so it checks the page in the run that has JavaScript.
-  if (javaScriptEnabled) expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await expectNoAxeViolations(page);
 
   await page.getByRole("button", { name: "Create practice" }).click();
   await expect(page.getByText("Enter the practice's name.")).toBeVisible();

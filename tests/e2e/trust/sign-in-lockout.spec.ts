@@ -7,13 +7,13 @@
 // no proxy, each client on its own loopback address (any 127.x address reaches the server), with a
 // forged X-Forwarded-For that must change nothing.
 import http from "node:http";
-import AxeBuilder from "@axe-core/playwright";
 import { DEVICE_COOKIE } from "#app/models/device-cookies.server.ts";
 import { MAX_FAILURES } from "#app/models/login-throttle.server.ts";
 import { SESSION_COOKIE } from "#app/models/sessions.server.ts";
 import type { TestServer } from "#tests/support/server.ts";
 import { ACTORS, PASSWORD, startTrustServer } from "#tests/support/trust-practice.ts";
 import { expect, test } from "../fixtures.ts";
+import { expectNoAxeViolations } from "../axe.ts";
 
 const WRONG = "That email and password do not match an active account.";
 const KNOWN_STILL_WORKS = "On a browser where you have signed in before, you can still sign in.";
@@ -306,7 +306,7 @@ test.describe("in a browser", () => {
     await expect(alert).toContainText("is paused for");
     await expect(alert).toContainText(KNOWN_STILL_WORKS);
     await expect(page.getByLabel("Email")).toHaveValue(ACTORS.staff);
-    if (javaScriptEnabled) expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+    await expectNoAxeViolations(page);
     await fresh.close();
 
     // Her own browser: signed in at the first try.
@@ -337,7 +337,7 @@ test.describe("in a browser", () => {
     await expect(page.getByRole("region", { name: "By account" })).toContainText("Emails that are not accounts here");
     await expect(page.getByRole("region", { name: "By address" })).toContainText("127.0.0.9");
     await expect(page.getByText("someone-")).toHaveCount(0);
-    if (javaScriptEnabled) expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+    await expectNoAxeViolations(page);
     await context.close();
 
     const manager = new Browser(server.url, { local: "127.0.0.10" });
