@@ -100,18 +100,15 @@ export function applyMapping(kind: ImportKind, table: ImportTable, choice: Mappi
 
   // The date (or month) column's order, from its values or the person's answer.
   let dateOrder: DateOrder | null = null;
-  if (kind === "outcomes") {
-    const column = detectMonthColumn(valuesOf("month"), choice.timeZone);
+  if (kind !== "people") {
+    const months = kind === "outcomes";
+    const column = months ? detectMonthColumn(valuesOf("month"), choice.timeZone) : detectDateColumn(valuesOf("date"), choice.timeZone);
     if (column.ok) dateOrder = column.order;
     else if (column.ambiguous && choice.dateOrder) dateOrder = choice.dateOrder;
-    else return { ok: false, problem: `The month column: ${column.problem}`, ask: column.ambiguous ? "dateOrder" : null };
-    rules.month = column.ok ? column.rule : convertMonth("", { order: dateOrder, timeZone: choice.timeZone }).rule;
-  } else if (kind !== "people") {
-    const column = detectDateColumn(valuesOf("date"), choice.timeZone);
-    if (column.ok) dateOrder = column.order;
-    else if (column.ambiguous && choice.dateOrder) dateOrder = choice.dateOrder;
-    else return { ok: false, problem: column.problem, ask: column.ambiguous ? "dateOrder" : null };
-    rules.date = convertDate("", { order: dateOrder, timeZone: choice.timeZone }).rule;
+    else return { ok: false, problem: months ? `The month column: ${column.problem}` : column.problem, ask: column.ambiguous ? "dateOrder" : null };
+    const options = { order: dateOrder, timeZone: choice.timeZone };
+    if (months) rules.month = convertMonth("", options).rule;
+    else rules.date = convertDate("", options).rule;
   }
   const date = (row: string[]) => convertDate(cell(row, "date"), { order: dateOrder, timeZone: choice.timeZone });
 

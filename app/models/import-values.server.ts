@@ -355,11 +355,12 @@ export function detectMonthColumn(values: readonly string[], timeZone: string): 
 
 /** One month to YYYY-MM: a month alone as written, a full date (by the column's order) to its month. */
 export function convertMonth(text: string, options: { order: DateOrder | null; timeZone: string }): Converted<string> {
+  const rule = options.order ? `${MONTH_RULE} ${dateRule(options.order, options.timeZone)}` : MONTH_RULE;
   const only = readMonthOnly(text);
-  if (only) return converted(only, text, MONTH_RULE);
-  if (text.trim() === "") return converted<string>(null, text, MONTH_RULE, "No month.");
+  if (only) return converted(only, text, rule);
+  if (text.trim() === "") return converted<string>(null, text, rule, "No month.");
   const date = convertDate(text, options);
-  return date.value === null ? converted<string>(null, text, MONTH_RULE, date.problem) : converted(date.value.slice(0, 7), text, MONTH_RULE);
+  return date.value === null ? converted<string>(null, text, rule, date.problem) : converted(date.value.slice(0, 7), text, rule);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -319,7 +319,9 @@ export function monthFigures(rows: OutcomeRow[], months: string[], feedback: Ana
   const received = new Map<string, AnalysisItem[]>();
   for (const item of feedback) {
     const month = item.receivedOn.slice(0, 7);
-    received.set(month, [...(received.get(month) ?? []), item]);
+    const of = received.get(month);
+    if (of) of.push(item);
+    else received.set(month, [item]);
   }
   return months.map((month) => {
     const of = rows.filter((r) => r.month === month);
