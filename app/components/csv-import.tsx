@@ -44,7 +44,7 @@ export function ImportIntro({ shapes, formats, maxRows, maxMegabytes, children }
   return (
     <>
       <p>
-        Upload the file as your survey, review, payroll or bank system exports it: DeskCoach shows its columns, guesses which is
+        Upload the file as your survey, review, payroll, bank or practice-management system exports it: DeskCoach shows its columns, guesses which is
         which, and you confirm. It reads {formats}. Shapes it knows:
       </p>
       <ul>
@@ -62,14 +62,14 @@ export function ImportIntro({ shapes, formats, maxRows, maxMegabytes, children }
 }
 
 /** Step 1: choose a file. Its problem is shown beside it. */
-export function UploadForm({ busy, error, maxRows, maxMegabytes, excel = true }: { busy: boolean; error?: string | null; maxRows: number; maxMegabytes: number; excel?: boolean }) {
+export function UploadForm({ busy, error, maxRows, maxMegabytes }: { busy: boolean; error?: string | null; maxRows: number; maxMegabytes: number }) {
   return (
     <Form method="post" encType="multipart/form-data" className="stack" noValidate>
       <input type="hidden" name="intent" value="preview" />
       <div className="field">
-        <label htmlFor="file">{excel ? "CSV or Excel file" : "CSV file"}</label>
+        <label htmlFor="file">CSV or Excel file</label>
         <p id="file-hint" className="field-hint">
-          {excel ? ".csv, .txt or .xlsx" : ".csv in UTF-8"}; at most {maxMegabytes} MB and {maxRows.toLocaleString("en-US")} rows.
+          .csv, .txt or .xlsx; at most {maxMegabytes} MB and {maxRows.toLocaleString("en-US")} rows.
         </p>
         {error ? (
           <p id="file-error" className="field-error" role="alert">
@@ -81,7 +81,7 @@ export function UploadForm({ busy, error, maxRows, maxMegabytes, excel = true }:
           id="file"
           name="file"
           type="file"
-          accept={excel ? ".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : ".csv,text/csv"}
+          accept=".csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "file-hint file-error" : "file-hint"}
         />

@@ -7,6 +7,7 @@ import { monthLabel } from "#app/rules/outcomes.ts";
 
 const PERCENT = (x: number) => `${(x * 100).toFixed(1)}%`;
 const STARS = (x: number) => x.toFixed(2);
+const WHOLE_PERCENT = (x: number) => `${Math.round(x)}%`;
 const COUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const count = (n: number) => COUNT.format(n);
 const WHOLE_DOLLARS = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -146,7 +147,7 @@ export function OutcomeCharts({ report, csv }: { report: OutcomeReport; csv: (ta
   const categories = report.months.map(monthLabel);
   const markers: Marker[] = report.rollouts.map((r) => ({ category: monthLabel(r.month), label: r.moduleTitle }));
   const f = report.figures;
-  const rate = (key: "returnRate" | "noShowRate" | "lateCancelRate" | "complaintRate") => f.map((m) => (m.rates[key] ? m.rates[key].hits / m.rates[key].n : null));
+  const rate = (key: "returnRate" | "noShowRate" | "lateCancelRate" | "complaintRate" | "feedbackComplaintShare") => f.map((m) => (m.rates[key] ? m.rates[key].hits / m.rates[key].n : null));
   const charts: { id: string; title: string; format: (n: number) => string; series: Parameters<typeof ComboChart>[0]["series"] }[] = [
     {
       id: "visits",
@@ -184,6 +185,18 @@ export function OutcomeCharts({ report, csv }: { report: OutcomeReport; csv: (ta
       ],
     },
     {
+      id: "feedback-rating",
+      title: "Patient feedback in DeskCoach by month: average rating (1 to 5)",
+      format: STARS,
+      series: [{ label: "Feedback rating", kind: "line", className: "series-b", values: f.map((m) => m.feedback?.averageRating ?? null) }],
+    },
+    {
+      id: "feedback-complaints",
+      title: "Feedback comments with a complaint theme by month (share of comments)",
+      format: PERCENT,
+      series: [{ label: "Comments with a complaint theme", kind: "line", className: "series-b", values: rate("feedbackComplaintShare") }],
+    },
+    {
       id: "training-spend",
       title: "Training spend by month (the whole practice)",
       format: shortMoney,
@@ -194,6 +207,12 @@ export function OutcomeCharts({ report, csv }: { report: OutcomeReport; csv: (ta
       title: "Lessons completed by month",
       format: count,
       series: [{ label: "Lessons completed", kind: "bar", className: "series-a", values: report.training.map((t) => t.lessonsCompleted) }],
+    },
+    {
+      id: "training-done",
+      title: "Assigned work done by each month's end (% of the work due by then)",
+      format: WHOLE_PERCENT,
+      series: [{ label: "Assigned work done", kind: "line", className: "series-b", values: report.training.map((t) => t.donePercent) }],
     },
   ];
   return (

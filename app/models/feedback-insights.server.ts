@@ -59,6 +59,35 @@ export function themeFigure(items: AnalysisItem[], skill: string): ThemeFigure {
   };
 }
 
+/**
+ * A comment with a complaint theme: a comment that mentions a theme and is rated COMPLAINT_RATING
+ * or lower (the low-rated mentions topThemes counts). A theme is a topic; the rating makes it a complaint.
+ */
+export function isThemedComplaint(item: AnalysisItem): boolean {
+  return item.hasComment && item.themes.length > 0 && item.rating <= COMPLAINT_RATING;
+}
+
+export interface FeedbackFigures {
+  /** Items received: the average rating's count. */
+  items: number;
+  averageRating: number | null;
+  /** Items with a comment: the complaint share's denominator (feedback without a comment cannot complain about anything). */
+  comments: number;
+  /** Comments with a complaint theme. */
+  complaints: number;
+}
+
+/** The figures of a set of items (one month's, on the outcomes page): the average rating of all of them, and how many comments have a complaint theme. */
+export function feedbackFigures(items: AnalysisItem[]): FeedbackFigures {
+  const comments = items.filter((i) => i.hasComment);
+  return {
+    items: items.length,
+    averageRating: items.length === 0 ? null : items.reduce((s, i) => s + i.rating, 0) / items.length,
+    comments: comments.length,
+    complaints: comments.filter(isThemedComplaint).length,
+  };
+}
+
 const inRange = (items: AnalysisItem[], from: string, to: string) => items.filter((i) => i.receivedOn >= from && i.receivedOn <= to);
 
 // ---------------------------------------------------------------------------------------------

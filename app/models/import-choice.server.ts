@@ -4,26 +4,29 @@
 // import-guess.server.ts, the conversion from import-mapping.server.ts.
 import { EXPENSE_COLUMNS, PEOPLE_COLUMNS, type ImportKind } from "#app/rules/csv-imports.ts";
 import { FEEDBACK_COLUMNS, MAX_SOURCE_LENGTH } from "#app/rules/feedback.ts";
+import { OUTCOME_COLUMNS, OUTCOME_FIGURES } from "#app/rules/outcomes.ts";
 import { DELIMITER_NAME, type ImportTable } from "./import-file.server.ts";
 import { guessMapping, IMPORT_FIELDS, normaliseHeader, type ImportField } from "./import-guess.server.ts";
 import { applyMapping, type MappingChoice, type MappingResult } from "./import-mapping.server.ts";
 import type { SavedMapping } from "./import-uploads.server.ts";
-import { amountRule, detectDateColumn, detectDecimalMark, detectOutgoingSign, detectRatingScale, type AmountShape } from "./import-values.server.ts";
+import { amountRule, detectDateColumn, detectDecimalMark, detectMonthColumn, detectOutgoingSign, detectRatingScale, type AmountShape } from "./import-values.server.ts";
 
 /** DeskCoach's own columns, by kind, and the field each is. */
 const OWN_COLUMNS: Record<ImportKind, Record<string, ImportField>> = {
   feedback: { date: "date", source: "source", rating: "rating", comment: "comment", location: "location" },
   people: { name: "name", email: "email", "job title": "jobTitle", location: "location" },
   spend: { date: "date", description: "description", amount: "amount", category: "category" },
+  outcomes: { month: "month", location: "location", ...Object.fromEntries(OUTCOME_FIGURES.map((f) => [f.column, f.key])) },
 };
 // The table above is the columns the imports always took, in other words.
-void [FEEDBACK_COLUMNS, PEOPLE_COLUMNS, EXPENSE_COLUMNS];
+void [FEEDBACK_COLUMNS, PEOPLE_COLUMNS, EXPENSE_COLUMNS, OUTCOME_COLUMNS];
 
 /** What each kind of import needs at least, in words, for the page. */
 export const REQUIRED_WORDS: Record<ImportKind, string> = {
   feedback: "a date and a rating, and a source (a column, or typed below)",
   people: "an email, and a name (one column, or first and last name in two)",
   spend: "a date, a description, and an amount (one signed column, or Debit and Credit)",
+  outcomes: "a month and a location, and the figures the file has (a column for each)",
 };
 
 /** Whether the headers are DeskCoach's own columns for this kind (in any order). */
@@ -120,12 +123,13 @@ export function mappingView(kind: ImportKind, table: ImportTable, saved: SavedMa
   };
   const rules: MappingView["rules"] = [];
   let dateQuestion: string | null = null;
-  const dates = kind === "people" ? null : valuesOf("date");
+  const dates = kind === "people" ? null : kind === "outcomes" ? valuesOf("month") : valuesOf("date");
   if (dates) {
-    const column = detectDateColumn(dates, timeZone);
-    if (column.ok) rules.push({ label: "Dates", text: column.rule, problem: false });
+    const column = kind === "outcomes" ? detectMonthColumn(dates, timeZone) : detectDateColumn(dates, timeZone);
+    const label = kind === "outcomes" ? "Months" : "Dates";
+    if (column.ok) rules.push({ label, text: column.rule, problem: false });
     else if (column.ambiguous) dateQuestion = column.problem;
-    else rules.push({ label: "Dates", text: column.problem, problem: true });
+    else rules.push({ label, text: column.problem, problem: true });
   }
   const ratings = kind === "feedback" ? valuesOf("rating") : null;
   if (ratings) {

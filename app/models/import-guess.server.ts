@@ -3,12 +3,14 @@
 // amounts, long text), for the person to confirm or change. Deterministic: the same table gives
 // the same guess.
 import { type ImportKind } from "#app/rules/csv-imports.ts";
+import type { OutcomeFigure } from "#app/rules/outcomes.ts";
 import { isCategory, CATEGORIES } from "#app/rules/spend-categories.ts";
 import type { ImportTable } from "./import-file.server.ts";
 import {
   detectDecimalMark,
   detectOutgoingSign,
   looksLikeDate,
+  looksLikeMonth,
   parseSignedCents,
   RATING_WORDS,
   type AmountShape,
@@ -19,10 +21,11 @@ import { scrubComment } from "./scrub.ts";
 export type FeedbackField = "date" | "rating" | "comment" | "source" | "location";
 export type PeopleField = "firstName" | "lastName" | "name" | "email" | "jobTitle" | "location";
 export type SpendField = "date" | "description" | "amount" | "debit" | "credit" | "category";
-export type ImportField = FeedbackField | PeopleField | SpendField;
+export type OutcomesField = "month" | "location" | OutcomeFigure;
+export type ImportField = FeedbackField | PeopleField | SpendField | OutcomesField;
 
 /** What a column's values look like, for the content half of a guess. */
-type Content = "date" | "rating" | "longText" | "shortText" | "email" | "personName" | "word" | "money" | "category" | "repeated";
+type Content = "date" | "rating" | "longText" | "shortText" | "email" | "personName" | "word" | "money" | "category" | "repeated" | "month" | "count" | "stars";
 
 export interface FieldSpec {
   id: ImportField;
@@ -179,6 +182,78 @@ export const IMPORT_FIELDS: Record<ImportKind, FieldSpec[]> = {
     spec("credit", "Credit", false, { credit: 1, credits: 1, deposit: 1, deposits: 1, "money in": 1, "paid in": 1, payments: 0.7 }, [["credit", 0.8], ["deposit", 0.8]], "money", true),
     spec("category", "Category", false, { category: 1, "spend category": 1, "training category": 1 }, [["category", 0.7]], "category", true),
   ],
+  outcomes: [
+    spec("month", "Month", true, { month: 1, period: 1, "report month": 1, "reporting period": 1, "month ending": 0.9, date: 0.8 }, [["month", 0.8], ["period", 0.8], ["date", 0.6]], "month", true),
+    spec(
+      "location",
+      "Location",
+      true,
+      { location: 1, office: 1, clinic: 1, practice: 0.8, branch: 1, site: 0.9, "business location": 1, "location name": 1 },
+      [
+        ["location", 0.8],
+        ["office", 0.8],
+        ["clinic", 0.8],
+        ["branch", 0.7],
+      ],
+      "repeated",
+    ),
+    spec(
+      "visits",
+      "Visits",
+      false,
+      { visits: 1, "kept appts": 1, "kept appointments": 1, "completed appointments": 1, "completed visits": 1, encounters: 1, "patients seen": 1, "total visits": 1, kept: 0.8, seen: 0.8 },
+      [
+        ["visits", 0.8],
+        ["kept", 0.8],
+        ["encounter", 0.7],
+        ["completed", 0.6],
+      ],
+      "count",
+      true,
+    ),
+    spec("newPatients", "New patients", false, { "new patients": 1, "new pts": 1, "new patient visits": 1, new: 0.8 }, [["new", 0.8]], "count", true),
+    spec(
+      "returningPatients",
+      "Returning patients",
+      false,
+      { "returning patients": 1, "established patients": 1, "return patients": 1, "existing patients": 1, returning: 0.9, established: 0.9, "est pts": 1 },
+      [
+        ["returning", 0.8],
+        ["established", 0.8],
+        ["return", 0.6],
+      ],
+      "count",
+      true,
+    ),
+    spec("noShows", "No-shows", false, { "no shows": 1, "no show": 1, noshows: 1, "missed appointments": 1, "missed appts": 1, dna: 0.9 }, [["no show", 0.9], ["missed", 0.7]], "count", true),
+    spec(
+      "lateCancellations",
+      "Late cancellations",
+      false,
+      { "late cancellations": 1, "late cancels": 1, "late cancel": 1, "late cxl": 1, "same day cancellations": 1, "same day cancels": 1 },
+      [
+        ["late canc", 0.9],
+        ["same day canc", 0.9],
+        ["late", 0.6],
+      ],
+      "count",
+      true,
+    ),
+    spec("reviewCount", "Online reviews", false, { reviews: 1, "review count": 1, "number of reviews": 1, "new reviews": 1, "google reviews": 1 }, [["reviews", 0.8]], "count", true),
+    spec(
+      "stars",
+      "Average stars",
+      false,
+      { "average stars": 1, stars: 1, rating: 1, "average rating": 1, "google rating": 1, "star rating": 1, "avg rating": 1, "avg stars": 1 },
+      [
+        ["stars", 0.8],
+        ["rating", 0.8],
+      ],
+      "stars",
+      true,
+    ),
+    spec("complaints", "Complaints", false, { complaints: 1, "patient complaints": 1, grievances: 1, "complaints received": 1 }, [["complaint", 0.8], ["grievance", 0.8]], "count", true),
+  ],
 };
 
 export type Confidence = "high" | "medium" | "low";
@@ -217,7 +292,7 @@ export interface MappingGuess {
  * Values that tell a column by themselves; the rest need a header that names the field (amounts
  * too: a balance or a card number looks like one).
  */
-const STRONG_CONTENT = new Set<Content>(["date", "rating", "longText", "email", "category"]);
+const STRONG_CONTENT = new Set<Content>(["date", "rating", "longText", "email", "category", "month"]);
 
 const SAMPLE_VALUES = 3;
 const SAMPLE_LENGTH = 60;
@@ -269,6 +344,12 @@ function fits(content: Content, value: string, all: string[]): boolean {
     case "repeated":
       // A location repeats: a short name that comes back row after row.
       return value.length <= 60 && /[a-z]/i.test(value) && all.filter((v) => v === value).length > 1;
+    case "month":
+      return looksLikeMonth(value) || looksLikeDate(value);
+    case "count":
+      return /^\d{1,3}(?:,?\d{3})*$/.test(value.trim());
+    case "stars":
+      return /^\d(?:\.\d+)?$/.test(value.trim()) && Number(value) <= 5;
   }
 }
 
@@ -283,6 +364,9 @@ const CONTENT_WORDS: Record<Content, string> = {
   money: "amounts",
   category: "DeskCoach's spend categories",
   repeated: "names that repeat",
+  month: "months or dates",
+  count: "whole numbers",
+  stars: "averages from 0 to 5",
 };
 
 interface Scored {

@@ -6,14 +6,17 @@
 import { stringify } from "csv-stringify/sync";
 import { EXPENSE_COLUMNS, PEOPLE_COLUMNS, type ImportKind } from "#app/rules/csv-imports.ts";
 import { FEEDBACK_COLUMNS } from "#app/rules/feedback.ts";
+import { OUTCOME_COLUMNS, OUTCOME_FIGURES } from "#app/rules/outcomes.ts";
 import { CATEGORIES, CATEGORY_LABEL } from "#app/rules/spend-categories.ts";
 import type { ImportTable } from "./import-file.server.ts";
 import type { ImportField } from "./import-guess.server.ts";
 import {
   convertDate,
+  convertMonth,
   convertRating,
   convertSpend,
   detectDateColumn,
+  detectMonthColumn,
   detectRatingScale,
   guessSpendCategory,
   joinName,
@@ -71,7 +74,7 @@ export type MappingResult =
   /** `ask` names what the person must answer before the file can be read (the date order). */
   | { ok: false; problem: string; ask: "dateOrder" | null };
 
-const COLUMNS: Record<ImportKind, string[]> = { feedback: FEEDBACK_COLUMNS, people: PEOPLE_COLUMNS, spend: EXPENSE_COLUMNS };
+const COLUMNS: Record<ImportKind, string[]> = { feedback: FEEDBACK_COLUMNS, people: PEOPLE_COLUMNS, spend: EXPENSE_COLUMNS, outcomes: OUTCOME_COLUMNS };
 
 /**
  * Applies a mapping to a table: judges each mapped column (rating scale, date order, amounts),
@@ -95,14 +98,17 @@ export function applyMapping(kind: ImportKind, table: ImportTable, choice: Mappi
   const missing = requiredFields(kind, choice).filter((f) => at(f) === undefined);
   if (missing.length > 0) return { ok: false, problem: `Choose the column for ${missing.map(fieldWords).join(" and ")}.`, ask: null };
 
-  // The date column's order, from its values or the person's answer.
+  // The date (or month) column's order, from its values or the person's answer.
   let dateOrder: DateOrder | null = null;
   if (kind !== "people") {
-    const column = detectDateColumn(valuesOf("date"), choice.timeZone);
+    const months = kind === "outcomes";
+    const column = months ? detectMonthColumn(valuesOf("month"), choice.timeZone) : detectDateColumn(valuesOf("date"), choice.timeZone);
     if (column.ok) dateOrder = column.order;
     else if (column.ambiguous && choice.dateOrder) dateOrder = choice.dateOrder;
-    else return { ok: false, problem: column.problem, ask: column.ambiguous ? "dateOrder" : null };
-    rules.date = convertDate("", { order: dateOrder, timeZone: choice.timeZone }).rule;
+    else return { ok: false, problem: months ? `The month column: ${column.problem}` : column.problem, ask: column.ambiguous ? "dateOrder" : null };
+    const options = { order: dateOrder, timeZone: choice.timeZone };
+    if (months) rules.month = convertMonth("", options).rule;
+    else rules.date = convertDate("", options).rule;
   }
   const date = (row: string[]) => convertDate(cell(row, "date"), { order: dateOrder, timeZone: choice.timeZone });
 
@@ -140,6 +146,14 @@ export function applyMapping(kind: ImportKind, table: ImportTable, choice: Mappi
       rules.name ??= name.rule || undefined;
       const record = { name: text(name), email: cell(row, "email").trim(), "job title": cell(row, "jobTitle").trim(), location: cell(row, "location").trim() };
       rows.push({ line: firstLine + i, record, cells: [shown(split ? "firstName" : "name", name)], categoryGuessed: false });
+    });
+  } else if (kind === "outcomes") {
+    table.rows.forEach((row, i) => {
+      const month = convertMonth(cell(row, "month"), { order: dateOrder, timeZone: choice.timeZone });
+      // Counts and stars go through as written: the outcomes' own check reads and refuses them.
+      const record: Record<string, string> = { month: text(month), location: cell(row, "location").trim() };
+      for (const f of OUTCOME_FIGURES) record[f.column] = cell(row, f.key).trim();
+      rows.push({ line: firstLine + i, record, cells: [shown("month", month)], categoryGuessed: false });
     });
   } else {
     const amounts = choice.amounts;
@@ -180,6 +194,7 @@ function requiredFields(kind: ImportKind, choice: MappingChoice): ImportField[] 
     const named = choice.columns.name !== undefined || choice.columns.firstName !== undefined || choice.columns.lastName !== undefined;
     return named ? ["email"] : ["name", "email"];
   }
+  if (kind === "outcomes") return ["month", "location"];
   return ["date", "description"];
 }
 
@@ -200,6 +215,15 @@ function fieldWords(field: ImportField): string {
     debit: "the debit",
     credit: "the credit",
     category: "the category",
+    month: "the month",
+    visits: "the visits",
+    newPatients: "the new patients",
+    returningPatients: "the returning patients",
+    noShows: "the no-shows",
+    lateCancellations: "the late cancellations",
+    reviewCount: "the online reviews",
+    stars: "the average stars",
+    complaints: "the complaints",
   };
   return words[field];
 }

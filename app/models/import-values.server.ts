@@ -303,6 +303,67 @@ export function looksLikeDate(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Months (outcome figures are kept per month)
+
+const MONTH_ONLY = [
+  // 2026-03, 2026/03
+  { pattern: /^(\d{4})[-/.](\d{1,2})$/, read: (m: RegExpExecArray) => [Number(m[1]), Number(m[2])] as const },
+  // 03/2026, 3-2026
+  { pattern: /^(\d{1,2})[-/.](\d{4})$/, read: (m: RegExpExecArray) => [Number(m[2]), Number(m[1])] as const },
+  // Mar 2026, March 2026, Mar-2026, March, 2026
+  { pattern: new RegExp(`^${MONTH}[\\s,-]+(\\d{4})$`, "i"), read: (m: RegExpExecArray) => [Number(m[2]), monthNumber(m[1]!)] as const },
+  // 2026 Mar
+  { pattern: new RegExp(`^(\\d{4})[\\s,-]+${MONTH}$`, "i"), read: (m: RegExpExecArray) => [Number(m[1]), monthNumber(m[2]!)] as const },
+];
+
+/** A month written without a day ("2026-03", "03/2026", "Mar 2026") as YYYY-MM, or null. */
+function readMonthOnly(text: string): string | null {
+  const value = text.trim().replace(/\s+/g, " ");
+  for (const { pattern, read } of MONTH_ONLY) {
+    const m = pattern.exec(value);
+    if (!m) continue;
+    const [y, month] = read(m);
+    return month >= 1 && month <= 12 && y >= 1900 && y <= 2999 ? `${pad(y, 4)}-${pad(month)}` : null;
+  }
+  return null;
+}
+
+/** Whether a text is a month written without a day (for guessing which column holds months). */
+export function looksLikeMonth(text: string): boolean {
+  return readMonthOnly(text) !== null;
+}
+
+const MONTH_RULE = "Months are read as written (2026-03, 03/2026, Mar 2026); a full date gives its month.";
+
+/**
+ * How a month column writes its months: months alone need no choice; full dates (an export's
+ * first or last day of each month) are judged as a date column is, the person asked for the order
+ * of day and month when every date could be either. A value that is neither is left for the
+ * outcomes' own check to name on its row.
+ */
+export function detectMonthColumn(values: readonly string[], timeZone: string): DateColumn {
+  const given = present(values);
+  if (given.length === 0) return { ok: false, ambiguous: false, problem: "The column is empty." };
+  const dates = given.filter((v) => {
+    const written = readMonthOnly(v) === null ? readWritten(v) : null;
+    return written !== null && written !== "bad";
+  });
+  if (dates.length === 0) return { ok: true, order: null, rule: MONTH_RULE };
+  const column = detectDateColumn(dates, timeZone);
+  return column.ok ? { ...column, rule: `${MONTH_RULE} ${column.rule}` } : column;
+}
+
+/** One month to YYYY-MM: a month alone as written, a full date (by the column's order) to its month. */
+export function convertMonth(text: string, options: { order: DateOrder | null; timeZone: string }): Converted<string> {
+  const rule = options.order ? `${MONTH_RULE} ${dateRule(options.order, options.timeZone)}` : MONTH_RULE;
+  const only = readMonthOnly(text);
+  if (only) return converted(only, text, rule);
+  if (text.trim() === "") return converted<string>(null, text, rule, "No month.");
+  const date = convertDate(text, options);
+  return date.value === null ? converted<string>(null, text, rule, date.problem) : converted(date.value.slice(0, 7), text, rule);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Amounts
 
 /** "." in 1,234.56; "," in 1.234,56 (European Excel, which also separates columns with semicolons). */

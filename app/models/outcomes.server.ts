@@ -16,9 +16,13 @@ import {
   type OutcomeFigure,
 } from "#app/rules/outcomes.ts";
 import { recordAudit } from "./audit.server.ts";
+import { doneByMonthEnd } from "./team-progress.server.ts";
 import { localDate } from "./clock.server.ts";
 import { readCsvUpload } from "./csv.server.ts";
 import { FieldError } from "./field-error.ts";
+import type { Catalog } from "./catalog.server.ts";
+import { feedbackFigures, toAnalysisItems, type AnalysisItem, type FeedbackFigures } from "./feedback-insights.server.ts";
+import { listFeedback } from "./feedback.server.ts";
 import { excludesZero, meanInterval, newcombeDifference, welchDifference, wilson, type Interval } from "./outcome-stats.ts";
 import type { Actor } from "./sessions.server.ts";
 
@@ -249,12 +253,17 @@ export async function saveOutcomeValues(db: DB, actor: Actor, values: OutcomeVal
 // ---------------------------------------------------------------------------------------------
 // Measures: the figures of the months kept, added up over the locations shown
 
-export type MeasureKey = "returnRate" | "noShowRate" | "lateCancelRate" | "complaintRate" | "stars";
+/** Measures that are a count out of a count (a Wilson interval), and those that are an average (a t interval). */
+export type RateKey = "returnRate" | "noShowRate" | "lateCancelRate" | "complaintRate" | "feedbackComplaintShare";
+export type AverageKey = "stars" | "feedbackRating";
+export type MeasureKey = RateKey | AverageKey;
 
 export interface MeasureInfo {
   key: MeasureKey;
   label: string;
   kind: "rate" | "average";
+  /** Typed or imported as outcome figures, or read from the patient feedback kept in DeskCoach. */
+  source: "figures" | "feedback";
   /** Which way is better, for the words beside a change. */
   better: "up" | "down";
   /** What the rate counts, out of what, for the table's sample sizes. */
@@ -262,15 +271,19 @@ export interface MeasureInfo {
 }
 
 export const MEASURES: MeasureInfo[] = [
-  { key: "returnRate", label: "Return rate (returning patients ÷ visits)", kind: "rate", better: "up", of: "visits" },
-  { key: "noShowRate", label: "No-show rate (no-shows ÷ booked visits)", kind: "rate", better: "down", of: "booked visits" },
-  { key: "lateCancelRate", label: "Late cancellation rate (÷ booked visits)", kind: "rate", better: "down", of: "booked visits" },
-  { key: "complaintRate", label: "Complaints per visit", kind: "rate", better: "down", of: "visits" },
-  { key: "stars", label: "Average online stars", kind: "average", better: "up" },
+  { key: "returnRate", label: "Return rate (returning patients ÷ visits)", kind: "rate", source: "figures", better: "up", of: "visits" },
+  { key: "noShowRate", label: "No-show rate (no-shows ÷ booked visits)", kind: "rate", source: "figures", better: "down", of: "booked visits" },
+  { key: "lateCancelRate", label: "Late cancellation rate (÷ booked visits)", kind: "rate", source: "figures", better: "down", of: "booked visits" },
+  { key: "complaintRate", label: "Complaints per visit", kind: "rate", source: "figures", better: "down", of: "visits" },
+  { key: "stars", label: "Average online stars", kind: "average", source: "figures", better: "up" },
+  { key: "feedbackRating", label: "Feedback rating (average)", kind: "average", source: "feedback", better: "up" },
+  { key: "feedbackComplaintShare", label: "Feedback comments with a complaint theme (share)", kind: "rate", source: "feedback", better: "down", of: "comments" },
 ];
 
+const FIGURE_RATES = ["returnRate", "noShowRate", "lateCancelRate", "complaintRate"] as const;
+
 /** A rate's parts for one month, or null when a part is not known. */
-function rateParts(key: Exclude<MeasureKey, "stars">, f: Figures): { hits: number; n: number } | null {
+function rateParts(key: (typeof FIGURE_RATES)[number], f: Figures): { hits: number; n: number } | null {
   const { visits, returningPatients, noShows, lateCancellations, complaints } = f;
   if (visits === null) return null;
   switch (key) {
@@ -289,13 +302,27 @@ export interface MonthFigures {
   month: string;
   /** Each figure added up over the locations that have it; null when none has. */
   totals: Figures;
-  rates: Record<Exclude<MeasureKey, "stars">, { hits: number; n: number } | null>;
+  rates: Record<RateKey, { hits: number; n: number } | null>;
   /** The month's stars, weighted by each location's review count. */
   stars: { average: number; reviews: number } | null;
+  /** The patient feedback received in the month (at the locations shown), or null when none was. */
+  feedback: FeedbackFigures | null;
 }
 
-/** The kept rows of each month, added up. */
-export function monthFigures(rows: OutcomeRow[], months: string[]): MonthFigures[] {
+/**
+ * The kept rows of each month, added up, and the patient feedback received in it. The feedback
+ * joins in by itself, by the day it was received: its rating averaged over every item of the month
+ * (an average, compared as the stars are), and its comments with a complaint theme out of all its
+ * comments (a rate, pooled as the others are); see feedbackFigures.
+ */
+export function monthFigures(rows: OutcomeRow[], months: string[], feedback: AnalysisItem[] = []): MonthFigures[] {
+  const received = new Map<string, AnalysisItem[]>();
+  for (const item of feedback) {
+    const month = item.receivedOn.slice(0, 7);
+    const of = received.get(month);
+    if (of) of.push(item);
+    else received.set(month, [item]);
+  }
   return months.map((month) => {
     const of = rows.filter((r) => r.month === month);
     const totals = {} as Figures;
@@ -309,17 +336,21 @@ export function monthFigures(rows: OutcomeRow[], months: string[]): MonthFigures
     const stars = reviews === 0 ? null : { average: starred.reduce((s, r) => s + (r.figures.stars ?? 0) * (r.figures.reviewCount ?? 0), 0) / reviews, reviews };
     totals.stars = stars === null ? null : Math.round(stars.average * 100) / 100;
     const rates = {} as MonthFigures["rates"];
-    for (const key of ["returnRate", "noShowRate", "lateCancelRate", "complaintRate"] as const) {
+    for (const key of FIGURE_RATES) {
       const parts = of.map((r) => rateParts(key, r.figures)).filter((p): p is { hits: number; n: number } => p !== null && p.n > 0);
       rates[key] = parts.length === 0 ? null : { hits: parts.reduce((s, p) => s + p.hits, 0), n: parts.reduce((s, p) => s + p.n, 0) };
     }
-    return { month, totals, rates, stars };
+    const items = received.get(month) ?? [];
+    const fb = items.length === 0 ? null : feedbackFigures(items);
+    rates.feedbackComplaintShare = fb && fb.comments > 0 ? { hits: fb.complaints, n: fb.comments } : null;
+    return { month, totals, rates, stars, feedback: fb };
   });
 }
 
-/** A measure's value in a month: a rate as a share (0–1), stars as stars; null when not known. */
+/** A measure's value in a month: a rate as a share (0–1), an average as stars or a rating; null when not known. */
 export function measureValue(m: MonthFigures, key: MeasureKey): number | null {
   if (key === "stars") return m.stars?.average ?? null;
+  if (key === "feedbackRating") return m.feedback?.averageRating ?? null;
   const r = m.rates[key];
   return r === null ? null : r.hits / r.n;
 }
@@ -396,8 +427,9 @@ export function beforeAfter(figures: MonthFigures[], measure: MeasureInfo, rollo
   const inRange = (from: string, to: string) => figures.filter((m) => m.month >= from && m.month <= to);
   const period = (from: string, to: string): PeriodFigure & { values: number[] } => {
     const months = inRange(from, to);
-    if (measure.key === "stars") {
-      const values = months.map((m) => m.stars?.average).filter((v): v is number => v !== undefined);
+    if (measure.kind === "average") {
+      const key = measure.key;
+      const values = months.map((m) => measureValue(m, key)).filter((v): v is number => v !== null);
       const mean = meanInterval(values);
       return {
         from,
@@ -410,7 +442,7 @@ export function beforeAfter(figures: MonthFigures[], measure: MeasureInfo, rollo
         values,
       };
     }
-    const key = measure.key;
+    const key = measure.key as RateKey;
     const parts = months.map((m) => m.rates[key]).filter((p): p is { hits: number; n: number } => p !== null);
     const hits = parts.reduce((s, p) => s + p.hits, 0);
     const n = parts.reduce((s, p) => s + p.n, 0);
@@ -420,7 +452,7 @@ export function beforeAfter(figures: MonthFigures[], measure: MeasureInfo, rollo
   const before = period(beforeFrom, beforeTo);
   const after = period(afterFrom, afterTo);
   let change: MeasureChange["change"] = null;
-  if (measure.key === "stars") {
+  if (measure.kind === "average") {
     const b = meanInterval(before.values);
     const a = meanInterval(after.values);
     if (a && b) change = welchDifference(b, a);
@@ -469,9 +501,20 @@ export interface TrainingMonth {
   spendCents: number;
   /** Lessons completed in the month by people at the locations shown. */
   lessonsCompleted: number;
+  /** Assigned items due by the month's end and, of them, done by then (doneByMonthEnd); null without the library. */
+  assigned: { due: number; done: number } | null;
+  /** The completion percentage: `assigned.done` out of `assigned.due`, whole; null when nothing was due. */
+  donePercent: number | null;
 }
 
-export async function trainingByMonth(db: DB, actor: Actor, locationId: number | null, months: string[], timeZone: string): Promise<TrainingMonth[]> {
+export async function trainingByMonth(
+  db: DB,
+  actor: Actor,
+  locationId: number | null,
+  months: string[],
+  context: { timeZone: string; now?: Date; catalog?: Catalog },
+): Promise<TrainingMonth[]> {
+  const { timeZone } = context;
   if (months.length === 0) return [];
   const from = `${months[0]}-01`;
   const last = months[months.length - 1] as string;
@@ -486,7 +529,12 @@ export async function trainingByMonth(db: DB, actor: Actor, locationId: number |
     .where("completion.completed_at", "<", new Date(Date.parse(`${addMonthsToMonth(last, 1)}-01T00:00:00Z`) + 86_400_000).toISOString());
   const place = locationId ?? actor.scopeLocationId;
   if (place) completions = completions.where("user.location_id", "=", place);
-  const done = await completions.execute();
+  const [done, assigned] = await Promise.all([
+    completions.execute(),
+    context.catalog && context.now
+      ? doneByMonthEnd(db, { ...actor, scopeLocationId: place ?? null }, context.catalog, months, { now: context.now, timeZone })
+      : Promise.resolve(null),
+  ]);
   const spend = new Map<string, number>();
   for (const e of expenses) spend.set(e.spent_on.slice(0, 7), (spend.get(e.spent_on.slice(0, 7)) ?? 0) + e.amount_cents);
   const lessons = new Map<string, number>();
@@ -494,7 +542,16 @@ export async function trainingByMonth(db: DB, actor: Actor, locationId: number |
     const month = localDate(c.completed_at, timeZone).slice(0, 7);
     lessons.set(month, (lessons.get(month) ?? 0) + 1);
   }
-  return months.map((month) => ({ month, spendCents: spend.get(month) ?? 0, lessonsCompleted: lessons.get(month) ?? 0 }));
+  return months.map((month, i) => {
+    const a = assigned?.[i];
+    return {
+      month,
+      spendCents: spend.get(month) ?? 0,
+      lessonsCompleted: lessons.get(month) ?? 0,
+      assigned: a ? { due: a.due, done: a.done } : null,
+      donePercent: a && a.due > 0 ? Math.round((100 * a.done) / a.due) : null,
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,20 +566,39 @@ export interface OutcomeReport {
   window: number;
 }
 
-/** The months shown: from the first kept (at most `span` months back) to this month. */
+/**
+ * The patient feedback kept in DeskCoach from `since` on, as the outcomes read it: what the actor
+ * sees (a location-limited manager, their location's), and with a location chosen only that
+ * location's (feedback for the whole practice shows under all locations).
+ */
+async function feedbackFor(db: DB, actor: Actor, locationId: number | null, since: string, catalog: Pick<Catalog, "themes">): Promise<AnalysisItem[]> {
+  const stored = await listFeedback(db, actor, { since });
+  return toAnalysisItems(locationId === null ? stored : stored.filter((f) => f.locationId === locationId), catalog);
+}
+
+/**
+ * The months shown: from the first with figures or feedback (at most `span` months back) to this
+ * month. With the library (`catalog`) and `now`, the patient feedback's measures and the
+ * completion percentage join in; without them (the monthly summary), the typed figures only.
+ */
 export async function outcomeReport(
   db: DB,
   actor: Actor,
-  options: { locationId: number | null; window: number; today: string; timeZone: string; span?: number },
+  options: { locationId: number | null; window: number; today: string; timeZone: string; span?: number; catalog?: Catalog; now?: Date },
 ): Promise<OutcomeReport> {
   const current = options.today.slice(0, 7);
   const earliest = addMonthsToMonth(current, -((options.span ?? 36) - 1));
-  const rows = await listOutcomeMonths(db, actor, { locationId: options.locationId, from: earliest, to: current });
-  const first = rows.reduce((m, r) => (r.month < m ? r.month : m), current);
-  const months = rows.length === 0 ? [] : monthsBetween(first, current);
-  const figures = monthFigures(rows, months);
+  const [rows, received] = await Promise.all([
+    listOutcomeMonths(db, actor, { locationId: options.locationId, from: earliest, to: current }),
+    options.catalog ? feedbackFor(db, actor, options.locationId, `${earliest}-01`, options.catalog) : Promise.resolve([]),
+  ]);
+  const feedback = received.filter((f) => f.receivedOn.slice(0, 7) <= current);
+  const first = [...rows.map((r) => r.month), ...feedback.map((f) => f.receivedOn.slice(0, 7))].reduce((m, x) => (x < m ? x : m), current);
+  const months = rows.length === 0 && feedback.length === 0 ? [] : monthsBetween(first, current);
+  const figures = monthFigures(rows, months, feedback);
+  const measures = options.catalog ? MEASURES : MEASURES.filter((m) => m.source === "figures");
   const [training, rollouts] = await Promise.all([
-    trainingByMonth(db, actor, options.locationId, months, options.timeZone),
+    trainingByMonth(db, actor, options.locationId, months, { timeZone: options.timeZone, ...(options.now ? { now: options.now } : {}), ...(options.catalog ? { catalog: options.catalog } : {}) }),
     listRollouts(db, actor, options.locationId, options.timeZone),
   ]);
   return {
@@ -533,7 +609,7 @@ export async function outcomeReport(
     window: options.window,
     rollouts: rollouts
       .filter((r) => r.month >= first && r.month <= current)
-      .map((r) => ({ ...r, changes: MEASURES.map((m) => beforeAfter(figures, m, r.month, options.window, current)) })),
+      .map((r) => ({ ...r, changes: measures.map((m) => beforeAfter(figures, m, r.month, options.window, current)) })),
   };
 }
 

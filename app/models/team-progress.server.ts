@@ -529,6 +529,40 @@ export async function finishedInPeriod(
   return { onTime, late };
 }
 
+/**
+ * The completion percentage on the outcomes' time axis: for each month, of the assigned items due
+ * by its last day (people in the actor's scope), how many were done by that day. Read from the
+ * kept standings, each item as it stands today (its current cycle; deactivated people's items
+ * left out), so a month long past is what today's records say about it.
+ */
+export async function doneByMonthEnd(
+  db: DB,
+  actor: Actor,
+  catalog: Catalog,
+  months: string[],
+  context: { now: Date; timeZone: string },
+): Promise<{ month: string; due: number; done: number }[]> {
+  // YYYY-MM-31 sorts after every day of the month and before the next month's first.
+  const ends = months.map((m) => `${m}-31`);
+  const due = ends.map(() => 0);
+  const done = ends.map(() => 0);
+  for (const standing of await scopeStandings(db, actor, catalog, context)) {
+    const { packed } = standing;
+    for (let o = 0; o < packed.length; o += CELL_FIELDS) {
+      const dueOn = textOf(packed[o + 2]);
+      if (dueOn === null) continue;
+      const state = (packed[o + 1] ?? 0) >> 7;
+      const completedOn = state === DONE || state === DONE_LATE ? textOf(packed[o + 3]) : null;
+      ends.forEach((end, i) => {
+        if (dueOn > end) return;
+        due[i]!++;
+        if (completedOn !== null && completedOn <= end) done[i]!++;
+      });
+    }
+  }
+  return months.map((month, i) => ({ month, due: due[i]!, done: done[i]! }));
+}
+
 export interface FinishedByPerson {
   name: string;
   items: { title: string; completedOn: string; late: boolean }[];

@@ -1,4 +1,4 @@
-// The steps of every import (feedback, people, spend):
+// The steps of every import (feedback, people, spend, outcome figures):
 //   1. upload: a file in DeskCoach's own columns (UTF-8 CSV) is checked at once, as it always was;
 //      any other file is read (import-file.server.ts), kept for its uploader under a random id
 //      (import-uploads.server.ts) and the browser sent to `?upload=<id>`;
@@ -20,10 +20,11 @@ import { dropUpload, findUpload, UPLOAD_LIFETIME_MINUTES, keepUpload, recallMapp
 import type { Actor } from "#app/models/sessions.server.ts";
 import { EXPENSE_COLUMNS, MAX_IMPORT_ROWS, PEOPLE_COLUMNS, type ImportKind } from "#app/rules/csv-imports.ts";
 import { FEEDBACK_COLUMNS } from "#app/rules/feedback.ts";
+import { OUTCOME_COLUMNS } from "#app/rules/outcomes.ts";
 import { services } from "#app/services.server.ts";
 import { formFields, readForm, readRequestId } from "./validation.ts";
 
-const OWN_COLUMNS: Record<ImportKind, string[]> = { feedback: FEEDBACK_COLUMNS, people: PEOPLE_COLUMNS, spend: EXPENSE_COLUMNS };
+const OWN_COLUMNS: Record<ImportKind, string[]> = { feedback: FEEDBACK_COLUMNS, people: PEOPLE_COLUMNS, spend: EXPENSE_COLUMNS, outcomes: OUTCOME_COLUMNS };
 
 export const FILE_TOO_LARGE_UPLOAD = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`;
 /**
@@ -66,7 +67,7 @@ export type ImportStep =
   | { step: "check"; bytes: Uint8Array; requestId: string; mapped: MappedNotes | null }
   | { step: "commit"; bytes: Uint8Array; requestId: string; form: FormData; upload: string | null };
 
-const RULE_LABELS: Record<string, string> = { date: "Dates", rating: "Ratings", amount: "Amounts", name: "Names" };
+const RULE_LABELS: Record<string, string> = { date: "Dates", month: "Months", rating: "Ratings", amount: "Amounts", name: "Names" };
 
 async function readTable(bytes: Uint8Array, fileName: string, kind: ImportKind, sheet: string | null) {
   return readImportFile(bytes, fileName, { maxRows: MAX_IMPORT_ROWS[kind], ...(sheet ? { sheet } : {}) });
@@ -210,7 +211,7 @@ export function replaceColumn(csv: string, column: string, form: FormData, prefi
   return changed ? stringify([header, ...rows], { record_delimiter: "\r\n", quoted: true }) : csv;
 }
 
-/** What a people or spend import page shows after each step. */
+/** What a people, spend or outcomes import page shows after each step. */
 export interface ImportResult<Added> {
   /** A problem with the file or the form, shown beside the file field on the upload step. */
   error: string | null;
@@ -269,31 +270,12 @@ async function resultOf<C extends Check<CheckedRow>, Added>(actor: Actor, step: 
   }
 }
 
-/** A people or spend import page's loader: the step the URL names. */
+/** A people, spend or outcomes import page's loader: the step the URL names. */
 export async function csvImportPage<C extends Check<CheckedRow>, Added>(request: Request, actor: Actor, steps: ImportSteps<C, Added>) {
   return resultOf(actor, await importPageStep(request, actor, steps.kind, steps.timeZone), steps);
 }
 
-/** A people or spend import page's action: upload, mapping, preview and commit. */
+/** A people, spend or outcomes import page's action: upload, mapping, preview and commit. */
 export async function csvImport<C extends Check<CheckedRow>, Added>(request: Request, actor: Actor, steps: ImportSteps<C, Added>) {
   return resultOf(actor, await importActionStep(request, actor, steps.kind, steps.timeZone), steps);
-}
-
-/**
- * An import that takes only its own documented columns as UTF-8 CSV (outcome figures, which have
- * no mapping step yet): upload and preview, then commit, with the same checks and replies.
- */
-export async function ownColumnsImport<C extends Check<CheckedRow>, Added>(request: Request, actor: Actor, steps: CheckSteps<C, Added>) {
-  const step = await (async (): Promise<ImportStep> => {
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_REQUEST_BYTES) return { step: "upload", error: FILE_TOO_LARGE_UPLOAD, status: 413 };
-    const form = await readForm(request);
-    const intent = form.get("intent");
-    if (intent === "preview") {
-      const file = await uploadedFile(form, "Choose a CSV file to upload.");
-      return "step" in file ? file : { step: "check", bytes: file.bytes, requestId: randomUUID(), mapped: null };
-    }
-    if (intent === "commit") return commitStep(form);
-    return { step: "upload", error: "Unknown action.", status: 400 };
-  })();
-  return resultOf(actor, step, steps);
 }

@@ -7,11 +7,13 @@ import { BeforeAfterTables, OutcomeCharts, ValueEstimate, type ValueLine } from 
 import { useIsPending } from "#app/components/use-is-pending.ts";
 import { fiscalContext } from "#app/route-helpers/fiscal-context.server.ts";
 import { outcomeFilter } from "#app/route-helpers/outcome-filter.server.ts";
+import { currentCatalog } from "#app/route-helpers/practice-context.server.ts";
 import { formReply, readForm } from "#app/route-helpers/validation.ts";
 import { getOutcomeValues, outcomeReport, saveOutcomeValues, valueRange } from "#app/models/outcomes.server.ts";
 import { budgetReport } from "#app/models/reports.server.ts";
 import { fiscalYearLabel } from "#app/rules/fiscal.ts";
 import { parseAmount } from "#app/rules/money.ts";
+import { COMPLAINT_RATING } from "#app/rules/feedback.ts";
 import { OUTCOME_FIGURES, WINDOW_CHOICES, monthLabel } from "#app/rules/outcomes.ts";
 import { services } from "#app/services.server.ts";
 
@@ -20,9 +22,10 @@ export const meta: MetaFunction = () => [{ title: "Outcomes · DeskCoach" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireMoneyAccess(request, "see-costs");
   const ctx = await fiscalContext(request);
+  const catalog = await currentCatalog();
   const filter = await outcomeFilter(new URL(request.url), user);
   const [report, values, budget] = await Promise.all([
-    outcomeReport(services.db, user, { locationId: filter.locationId, window: filter.window, today: ctx.today, timeZone: ctx.timeZone }),
+    outcomeReport(services.db, user, { locationId: filter.locationId, window: filter.window, today: ctx.today, timeZone: ctx.timeZone, now: ctx.now, catalog }),
     getOutcomeValues(services.db),
     budgetReport(services.db, ctx.current, ctx.startMonth, ctx.today),
   ]);
@@ -86,7 +89,7 @@ export default function Outcomes() {
         data to tell.
       </p>
       <p>
-        <Link to="/owner/outcomes/entry">Enter a month&apos;s figures</Link> · <Link to="/owner/outcomes/import">Import figures (CSV)</Link>
+        <Link to="/owner/outcomes/entry">Enter a month&apos;s figures</Link> · <Link to="/owner/outcomes/import">Import figures (CSV or Excel)</Link>
       </p>
       <Form method="get" className="inline-fields" aria-label="What to show">
         {scoped ? null : (
@@ -160,11 +163,17 @@ export default function Outcomes() {
           <section aria-labelledby="charts-heading">
             <h2 id="charts-heading">Month by month ({where})</h2>
             <p className="muted">Numbered lines mark each module&apos;s roll-out. A dash in a table: no figure for that month.</p>
+            <p className="muted">
+              The patient feedback kept in DeskCoach joins in by itself, by the day it was received: its average rating over every item of the
+              month, and the share of its comments that mention a theme and are rated {COMPLAINT_RATING} or lower. Feedback for the whole
+              practice shows under all locations only.
+            </p>
             <OutcomeCharts report={report} csv={csv} />
           </section>
           <section aria-labelledby="months-heading">
             <h2 id="months-heading">Months kept</h2>
-            <div className="table-wrap" role="region" aria-label="The figures of each month kept" tabIndex={0}>
+            {report.rows.length === 0 ? <p>No outcome figures entered or imported for {where} yet: the charts show the patient feedback only.</p> : null}
+            <div hidden={report.rows.length === 0} className="table-wrap" role="region" aria-label="The figures of each month kept" tabIndex={0}>
               <table className="dense">
                 <thead>
                   <tr>

@@ -1,5 +1,6 @@
 // Limits of the CSV imports, shown on the pages and enforced by the models.
 import { MAX_FEEDBACK_ROWS } from "./feedback.ts";
+import { MAX_OUTCOME_ROWS, OUTCOME_COLUMNS } from "./outcomes.ts";
 
 /** The largest file any import takes (issue 17: 10 MB). */
 export const MAX_IMPORT_MEGABYTES = 10;
@@ -9,11 +10,11 @@ export const MAX_PEOPLE_ROWS = 500;
 export const EXPENSE_COLUMNS = ["date", "description", "amount", "category"];
 export const MAX_EXPENSE_ROWS = 2000;
 
-/** The three imports that take a practice's own files (issue 17). */
-export type ImportKind = "feedback" | "people" | "spend";
-export const IMPORT_KINDS: ImportKind[] = ["feedback", "people", "spend"];
+/** The imports that take a practice's own files (issue 17; outcome figures, issue 20). */
+export type ImportKind = "feedback" | "people" | "spend" | "outcomes";
+export const IMPORT_KINDS: ImportKind[] = ["feedback", "people", "spend", "outcomes"];
 /** Rows one import takes at most, by kind: the limits above, stated once. */
-export const MAX_IMPORT_ROWS: Record<ImportKind, number> = { feedback: MAX_FEEDBACK_ROWS, people: MAX_PEOPLE_ROWS, spend: MAX_EXPENSE_ROWS };
+export const MAX_IMPORT_ROWS: Record<ImportKind, number> = { feedback: MAX_FEEDBACK_ROWS, people: MAX_PEOPLE_ROWS, spend: MAX_EXPENSE_ROWS, outcomes: MAX_OUTCOME_ROWS };
 
 /** The shapes each import understands, for the page and the README. */
 export const UNDERSTOOD_SHAPES: Record<ImportKind, string[]> = {
@@ -28,6 +29,11 @@ export const UNDERSTOOD_SHAPES: Record<ImportKind, string[]> = {
     "a bank statement (Date, Description, one signed Amount)",
     "a card statement (Transaction Date, Description, Debit and Credit)",
     "DeskCoach's own columns: date, description, amount, category",
+  ],
+  outcomes: [
+    "a practice-management system's monthly report (Period or Month, Office, Kept Appts or Visits, New and Returning Patients, No Shows, Late Cancels)",
+    "a review site's monthly summary (Month, Location, Reviews, Google Rating or Average Stars)",
+    `DeskCoach's own columns: ${OUTCOME_COLUMNS.join(", ")}`,
   ],
 };
 

@@ -1,4 +1,5 @@
-// The files practices already have, imported through the browser with the mapping step (issue 17):
+// The files practices already have, imported through the browser with the mapping step (issue 17;
+// outcome figures, issue 20):
 // each fixture in tests/fixtures/imports/ is uploaded, its columns confirmed (or changed), its rows
 // previewed and imported; the second file of the same shape goes straight to the preview. Every
 // test is @core: it runs again without JavaScript, where each step is a plain form.
@@ -6,6 +7,7 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { startServer, type TestServer } from "#tests/support/server.ts";
 import { createLocation } from "#tests/support/factories.ts";
+import { workbook, type Cell } from "#tests/support/xlsx.ts";
 import { expect, PEOPLE, seedPractice, signIn, test } from "./fixtures.ts";
 import { expectNoAxeViolations } from "./axe.ts";
 
@@ -229,4 +231,67 @@ test("a file over the limits or not a workbook is refused beside the file field,
   await page.getByRole("button", { name: "Check the file" }).click();
   await expect(page.locator("#file-error")).toHaveText(/The file has 2001 rows; at most 2000 can be imported at once\./);
   expect(await server.db.selectFrom("import_upload").select("id_hash").where("file_name", "in", ["statement.xlsx", "big.csv"]).execute()).toEqual([]);
+});
+
+test("a practice-management report as an Excel workbook: its own column names mapped, a bad row refused with nothing added, then imported; the next report needs no mapping @core", async ({ page }) => {
+  const report = (rows: Cell[][]) => Buffer.from(workbook([{ name: "Monthly KPIs", rows: [["Period", "Office", "Kept appts", "No Shows", "Google rating", "Reviews"], ...rows] }]));
+  const outcomeRows = () => server.db.selectFrom("outcome_month").select(["month", "visits", "no_shows", "stars_hundredths", "review_count", "returning_patients"]).orderBy("month").orderBy("visits");
+  const before = (await outcomeRows().execute()).length;
+  await signIn(page, server.url, PEOPLE.owner);
+  await page.goto(`${server.url}/owner/outcomes/import`);
+  await page.getByLabel("CSV or Excel file").setInputFiles({
+    name: "pm-report.xlsx",
+    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    buffer: report([
+      [{ date: "2025-01-01" }, "Maple", { number: 812 }, { number: 61 }, { number: 4.6 }, { number: 9 }],
+      [{ date: "2025-01-01" }, "River", "1,204", { number: 80 }, { number: 4.25 }, { number: 3 }],
+      [{ date: "2025-02-01" }, "Maple", { number: 790 }, { number: -5 }, "", ""],
+    ]),
+  });
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await expect(page.getByRole("heading", { name: "Which column is which?" })).toBeVisible();
+  await expect(page.getByText("Excel workbook").first()).toBeVisible();
+  await expect(column(page, "Period")).toHaveValue("month");
+  await expect(column(page, "Office")).toHaveValue("location");
+  await expect(column(page, "Kept appts")).toHaveValue("visits");
+  await expect(column(page, "No Shows")).toHaveValue("noShows");
+  await expect(column(page, "Google rating")).toHaveValue("stars");
+  await expect(column(page, "Reviews")).toHaveValue("reviewCount");
+  await expectNoViolations(page);
+
+  // A negative count on line 4: refused on its row, nothing added.
+  await page.getByRole("button", { name: "Check the rows" }).click();
+  await expect(page.getByRole("heading", { name: "Rows with problems" })).toBeVisible();
+  const problems = page.getByRole("region", { name: "Rows in the file" });
+  await expect(problems.getByRole("row").filter({ hasText: "790" })).toContainText("no-shows: Enter a count of zero or more.");
+  // The workbook's own line: its header is line 1.
+  await expect(problems.getByRole("row").filter({ hasText: "790" }).getByRole("cell").first()).toHaveText("4");
+  expect(await outcomeRows().execute()).toHaveLength(before);
+
+  // The corrected report: the mapping remembered, straight to the check, then added.
+  await page.goto(`${server.url}/owner/outcomes/import`);
+  await page.getByLabel("CSV or Excel file").setInputFiles({
+    name: "pm-report.xlsx",
+    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    buffer: report([
+      [{ date: "2025-01-01" }, "Maple", { number: 812 }, { number: 61 }, { number: 4.6 }, { number: 9 }],
+      [{ date: "2025-01-01" }, "River", "1,204", { number: 80 }, { number: 4.25 }, { number: 3 }],
+      [{ date: "2025-02-01" }, "Maple", { number: 790 }, { number: 55 }, "", ""],
+    ]),
+  });
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await expect(page.getByRole("heading", { name: "Ready to add 3 months" })).toBeVisible();
+  await expect(page.getByText("Read with the mapping you confirmed for a file of this shape before.")).toBeVisible();
+  await expectNoViolations(page);
+  await page.getByRole("button", { name: "Add 3 months" }).click();
+  await expect(page.getByRole("status")).toContainText("Added 3 months of figures.");
+  const added = await outcomeRows().where("month", "in", ["2025-01", "2025-02"]).execute();
+  expect(added.map((r) => [r.month, r.visits, r.no_shows, r.stars_hundredths, r.review_count, r.returning_patients])).toEqual([
+    ["2025-01", 812, 61, 460, 9, null],
+    ["2025-01", 1204, 80, 425, 3, null],
+    ["2025-02", 790, 55, null, null, null],
+  ]);
+  const audit = await server.db.selectFrom("audit_event").select("details").where("action", "=", "outcome.import").execute();
+  expect(audit.map((a) => JSON.parse(a.details) as { rows: number }).map((d) => d.rows)).toContain(3);
+  expect(await server.db.selectFrom("import_upload").select("id_hash").where("kind", "=", "outcomes").execute()).toEqual([]);
 });

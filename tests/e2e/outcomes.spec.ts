@@ -1,11 +1,14 @@
 // Outcomes as an owner meets them: six months typed, twelve imported, the charts and their tables,
 // the before and after around a roll-out with its interval, and the value range; a manager without
-// the money grant is refused the page.
+// the money grant is refused the page, and a manager limited to one location with the grant sees
+// that location's figures and feedback only.
 import type { Page } from "@playwright/test";
 import type { DB } from "#db/connection.ts";
 import { createAssignment } from "#app/models/assignments.server.ts";
 import { syncCatalog } from "#app/models/catalog.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import { saveFeedback } from "#app/models/feedback.server.ts";
+import { saveOutcomeMonth } from "#app/models/outcomes.server.ts";
 import { newcombeDifference, wilson } from "#app/models/outcome-stats.ts";
 import { formatCents } from "#app/rules/money.ts";
 import { addMonthsToMonth, monthLabel } from "#app/rules/outcomes.ts";
@@ -19,6 +22,8 @@ const TIME_ZONE = "America/Chicago";
 const current = localDate(new Date(), TIME_ZONE).slice(0, 7);
 const month = (back: number) => addMonthsToMonth(current, -back);
 const ROLLOUT = month(8);
+/** A manager limited to North. */
+const SAM = { email: "sam@practice.test", password: "sam-password-12" };
 
 let server: TestServer;
 async function seed(db: DB) {
@@ -31,6 +36,17 @@ async function seed(db: DB) {
   await placeUser(db, maria.id, { locationId: north });
   const extra = await createUser(db, { name: "Noor Aziz" });
   await placeUser(db, extra.id, { locationId: north });
+  // Another location's figures and feedback, long before the roll-out, that a manager limited to
+  // North must never see; and North's own.
+  const south = await createLocation(db, "South");
+  const sam = await createUser(db, { ...SAM, name: "Sam Okafor", role: "manager" });
+  await placeUser(db, sam.id, { locationId: north, scopeLocationId: north });
+  const ownerActor = { id: owner.id, role: "owner" as const, scopeLocationId: null };
+  const blank = { visits: null, newPatients: null, returningPatients: null, noShows: null, lateCancellations: null, reviewCount: null, stars: null, complaints: null };
+  await saveOutcomeMonth(db, ownerActor, { month: month(22), locationId: north, figures: { ...blank, visits: 444 } }, new Date());
+  await saveOutcomeMonth(db, ownerActor, { month: month(21), locationId: south, figures: { ...blank, visits: 999 } }, new Date());
+  const fb = (locationId: number, rating: number, comment: string) => ({ receivedOn: `${month(22)}-10`, source: "Survey", rating, comment, redactions: {}, locationId });
+  await saveFeedback(db, ownerActor, [fb(north, 5, "Lovely front desk"), fb(south, 1, "Nobody answered the phone")], { now: new Date(), requestId: "seed-feedback", via: "csv" });
   // The phone module first given to everyone on the 15th of the roll-out month.
   await createAssignment(
     db,
@@ -73,7 +89,8 @@ test("the owner types six months, imports twelve, and reads the before and after
   await typeMonth(page, { month: addMonthsToMonth(current, 1), visits: "100", returning: "120" });
   await expect(page.getByText("That month has not begun yet.")).toBeVisible();
   await expect(page.getByText("Returning patients cannot be more than the visits.")).toBeVisible();
-  expect(await server.db.selectFrom("outcome_month").select("id").execute()).toEqual([]);
+  // (The seed's two months are from well before.)
+  expect(await server.db.selectFrom("outcome_month").select("id").where("month", ">=", month(20)).execute()).toEqual([]);
 
   // Six months after the roll-out, typed: 300 of 400 visits returning (75%); stars only twice.
   for (let back = 6; back >= 1; back--) {
@@ -91,7 +108,7 @@ test("the owner types six months, imports twelve, and reads the before and after
     return `${m},North,400,,${m < ROLLOUT ? 240 : 300},,,,,`;
   });
   await page.goto(`${server.url}/owner/outcomes/import`);
-  await page.getByLabel("CSV file").setInputFiles({ name: "outcomes.csv", mimeType: "text/csv", buffer: Buffer.from([header, ...rows].join("\n")) });
+  await page.getByLabel("CSV or Excel file").setInputFiles({ name: "outcomes.csv", mimeType: "text/csv", buffer: Buffer.from([header, ...rows].join("\n")) });
   await page.getByRole("button", { name: "Check the file" }).click();
   await page.getByRole("button", { name: /^Add 12 months/ }).click();
   await expect(page.getByRole("status")).toContainText("Added 12 months of figures.");
@@ -136,5 +153,33 @@ test("a manager without the money grant is refused the outcomes @core", async ({
   for (const path of ["/owner/outcomes", "/owner/outcomes/entry", "/owner/outcomes/import", "/owner/outcomes.csv?table=figures"]) {
     const response = await page.goto(`${server.url}${path}`);
     expect(response?.status(), path).toBe(403);
+  }
+});
+
+test("a manager limited to one location, with the money grant, sees only that location's figures and feedback @core", async ({ page }) => {
+  await server.db.updateTable("practice").set({ managers_see_costs: 1 }).execute();
+  try {
+    await signIn(page, server.url, SAM);
+    const response = await page.goto(`${server.url}/owner/outcomes`);
+    expect(response?.status()).toBe(200);
+    // No choice of location: theirs is the only one.
+    await expect(page.getByRole("combobox", { name: "Location" })).toHaveCount(0);
+    await expect(page.getByRole("heading", { name: "Month by month (North)" })).toBeVisible();
+    const kept = page.getByRole("region", { name: "The figures of each month kept" });
+    await expect(kept.getByRole("row", { name: new RegExp(`^${monthLabel(month(22))}`) })).toContainText("444");
+    await expect(kept).not.toContainText("South");
+    await expect(kept).not.toContainText("999");
+    // The feedback joins in for North only: the rating of 5, not South's 1.
+    const rating = page.getByRole("region", { name: "Patient feedback in DeskCoach by month: average rating (1 to 5): the figures" });
+    await expect(rating.getByRole("row", { name: new RegExp(`^${monthLabel(month(22))}`) })).toContainText("5.00");
+    await expect(rating).not.toContainText("1.00");
+    const csv = await (await page.request.get(`${server.url}/owner/outcomes.csv?table=figures`)).text();
+    expect(csv).toContain(`${month(22)},444,`);
+    expect(csv).not.toContain("999");
+    // The other location, asked for by its id, does not exist for them.
+    const south = await server.db.selectFrom("location").select("id").where("name", "=", "South").executeTakeFirstOrThrow();
+    expect((await page.request.get(`${server.url}/owner/outcomes?location=${south.id}`)).status()).toBe(404);
+  } finally {
+    await server.db.updateTable("practice").set({ managers_see_costs: 0 }).execute();
   }
 });

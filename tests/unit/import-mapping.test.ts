@@ -8,12 +8,16 @@ import { checkFeedbackCsv } from "#app/models/feedback.server.ts";
 import { readImportFile, type ImportTable } from "#app/models/import-file.server.ts";
 import { guessMapping } from "#app/models/import-guess.server.ts";
 import { applyMapping, type MappingChoice, type MappingResult } from "#app/models/import-mapping.server.ts";
+import { ownColumnsMapping } from "#app/models/import-choice.server.ts";
+import { checkOutcomeCsv } from "#app/models/outcomes.server.ts";
 import { checkPeopleCsv } from "#app/models/people-import.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
 import { checkExpenseCsv } from "#app/models/spend.server.ts";
 import type { ImportKind } from "#app/rules/csv-imports.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createLocation, createPractice, createUser } from "#tests/support/factories.ts";
+import { workbook } from "#tests/support/xlsx.ts";
+import { OUTCOME_COLUMNS } from "#app/rules/outcomes.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/imports");
 const TZ = "America/Chicago";
@@ -197,6 +201,65 @@ describe("spend", () => {
     const guess = guessMapping("spend", table);
     const result = ok(applyMapping("spend", table, { columns: guess.mapping, timeZone: TZ, amounts: guess.amounts! }));
     expect([result.rows[0]?.record.category, result.rows[0]?.categoryGuessed]).toEqual(["Training materials", false]);
+  });
+});
+
+describe("outcome figures", () => {
+  it("a practice-management report as a workbook: its own column names guessed, dates to months, blanks left blank, checked by the outcomes' own check", async () => {
+    const bytes = workbook([
+      {
+        name: "Monthly",
+        rows: [
+          ["Period", "Office", "Kept appts", "No Shows", "Google rating", "Reviews"],
+          [{ date: "2026-01-01" }, "Maple", { number: 812 }, { number: 61 }, { number: 4.6 }, { number: 9 }],
+          [{ date: "2026-01-01" }, "River", "1,204", { number: 80 }, { number: 4.25 }, { number: 3 }],
+          [{ date: "2026-02-01" }, "Maple", { number: 790 }, { number: 55 }, "", ""],
+        ],
+      },
+    ]);
+    const read = await readImportFile(bytes, "pm-report.xlsx");
+    if (!read.ok) throw new Error(read.message);
+    const guess = guessMapping("outcomes", read.table);
+    expect(guess.mapping).toEqual({ month: 0, location: 1, visits: 2, noShows: 3, stars: 4, reviewCount: 5 });
+    const result = ok(applyMapping("outcomes", read.table, { columns: guess.mapping, timeZone: TZ }));
+    expect(result.rows.map((r) => r.record.month)).toEqual(["2026-01", "2026-01", "2026-02"]);
+    const check = await checkOutcomeCsv(testDb.db, owner, utf8(result.csv), TODAY);
+    if (!check.ok) throw new Error(JSON.stringify(check.rows.map((r) => r.errors)));
+    expect(check.inputs.map((i) => [i.month, i.locationId, i.figures.visits, i.figures.noShows, i.figures.stars, i.figures.reviewCount, i.figures.returningPatients])).toEqual([
+      ["2026-01", maple, 812, 61, 4.6, 9, null],
+      ["2026-01", river, 1204, 80, 4.25, 3, null],
+      ["2026-02", maple, 790, 55, null, null, null],
+    ]);
+  });
+
+  it("months written without a day, a bad one named on its row; DeskCoach's own columns need no questions", async () => {
+    const table: ImportTable = {
+      headers: ["Month", "Location", "Visits", "Complaints"],
+      rows: [
+        ["Mar 2026", "Maple", "800", "2"],
+        ["02/2026", "Maple", "790", "1"],
+        ["2026-13", "River", "500", "0"],
+      ],
+      encoding: "utf-8",
+      delimiter: ",",
+      twoHeaderRows: false,
+    };
+    const result = ok(applyMapping("outcomes", table, { columns: guessMapping("outcomes", table).mapping, timeZone: TZ }));
+    expect(result.rows.map((r) => r.record.month)).toEqual(["2026-03", "2026-02", "2026-13"]);
+    const check = await checkOutcomeCsv(testDb.db, owner, utf8(result.csv), TODAY);
+    expect(check.ok).toBe(false);
+    expect(check.rows.map((r) => r.errors)).toEqual([[], [], ["month: Enter a month like 2026-03."]]);
+    expect(ownColumnsMapping("outcomes", OUTCOME_COLUMNS.map((c) => c.toUpperCase()))?.columns).toMatchObject({ month: 0, location: 1, visits: 2, stars: 8, complaints: 9 });
+  });
+
+  it("asks the order of day and month when the month column holds dates that could be either, and wants a location column", () => {
+    const table: ImportTable = { headers: ["Date", "Office", "Visits"], rows: [["3/1/2026", "Maple", "800"], ["4/1/2026", "Maple", "790"]], encoding: "utf-8", delimiter: ",", twoHeaderRows: false };
+    const columns = guessMapping("outcomes", table).mapping;
+    const asked = applyMapping("outcomes", table, { columns, timeZone: TZ });
+    expect(asked).toMatchObject({ ok: false, ask: "dateOrder" });
+    expect(ok(applyMapping("outcomes", table, { columns, timeZone: TZ, dateOrder: "mdy" })).rows.map((r) => r.record.month)).toEqual(["2026-03", "2026-04"]);
+    expect(ok(applyMapping("outcomes", table, { columns, timeZone: TZ, dateOrder: "dmy" })).rows.map((r) => r.record.month)).toEqual(["2026-01", "2026-01"]);
+    expect(applyMapping("outcomes", table, { columns: { month: 0, visits: 2 }, timeZone: TZ })).toEqual({ ok: false, problem: "Choose the column for the location.", ask: null });
   });
 });
 

@@ -2,7 +2,11 @@
 // limited to one location sees, and the before and after around a roll-out.
 import { describe, expect, it } from "vitest";
 import { createAssignment } from "#app/models/assignments.server.ts";
+import { buildCatalog } from "#app/models/catalog.server.ts";
+import { loadContent } from "#app/models/content.server.ts";
 import { localDate } from "#app/models/clock.server.ts";
+import type { AnalysisItem } from "#app/models/feedback-insights.server.ts";
+import { saveFeedback, type FeedbackInput } from "#app/models/feedback.server.ts";
 import {
   MEASURES,
   beforeAfter,
@@ -18,6 +22,7 @@ import {
   outcomeReport,
   saveOutcomeMonth,
   saveOutcomeValues,
+  trainingByMonth,
   valueRange,
   type OutcomeInput,
   type OutcomeRow,
@@ -296,6 +301,89 @@ describe("before and after a roll-out", () => {
   });
 });
 
+describe("the patient feedback as outcome measures", () => {
+  const item = (receivedOn: string, rating: number, comment: string | null, themes: string[] = []): AnalysisItem => ({
+    receivedOn,
+    rating,
+    locationId: null,
+    hasComment: comment !== null,
+    themes,
+  });
+
+  it("averages every item's rating and counts comments with a theme rated 3 or lower, month by month", () => {
+    const figures = monthFigures(
+      [],
+      ["2026-04", "2026-05"],
+      [
+        item("2026-05-02", 5, "On hold forever but worth it", ["phone"]), // a theme, rated well: no complaint
+        item("2026-05-09", 4, null), // no comment: in the average, not among the comments
+        item("2026-05-20", 2, "Waited an hour", ["wait-times"]), // a complaint
+        item("2026-05-31", 1, "Just bad", []), // low, but no theme: not a complaint theme
+      ],
+    );
+    expect(figures[0]?.feedback).toBeNull();
+    expect(figures[0]?.rates.feedbackComplaintShare).toBeNull();
+    // (5 + 4 + 2 + 1) / 4 = 3; 1 complaint among 3 comments.
+    expect(figures[1]?.feedback).toEqual({ items: 4, averageRating: 3, comments: 3, complaints: 1 });
+    expect(figures[1]?.rates.feedbackComplaintShare).toEqual({ hits: 1, n: 3 });
+  });
+
+  const months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"];
+  /** `complaints` of 10 comments in each month, every comment about waiting. */
+  const comments = (month: string, complaints: number) =>
+    Array.from({ length: 10 }, (_, i) => item(`${month}-1${i}`, i < complaints ? 2 : 5, "About the wait", ["wait-times"]));
+
+  it("pools the complaint share's months with Wilson intervals and Newcombe's change", () => {
+    // Before (Jan–Mar): 4 + 3 + 3 = 10 of 30 comments. After (May–Jul): 1 + 1 + 0 = 2 of 30.
+    // Wilson 10/30: centre (1/3 + z²/60) / (1 + z²/30) = 0.35225, half 0.15995 → 0.19230 to 0.51220.
+    // Wilson 2/30: 0.01848 to 0.21323. Change −0.26667; low −0.26667 − √(0.04819² + 0.17887²) = −0.45191,
+    // high −0.26667 + √(0.14657² + 0.14103²) = −0.06327: leaves out zero, so it went down.
+    const items = [...comments("2026-01", 4), ...comments("2026-02", 3), ...comments("2026-03", 3), ...comments("2026-05", 1), ...comments("2026-06", 1), ...comments("2026-07", 0)];
+    const change = beforeAfter(monthFigures([], months, items), measure("feedbackComplaintShare"), "2026-04", 3, "2026-12");
+    expect(change.before).toMatchObject({ months: 3, hits: 10, n: 30 });
+    expect(change.before.interval?.low).toBeCloseTo(0.1923, 4);
+    expect(change.before.interval?.high).toBeCloseTo(0.5122, 4);
+    expect(change.after).toMatchObject({ months: 3, hits: 2, n: 30 });
+    expect(change.change?.estimate).toBeCloseTo(-0.26667, 4);
+    expect(change.change?.low).toBeCloseTo(-0.45191, 4);
+    expect(change.change?.high).toBeCloseTo(-0.06327, 4);
+    expect(change.verdict).toBe("down");
+  });
+
+  it("says too little data to tell when the complaint share moves within its noise", () => {
+    // 3 of 30 before, 1 of 30 after: −6.7 points, from −22.5 to +8.2.
+    const items = [...comments("2026-01", 1), ...comments("2026-02", 1), ...comments("2026-03", 1), ...comments("2026-05", 1), ...comments("2026-06", 0), ...comments("2026-07", 0)];
+    const change = beforeAfter(monthFigures([], months, items), measure("feedbackComplaintShare"), "2026-04", 3, "2026-12");
+    expect(change.change?.low).toBeCloseTo(-0.22527, 4);
+    expect(change.change?.high).toBeCloseTo(0.08188, 4);
+    expect(change.verdict).toBe("unclear");
+  });
+
+  it("compares the average rating as the months' averages with Welch's interval, as the stars", () => {
+    // Month averages 3.0, 3.5, 3.25 before and 4.0, 4.5, 4.25 after: +1.00. Each side's sd is 0.25
+    // with n = 3; se = √(2 × 0.0625 / 3) = 0.20412; df = 4; t(0.975, 4) = 2.77645; half 0.56673.
+    const month = (m: string, ratings: number[]) => ratings.map((r, i) => item(`${m}-0${i + 1}`, r, null));
+    const items = [
+      ...month("2026-01", [3, 3]),
+      ...month("2026-02", [3, 4]),
+      ...month("2026-03", [3, 3, 3, 4]),
+      ...month("2026-05", [4, 4]),
+      ...month("2026-06", [4, 5]),
+      ...month("2026-07", [4, 4, 4, 5]),
+    ];
+    const change = beforeAfter(monthFigures([], months, items), measure("feedbackRating"), "2026-04", 3, "2026-12");
+    expect(change.before).toMatchObject({ months: 3, n: 3, estimate: 3.25 });
+    expect(change.change?.estimate).toBeCloseTo(1, 6);
+    expect(change.change?.low).toBeCloseTo(0.43327, 4);
+    expect(change.change?.high).toBeCloseTo(1.56673, 4);
+    expect(change.verdict).toBe("up");
+    // One month after: no spread to measure, so no interval and nothing called.
+    const short = beforeAfter(monthFigures([], months, items.filter((i) => i.receivedOn < "2026-06")), measure("feedbackRating"), "2026-04", 3, "2026-12");
+    expect(short.change).toBeNull();
+    expect(short.verdict).toBe("unclear");
+  });
+});
+
 describe("the report", () => {
   const testDb = setupTestDb();
   it("runs from the first month kept to this month, blanks left blank", async () => {
@@ -309,6 +397,67 @@ describe("the report", () => {
     expect(report.months).toEqual(["2026-03", "2026-04", "2026-05", "2026-06"]);
     expect(report.figures.map((f) => f.totals.visits)).toEqual([500, null, null, null]);
     expect(report.training.map((t) => t.spendCents)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("joins the feedback in by itself, for the location shown and within a manager's scope", async () => {
+    const db = testDb.db;
+    await createPractice(db);
+    const ownerRow = await createUser(db, { role: "owner" });
+    const managerRow = await createUser(db, { role: "manager" });
+    const north = await createLocation(db, "North");
+    const south = await createLocation(db, "South");
+    await placeUser(db, managerRow.id, { scopeLocationId: north });
+    const owner: Actor = { id: ownerRow.id, role: "owner", scopeLocationId: null };
+    const scoped: Actor = { id: managerRow.id, role: "manager", scopeLocationId: north };
+    const catalog = { ...(await createCatalog(db)), themes: [{ skill: "greeting", phrases: ["rude"] }] };
+    const fb = (receivedOn: string, rating: number, comment: string, locationId: number | null): FeedbackInput => ({ receivedOn, source: "Survey", rating, comment, redactions: {}, locationId });
+    await saveFeedback(
+      db,
+      owner,
+      [fb("2026-05-03", 2, "The man at the desk was rude", north), fb("2026-05-04", 5, "Lovely visit", north), fb("2026-05-05", 1, "Rude again", south), fb("2026-05-06", 4, "", null)],
+      { now: new Date("2026-05-07T12:00:00Z"), requestId: "f1", via: "csv" },
+    );
+    const options = { window: 3, today: TODAY, timeZone: "America/Chicago", catalog, now: new Date("2026-06-15T17:00:00Z") };
+    const may = async (actor: Actor, locationId: number | null) => {
+      const report = await outcomeReport(db, actor, { ...options, locationId });
+      return { months: report.months, feedback: report.figures[0]?.feedback, share: report.figures[0]?.rates.feedbackComplaintShare };
+    };
+    // With no outcome figures typed, the months run from the first feedback.
+    expect(await may(owner, null)).toEqual({ months: ["2026-05", "2026-06"], feedback: { items: 4, averageRating: 3, comments: 3, complaints: 2 }, share: { hits: 2, n: 3 } });
+    expect(await may(owner, north)).toMatchObject({ feedback: { items: 2, averageRating: 3.5, comments: 2, complaints: 1 }, share: { hits: 1, n: 2 } });
+    expect(await may(owner, south)).toMatchObject({ feedback: { items: 1, averageRating: 1, comments: 1, complaints: 1 } });
+    expect(await may(scoped, null)).toMatchObject({ feedback: { items: 2, averageRating: 3.5 } });
+    // The monthly summary (no library) keeps to the typed figures.
+    expect((await outcomeReport(db, owner, { ...options, catalog: undefined, locationId: null })).months).toEqual([]);
+  });
+
+  it("puts the completion percentage on the time axis: work done by each month's end out of the work due by then", async () => {
+    const db = testDb.db;
+    await createPractice(db, { timeZone: "America/Chicago" });
+    const ownerRow = await createUser(db, { role: "owner" });
+    const owner: Actor = { id: ownerRow.id, role: "owner", scopeLocationId: null };
+    const north = await createLocation(db, "North");
+    const south = await createLocation(db, "South");
+    const catalog = await createCatalog(db);
+    const a = await createUser(db);
+    const b = await createUser(db);
+    await placeUser(db, a.id, { locationId: north });
+    await placeUser(db, b.id, { locationId: south });
+    // Both lessons of the module, due March 16 (14 days after March 2), for both people.
+    await createAssignment(db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "group", jobTitle: null, locationId: null }, due: { kind: "days", days: 14 }, recurMonths: null }, { catalog, now: new Date("2026-03-02T15:00:00Z"), timeZone: "America/Chicago" });
+    const complete = (userId: number, at: string) =>
+      db.insertInto("completion").values(["greeting-basics", "reading-only"].map((lesson_slug) => ({ user_id: userId, lesson_slug, completed_at: at, attempt_id: null, content_hash: "x" }))).execute();
+    await complete(a.id, "2026-03-10T15:00:00Z"); // on time
+    await complete(b.id, "2026-04-05T15:00:00Z"); // late, in April
+    const context = { timeZone: "America/Chicago", now: new Date("2026-06-15T17:00:00Z"), catalog };
+    const months = ["2026-02", "2026-03", "2026-04"];
+    const percent = async (actor: Actor, locationId: number | null) => (await trainingByMonth(db, actor, locationId, months, context)).map((t) => [t.assigned?.due, t.assigned?.done, t.donePercent]);
+    // February: nothing due yet. March: 1 of 2 done by the 31st. April: both.
+    expect(await percent(owner, null)).toEqual([[0, 0, null], [2, 1, 50], [2, 2, 100]]);
+    expect(await percent(owner, south)).toEqual([[0, 0, null], [1, 0, 0], [1, 1, 100]]);
+    expect(await percent({ ...owner, role: "manager", scopeLocationId: north }, null)).toEqual([[0, 0, null], [1, 1, 100], [1, 1, 100]]);
+    // Without the library (the monthly summary), no percentage.
+    expect((await trainingByMonth(db, owner, null, months, { timeZone: "America/Chicago" })).map((t) => t.donePercent)).toEqual([null, null, null]);
   });
 });
 
@@ -339,5 +488,25 @@ describe("the demo practice", () => {
     const value = returnRate ? valueRange(returnRate, await getOutcomeValues(db)) : null;
     expect(value?.lowCents).toBeGreaterThan(0);
     expect(value?.highCents).toBeGreaterThan(value?.lowCents ?? 0);
+  });
+
+  it("shows the demo practice's feedback on its outcomes", async () => {
+    const db = testDb.db;
+    const now = new Date("2026-12-07T04:00:00Z");
+    await seedFullPractice(db, now);
+    const { content } = loadContent("content");
+    const catalog = buildCatalog(content, () => "");
+    const owner = await db.selectFrom("user").select("id").where("role", "=", "owner").executeTakeFirstOrThrow();
+    const actor: Actor = { id: owner.id, role: "owner", scopeLocationId: null };
+    const report = await outcomeReport(db, actor, { locationId: null, window: 3, today: "2026-12-06", timeZone: "America/Chicago", catalog, now });
+    const withFeedback = report.figures.filter((f) => f.feedback !== null);
+    expect(withFeedback.length).toBeGreaterThan(3);
+    expect(withFeedback.every((f) => f.feedback!.averageRating! >= 1 && f.feedback!.averageRating! <= 5)).toBe(true);
+    const phone = report.rollouts.find((r) => r.moduleSlug === "the-phone");
+    expect(phone?.changes.map((c) => c.measure.key)).toEqual(MEASURES.map((m) => m.key));
+    const share = phone?.changes.find((c) => c.measure.key === "feedbackComplaintShare");
+    expect(share?.before.n).toBeGreaterThan(0);
+    expect(share?.after.n).toBeGreaterThan(0);
+    expect(report.training.some((t) => t.donePercent !== null)).toBe(true);
   });
 });

@@ -367,6 +367,7 @@ test("an import's upload is its uploader's: another manager's upload id, a made-
     expect(await get(as.scoped, `/manage/feedback/import?upload=${id}`)).toBe(404);
     expect(await get(as.owner, `/manage/feedback/import?upload=${id}`)).toBe(404);
     expect(await get(as.manager, `/manage/team/import?upload=${id}`)).toBe(404);
+    expect(await get(as.owner, `/owner/outcomes/import?upload=${id}`)).toBe(404);
     expect(await get(as.manager, `/manage/feedback/import?upload=${"A".repeat(22)}`)).toBe(404);
     expect(await get(as.manager, "/manage/feedback/import?upload=..%2F..%2Fpackage.json")).toBe(404);
     expect(await post(as.scoped, "/manage/feedback/import", { intent: "map", upload: id, "column.0": "date", "column.1": "rating", source: "Mallory" })).toBe(404);
