@@ -6,7 +6,9 @@
 //
 // A right answer in a quiz retake does not move a question along: retakes usually follow right
 // after reading the feedback, which says little about remembering it days later.
+import type { ExpressionBuilder } from "kysely";
 import type { DB } from "#db/connection.ts";
+import type { Database } from "#db/schema.ts";
 import { serializeOn } from "#db/dialect.ts";
 import { DAILY_REVIEW_LIMIT, RETENTION_DAYS, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import { lessonOrder, type Catalog, type CatalogLesson } from "./catalog.server.ts";
@@ -68,10 +70,17 @@ interface AnswerRow {
   answered_at: string;
 }
 
+/**
+ * Only an attempt graded with a wrong answer can have missed a question: the others, most of a
+ * practice's attempts, are not read. (A key corrected since an attempt does not make a right
+ * answer then into a miss now.)
+ */
+const missedSomething = (eb: ExpressionBuilder<Database, "quiz_attempt">) => eb("quiz_attempt.correct_count", "<", eb.ref("quiz_attempt.question_count"));
+
 /** Everything in a person's review queue, soonest due first, then in library order. */
 export async function reviewQueue(db: DB, userId: number, catalog: Catalog, timeZone: string): Promise<QueueEntry[]> {
   const [attempts, answers] = await Promise.all([
-    db.selectFrom("quiz_attempt").select(["lesson_slug", "answers", "submitted_at"]).where("user_id", "=", userId).execute(),
+    db.selectFrom("quiz_attempt").select(["lesson_slug", "answers", "submitted_at"]).where("user_id", "=", userId).where(missedSomething).execute(),
     db.selectFrom("review_answer").select(["lesson_slug", "question_id", "correct", "answered_at"]).where("user_id", "=", userId).execute(),
   ]);
   return queueOf(attempts, answers, catalog, timeZone);
@@ -168,7 +177,7 @@ export async function dailyReviews(db: DB, userIds: readonly number[], catalog: 
   if (userIds.length === 0) return reviews;
   const today = localDate(context.now, context.timeZone);
   const [attempts, answers] = await Promise.all([
-    db.selectFrom("quiz_attempt").select(["user_id", "lesson_slug", "answers", "submitted_at"]).where("user_id", "in", [...userIds]).execute(),
+    db.selectFrom("quiz_attempt").select(["user_id", "lesson_slug", "answers", "submitted_at"]).where("user_id", "in", [...userIds]).where(missedSomething).execute(),
     db.selectFrom("review_answer").select(["user_id", "lesson_slug", "question_id", "correct", "answered_at"]).where("user_id", "in", [...userIds]).execute(),
   ]);
   const recent = addDaysTo(today, -2);
