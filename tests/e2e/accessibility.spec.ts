@@ -12,14 +12,12 @@ test.afterAll(async () => {
 });
 
 
-test("axe finds nothing on the sign-in, learner and manager pages", async ({ page }) => {
+// Every page of every role is checked with axe at two widths by layout.spec.ts; these are the
+// states a page reaches only by doing something on it.
+test("axe finds nothing on a quiz with unanswered questions, a passed quiz, and a confirmation before deactivating", async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto(`${server.url}/login`);
-  await expectNoAxeViolations(page);
   await signIn(page, server.url, PEOPLE.maria);
-  await expectNoAxeViolations(page);
   await page.goto(`${server.url}/lessons/${FIRST_LESSON.slug}`);
-  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Check my answers" }).click();
   await expect(page.getByText("Some questions need an answer.")).toBeVisible();
   await expectNoAxeViolations(page);
@@ -27,31 +25,14 @@ test("axe finds nothing on the sign-in, learner and manager pages", async ({ pag
   await page.getByRole("button", { name: "Check my answers" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("You passed");
   await expectNoAxeViolations(page);
-  await page.goto(`${server.url}/progress`);
-  await expectNoAxeViolations(page);
-  await page.goto(`${server.url}/outside-learning`);
-  await expectNoAxeViolations(page);
-  await page.goto(`${server.url}/manage`);
-  await expectNoAxeViolations(page);
   await page.context().clearCookies();
   await signIn(page, server.url, PEOPLE.rosa);
-  for (const path of ["/manage/progress", "/manage/assignments", "/manage/team", "/manage/team/import"]) {
-    await page.goto(`${server.url}${path}`);
-    await expectNoAxeViolations(page);
-  }
   await page.goto(`${server.url}/manage/team`);
   await page.getByRole("link", { name: PEOPLE.maria.name }).click();
-  await expectNoAxeViolations(page);
+  await page.waitForURL(/\/manage\/people\/\d+$/);
   await page.goto(`${page.url()}?confirm=deactivate`);
+  await expect(page.getByRole("heading", { name: `Deactivate ${PEOPLE.maria.name}?` })).toBeVisible();
   await expectNoAxeViolations(page);
-  await page.context().clearCookies();
-  await page.goto(`${server.url}/login/code`);
-  await expectNoAxeViolations(page);
-  await signIn(page, server.url, PEOPLE.owner);
-  for (const path of ["/owner/audit", "/owner/sign-ins", "/owner/library", "/owner/reports", "/owner/budget", "/owner/spend", "/owner/spend/import", "/owner/summary", "/owner/planner?headcount=3&online-courses=3", "/owner/settings", "/manage/completion"]) {
-    await page.goto(`${server.url}${path}`);
-    await expectNoAxeViolations(page);
-  }
 });
 
 test.describe("lists larger than a page", () => {
