@@ -14,26 +14,36 @@ export function createClock(nodeEnv: string, override?: string): Clock {
 
 /** The calendar date (YYYY-MM-DD) of an instant in the practice's time zone. */
 export function localDate(instant: Date | string, timeZone: string): string {
-  const ms = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
+  // Kept per hour of UTC: a practice's largest reads ask this of a million instants, and
+  // formatting each through Intl was a tenth of their time. An hour is kept when the zone's
+  // offset is the same at its first and last moments (no clock change inside it) and its first
+  // and last moments fall on the same date; any other hour is worked out instant by instant.
+  // Instants as stored ("2026-06-01T15:04:05.123Z") are looked up by their hour's text.
+  const text = typeof instant === "string" ? instant : Number.isNaN(instant.getTime()) ? "" : instant.toISOString();
+  let kept = hourDates.get(timeZone);
+  if (!kept) hourDates.set(timeZone, (kept = new Map()));
+  const stored = text.length >= 20 && text[4] === "-" && text[10] === "T" && text.endsWith("Z");
+  const known = stored ? kept.get(text.slice(0, 13)) : undefined;
+  if (known !== undefined) return known;
+  const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw new RangeError(`Not an instant: ${String(instant)}`);
-  // The zone's offset from UTC is kept per hour: a practice's largest reads ask this of a million
-  // instants, and formatting each through Intl was a tenth of the time. An hour's offset is kept
-  // only when it is the same at its first and last moments (no clock change inside it); an hour
-  // with a change is worked out instant by instant.
-  const hour = Math.floor(ms / HOUR_MS);
-  let kept = offsets.get(timeZone);
-  if (!kept) offsets.set(timeZone, (kept = new Map()));
-  let offset = kept.get(hour);
-  if (offset === undefined) {
-    const first = offsetAt(hour * HOUR_MS, timeZone);
-    if (first !== offsetAt((hour + 1) * HOUR_MS - 1, timeZone)) return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 10);
+  const first = Math.floor(ms / HOUR_MS) * HOUR_MS;
+  const last = first + HOUR_MS - 1;
+  const offset = offsetAt(first, timeZone);
+  if (offset !== offsetAt(last, timeZone)) return dateOf(ms + offsetAt(ms, timeZone));
+  const date = dateOf(first + offset);
+  if (date !== dateOf(last + offset)) return dateOf(ms + offset);
+  const hour = new Date(first).toISOString();
+  if (hour[4] === "-") {
     if (kept.size >= 100_000) kept.clear();
-    kept.set(hour, (offset = first));
+    kept.set(hour.slice(0, 13), date);
   }
-  return new Date(ms + offset).toISOString().slice(0, 10);
+  return date;
 }
 const HOUR_MS = 3_600_000;
-const offsets = new Map<string, Map<number, number>>();
+const hourDates = new Map<string, Map<string, string>>();
+/** The date part of an instant shifted to wall-clock time. */
+const dateOf = (wallMs: number) => new Date(wallMs).toISOString().slice(0, 10);
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
 function offsetAt(ms: number, timeZone: string): number {

@@ -21,6 +21,7 @@ import * as m0011 from "./0011-mail.ts";
 import * as m0012 from "./0012-account-mail.ts";
 import * as m0013 from "./0013-import-mappings.ts";
 import * as m0014 from "./0014-outcomes.ts";
+import * as m0015 from "./0015-attempt-time-index.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "0012-account-mail": m0012,
   "0013-import-mappings": m0013,
   "0014-outcomes": m0014,
+  "0015-attempt-time-index": m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,11 +23,12 @@ describe("localDate", () => {
     for (const timeZone of zones) {
       const calendar = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
       // Every 47 minutes 13 seconds (so every hour, the hours of a change included) over sample years, each
-      // instant asked twice (worked out, then kept).
+      // instant asked three times (worked out, then kept), as a Date and as stored text.
       for (const year of [1930, 1986, 2026]) {
         for (let ms = Date.UTC(year, 0, 1); ms < Date.UTC(year + 1, 0, 1); ms += 2_833_000) {
           const want = calendar.format(new Date(ms));
-          for (let ask = 0; ask < 2; ask++) if (localDate(new Date(ms), timeZone) !== want) wrong.push(`${timeZone} ${new Date(ms).toISOString()}`);
+          const instant = new Date(ms);
+          for (const asked of [instant, instant.toISOString(), instant]) if (localDate(asked, timeZone) !== want) wrong.push(`${timeZone} ${instant.toISOString()}`);
         }
       }
     }
