@@ -700,8 +700,9 @@ export interface SummaryOutcomes {
  * outcomes for `month`: its figures (only those the practice has) and, for the latest roll-out
  * before that month, each measure's change with its interval, or why there is none.
  */
-export async function summaryOutcomes(db: DB, actor: Actor, month: string, context: { today: string; timeZone: string }): Promise<SummaryOutcomes> {
-  const report = await outcomeReport(db, actor, { locationId: null, window: DEFAULT_WINDOW_MONTHS, today: context.today, timeZone: context.timeZone });
+export async function summaryOutcomes(db: DB, actor: Actor, month: string, context: { today: string; timeZone: string; catalog: Catalog; now: Date }): Promise<SummaryOutcomes> {
+  // With the library, so that the patient feedback's measures are among the changes, as on /owner/outcomes.
+  const report = await outcomeReport(db, actor, { locationId: null, window: DEFAULT_WINDOW_MONTHS, today: context.today, timeZone: context.timeZone, catalog: context.catalog, now: context.now });
   const figures = report.figures.find((f) => f.month === month) ?? null;
   const latest = report.rollouts.filter((r) => r.month < month).at(-1) ?? null;
   return {

@@ -18,8 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("month") ?? "";
   const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(asked) && asked <= ctx.today.slice(0, 7) ? asked : ctx.today.slice(0, 7);
   const practice = await getPractice(services.db);
-  const summary = await practiceMonthlySummary(services.db, user, await currentCatalog(), month, ctx.now);
-  const outcomes = await summaryOutcomes(services.db, user, month, ctx);
+  const catalog = await currentCatalog();
+  const summary = await practiceMonthlySummary(services.db, user, catalog, month, ctx.now);
+  const outcomes = await summaryOutcomes(services.db, user, month, { ...ctx, catalog });
   return { practiceName: practice?.name ?? "", summary, latest: ctx.today.slice(0, 7), outcomes };
 }
 

@@ -308,7 +308,7 @@ describe("the owner summary", () => {
     expect(mail.text).toContain("- Online courses: $250.00");
     expect(mail.text).toContain(`${ORIGIN}/owner/summary?month=2026-03`);
     // The outcome figures the page shows for March, and only those the practice has.
-    const outcomes = await summaryOutcomes(testDb.db, practice.owner, "2026-03", { today: "2026-04-01", timeZone: "America/Chicago" });
+    const outcomes = await summaryOutcomes(testDb.db, practice.owner, "2026-03", { today: "2026-04-01", timeZone: "America/Chicago", catalog: practice.catalog, now: practice.clock.now() });
     expect(outcomes.figures).toEqual([
       { label: "Visits", value: 812 },
       { label: "No-shows", value: 41 },

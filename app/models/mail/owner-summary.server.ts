@@ -27,7 +27,7 @@ export const ownerSummary: MailKind = {
     for (const person of await context.recipients(owners.map((o) => o.id))) {
       const owner = { id: person.id, role: "owner" as const, scopeLocationId: null };
       const summary = await practiceMonthlySummary(context.db, owner, context.catalog, month, context.now);
-      const outcomes = await summaryOutcomes(context.db, owner, month, { today: context.today, timeZone: context.timeZone });
+      const outcomes = await summaryOutcomes(context.db, owner, month, { today: context.today, timeZone: context.timeZone, catalog: context.catalog, now: context.now });
       messages.push(summaryFor(person, summary, outcomes, context));
     }
     yield messages;
