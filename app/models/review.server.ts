@@ -6,9 +6,7 @@
 //
 // A right answer in a quiz retake does not move a question along: retakes usually follow right
 // after reading the feedback, which says little about remembering it days later.
-import type { ExpressionBuilder } from "kysely";
 import type { DB } from "#db/connection.ts";
-import type { Database } from "#db/schema.ts";
 import { serializeOn } from "#db/dialect.ts";
 import { DAILY_REVIEW_LIMIT, RETENTION_DAYS, REVIEW_INTERVALS } from "#app/rules/review.ts";
 import { lessonOrder, type Catalog, type CatalogLesson } from "./catalog.server.ts";
@@ -44,8 +42,19 @@ export function reviewState(events: ReviewEvent[]): ReviewState | null {
 
 /** The practice-calendar day a question in the queue is due. */
 export function reviewDueOn(state: ReviewState, timeZone: string): string {
-  return addDaysTo(localDate(state.since, timeZone), REVIEW_INTERVALS[state.step] ?? 1);
+  const from = localDate(state.since, timeZone);
+  const days = REVIEW_INTERVALS[state.step] ?? 1;
+  // Kept per day and step: a practice's queues ask this of a million questions, on a few
+  // hundred days.
+  const key = `${from}+${days}`;
+  let due = dueDays.get(key);
+  if (due === undefined) {
+    if (dueDays.size >= 10_000) dueDays.clear();
+    dueDays.set(key, (due = addDaysTo(from, days)));
+  }
+  return due;
 }
+const dueDays = new Map<string, string>();
 
 export interface QueueEntry {
   key: string;
@@ -71,16 +80,23 @@ interface AnswerRow {
 }
 
 /**
- * Only an attempt graded with a wrong answer can have missed a question: the others, most of a
- * practice's attempts, are not read. (A key corrected since an attempt does not make a right
- * answer then into a miss now.)
+ * The attempts of the given people that can have missed a question: only an attempt graded with
+ * a wrong answer can, and the others, most of a practice's attempts, are not read. (A key
+ * corrected since an attempt does not make a right answer then into a miss now.)
  */
-const missedSomething = (eb: ExpressionBuilder<Database, "quiz_attempt">) => eb("quiz_attempt.correct_count", "<", eb.ref("quiz_attempt.question_count"));
+function missingAttempts(db: DB, userIds: readonly number[]) {
+  return db
+    .selectFrom("quiz_attempt")
+    .select(["user_id", "lesson_slug", "answers", "submitted_at"])
+    .where("user_id", "in", [...userIds])
+    .where((eb) => eb("quiz_attempt.correct_count", "<", eb.ref("quiz_attempt.question_count")))
+    .execute();
+}
 
 /** Everything in a person's review queue, soonest due first, then in library order. */
 export async function reviewQueue(db: DB, userId: number, catalog: Catalog, timeZone: string): Promise<QueueEntry[]> {
   const [attempts, answers] = await Promise.all([
-    db.selectFrom("quiz_attempt").select(["lesson_slug", "answers", "submitted_at"]).where("user_id", "=", userId).where(missedSomething).execute(),
+    missingAttempts(db, [userId]),
     db.selectFrom("review_answer").select(["lesson_slug", "question_id", "correct", "answered_at"]).where("user_id", "=", userId).execute(),
   ]);
   return queueOf(attempts, answers, catalog, timeZone);
@@ -108,18 +124,28 @@ function missedIn(lesson: CatalogLesson, quiz: NonNullable<CatalogLesson["quiz"]
 
 /** A person's queue from their quiz attempts and review answers. */
 function queueOf(attempts: readonly AttemptRow[], answers: readonly AnswerRow[], catalog: Catalog, timeZone: string): QueueEntry[] {
-  const events = new Map<string, ReviewEvent[]>();
-  const add = (key: string, event: ReviewEvent) => {
-    const list = events.get(key);
-    if (list) list.push(event);
-    else events.set(key, [event]);
-  };
+  // A miss starts a question over, so only its latest miss and the review answers given since
+  // can move it (reviewState, given fewer events, comes to the same state).
+  const lastMiss = new Map<string, string>();
   for (const attempt of attempts) {
     const lesson = catalog.lesson(attempt.lesson_slug);
     if (!lesson?.quiz) continue;
-    for (const key of missedIn(lesson, lesson.quiz, attempt.answers)) add(key, { at: attempt.submitted_at, kind: "missed" });
+    for (const key of missedIn(lesson, lesson.quiz, attempt.answers)) {
+      const previous = lastMiss.get(key);
+      if (previous === undefined || attempt.submitted_at > previous) lastMiss.set(key, attempt.submitted_at);
+    }
   }
-  for (const a of answers) add(keyOf(a.lesson_slug, a.question_id), { at: a.answered_at, kind: "review", correct: a.correct === 1 });
+  const events = new Map<string, ReviewEvent[]>();
+  for (const [key, at] of lastMiss) events.set(key, [{ at, kind: "missed" }]);
+  for (const a of answers) {
+    const key = keyOf(a.lesson_slug, a.question_id);
+    const since = lastMiss.get(key);
+    if (since !== undefined && a.answered_at < since) continue;
+    const event: ReviewEvent = { at: a.answered_at, kind: "review", correct: a.correct === 1 };
+    const list = events.get(key);
+    if (list) list.push(event);
+    else events.set(key, [event]);
+  }
 
   const order = lessonOrder(catalog);
   const queue: (QueueEntry & { position: number })[] = [];
@@ -177,7 +203,7 @@ export async function dailyReviews(db: DB, userIds: readonly number[], catalog: 
   if (userIds.length === 0) return reviews;
   const today = localDate(context.now, context.timeZone);
   const [attempts, answers] = await Promise.all([
-    db.selectFrom("quiz_attempt").select(["user_id", "lesson_slug", "answers", "submitted_at"]).where("user_id", "in", [...userIds]).where(missedSomething).execute(),
+    missingAttempts(db, userIds),
     db.selectFrom("review_answer").select(["user_id", "lesson_slug", "question_id", "correct", "answered_at"]).where("user_id", "in", [...userIds]).execute(),
   ]);
   const recent = addDaysTo(today, -2);

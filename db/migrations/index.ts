@@ -22,6 +22,7 @@ import * as m0012 from "./0012-account-mail.ts";
 import * as m0013 from "./0013-import-mappings.ts";
 import * as m0014 from "./0014-outcomes.ts";
 import * as m0015 from "./0015-attempt-time-index.ts";
+import * as m0016 from "./0016-completion-time-index.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   "0013-import-mappings": m0013,
   "0014-outcomes": m0014,
   "0015-attempt-time-index": m0015,
+  "0016-completion-time-index": m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createAssignment } from "#app/models/assignments.server.ts";
 import type { Catalog } from "#app/models/catalog.server.ts";
 import { submitQuiz } from "#app/models/quizzes.server.ts";
-import { assignedItems, mostMissedQuestions, progressPage } from "#app/models/team-progress.server.ts";
+import { assignedItems, mostMissedQuestions, progressPage, standings } from "#app/models/team-progress.server.ts";
+import { recordLessonTime } from "#app/models/visits.server.ts";
 import type { Actor } from "#app/models/sessions.server.ts";
 import { setupTestDb } from "#tests/support/db.ts";
 import { createCatalog, createLocation, createPractice, createUser, placeUser } from "#tests/support/factories.ts";
@@ -54,6 +55,41 @@ describe("the progress matrix", () => {
 
     const anaItems = await assignedItems(testDb.db, ana.id, catalog, late);
     expect(anaItems).toEqual([expect.objectContaining({ title: "Basics", state: "overdue", nextLessonSlug: "reading-only", done: 1, total: 2 })]);
+  });
+
+  it("tells an item in progress from one not started by what the person opened or tried, until it is overdue", async () => {
+    const owner: Actor = { id: (await createUser(testDb.db, { role: "owner" })).id, role: "owner", scopeLocationId: null };
+    const dee = await createUser(testDb.db, { name: "Dee" });
+    const eve = await createUser(testDb.db, { name: "Eve" });
+    const fay = await createUser(testDb.db, { name: "Fay" });
+    const start = new Date("2026-03-02T15:00:00Z");
+    await createAssignment(testDb.db, owner, { item: { kind: "module", slug: "basics" }, target: { kind: "group", jobTitle: null, locationId: null }, due: { kind: "days", days: 7 }, recurMonths: null }, { catalog, now: start, timeZone: TZ });
+    // Dee does nothing; Eve opens the reading; Fay only tries the quiz, and misses.
+    await recordLessonTime(testDb.db, { userId: eve.id, lessonSlug: "reading-only", seconds: 60, now: new Date("2026-03-03T15:00:00Z") });
+    const wrong = { "greet-first": ["b"], "greet-words": ["a"], "greet-hold": ["b"] };
+    await submitQuiz(testDb.db, { userId: fay.id, lesson: catalog.lesson("greeting-basics")!, answers: wrong, requestId: "f", now: new Date("2026-03-03T16:00:00Z") });
+
+    const stateOf = async (now: string) => {
+      const rows = (await progressPage(testDb.db, owner, catalog, { sort: "name" }, 1, { now: new Date(now), timeZone: TZ })).rows;
+      return rows.map((r) => [r.person.name, r.cells["module:basics"]?.state]);
+    };
+    expect(await stateOf("2026-03-04T15:00:00Z")).toEqual([
+      ["Dee", "not-started"],
+      ["Eve", "in-progress"],
+      ["Fay", "in-progress"],
+    ]);
+    expect((await assignedItems(testDb.db, eve.id, catalog, { now: new Date("2026-03-04T15:00:00Z"), timeZone: TZ }))[0]?.state).toBe("in-progress");
+    expect((await assignedItems(testDb.db, dee.id, catalog, { now: new Date("2026-03-04T15:00:00Z"), timeZone: TZ }))[0]?.state).toBe("not-started");
+    // Dee opens it later: only she is worked out again, and she is in progress.
+    await recordLessonTime(testDb.db, { userId: dee.id, lessonSlug: "greeting-basics", seconds: 30, now: new Date("2026-03-05T15:00:00Z") });
+    expect((await stateOf("2026-03-05T16:00:00Z"))[0]).toEqual(["Dee", "in-progress"]);
+    // Past the due date, opening it does not matter.
+    expect(await stateOf("2026-03-12T15:00:00Z")).toEqual([
+      ["Dee", "overdue"],
+      ["Eve", "overdue"],
+      ["Fay", "overdue"],
+    ]);
+    expect((await standings(testDb.db, catalog, { now: new Date("2026-03-12T15:00:00Z"), timeZone: TZ })).size).toBe(3);
   });
 
   it("lists the questions a person misses most", async () => {
