@@ -271,9 +271,12 @@ test.describe("a practice larger than a page", () => {
         [
           "/manage/progress",
           "/manage/progress?page=2",
+          "/manage/progress?page=2&sort=name",
+          "/manage/progress?page=3",
           "/manage/progress?page=3&sort=name",
           "/manage/progress?q=quispe",
           "/manage/progress?q=nobody",
+          "/manage/team?page=2",
           "/manage/team?page=3",
           "/manage/team?q=quispe",
           "/manage/team?q=nobody",
@@ -282,10 +285,11 @@ test.describe("a practice larger than a page", () => {
           "/manage/assignments?find=quispe",
           "/manage/assignments?find=staff",
           "/manage/assignments?find=nobody",
+          "/outside-learning",
           "/outside-learning?find=quispe",
         ],
       ],
-      [PEOPLE.owner, ["/owner/reports?page=2", "/owner/spend", "/owner/spend?find=quispe&belongsTo=equal"]],
+      [PEOPLE.owner, ["/owner/reports?page=2", "/owner/reports?page=3", "/owner/spend", "/owner/spend?find=quispe&belongsTo=equal"]],
     ] as const) {
       const context = await browser.newContext({ viewport: { width: WIDTHS[0], height: 844 } });
       const page = await context.newPage();
